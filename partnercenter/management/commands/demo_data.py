@@ -1,0 +1,110 @@
+"""Demo data for a newcomer: two partners with agents of each role, customers with Global admins and plain users,
+relationships and a pending request. Idempotent: running it again changes nothing but the pending request's link.
+"""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from partnercenter.models import DirectoryRole, Partner, SecurityGroup, Tenant, User
+from partnercenter.services import partner_create, tenant_create, user_create
+from relationships.models import DelegatedAdminGrant, RelationshipRequest, ResellerRelationship
+from relationships.services import relationship_request_create, relationship_request_reissue
+
+DEMO_PASSWORD = "Demo-password-2026"
+Kind = SecurityGroup.Kind
+GA = DirectoryRole.GLOBAL_ADMINISTRATOR
+
+PARTNERS = [
+    ("Fabrikam Partners", "fabrikam.example", "4100001", [
+        ("admin", "Avery", "Admin", [Kind.ADMIN_AGENTS], [GA]),
+        ("sales", "Sam", "Sales", [Kind.SALES_AGENTS], []),
+        ("helpdesk", "Harper", "Helpdesk", [Kind.HELPDESK_AGENTS], []),
+    ]),
+    ("Northwind Traders", "northwind.example", "4100002", [
+        ("admin", "Noa", "Admin", [Kind.ADMIN_AGENTS], [GA]),
+    ]),
+]
+
+CUSTOMERS = [
+    # name, domain, Fabrikam relationship: None, "reseller" or "dap"
+    ("Contoso", "contoso.example", "dap"),
+    ("Adventure Works", "adventure-works.example", "reseller"),
+    ("Litware", "litware.example", None),
+]
+
+
+class Command(BaseCommand):
+    help = "Create (or keep) the demo partners, customers, relationships and sign-ins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--extra-customers", type=int, default=60, help="More customers of Fabrikam, to page.")
+
+    @transaction.atomic
+    def handle(self, *args, extra_customers: int, **options):
+        partners = {}
+        for name, domain, partner_id, users in PARTNERS:
+            partner = Partner.objects.filter(tenant__primary_domain=domain).first() or partner_create(
+                name=name, primary_domain=domain, partner_id=partner_id
+            )
+            partners[domain] = partner
+            for local, first, last, kinds, roles in users:
+                self._user(partner.tenant, f"{local}@{domain}", first, last, roles=roles, group_kinds=kinds)
+        fabrikam = partners["fabrikam.example"]
+        agent = User.objects.get(email="admin@fabrikam.example")
+        for name, domain, relation in CUSTOMERS:
+            tenant = self._tenant(name, domain)
+            admin = self._user(tenant, f"globaladmin@{domain}", "Gale", name.split()[0], roles=[GA])
+            self._user(tenant, f"user@{domain}", "Pat", name.split()[0])
+            if relation:
+                ResellerRelationship.objects.get_or_create(partner=fabrikam, customer=tenant)
+            if relation == "dap" and not DelegatedAdminGrant.objects.filter(partner=fabrikam, customer=tenant).exists():
+                DelegatedAdminGrant.objects.create(partner=fabrikam, customer=tenant, granted_by=admin)
+        for i in range(1, extra_customers + 1):
+            tenant = self._tenant(f"Demo Customer {i:03d}", f"customer{i:03d}.example")
+            ResellerRelationship.objects.get_or_create(partner=fabrikam, customer=tenant)
+
+        pending = RelationshipRequest.objects.filter(
+            partner=fabrikam, created_by=agent, state=RelationshipRequest.State.PENDING
+        ).first()
+        if pending is None:
+            issued = relationship_request_create(partner=fabrikam, created_by=agent, include_delegated_admin=True)
+        else:
+            issued = relationship_request_reissue(relationship_request=pending, reissued_by=agent)
+
+        staff, created = User.objects.get_or_create(
+            email="staff@partnercenter.example", defaults={"is_staff": True, "is_superuser": True}
+        )
+        if created:
+            staff.set_password(DEMO_PASSWORD)
+            staff.save()
+
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Every sign-in's password: " + DEMO_PASSWORD))
+        for email in [
+            "admin@fabrikam.example    (Fabrikam Partners: Admin agent)",
+            "sales@fabrikam.example    (Fabrikam Partners: Sales agent)",
+            "helpdesk@fabrikam.example (Fabrikam Partners: Helpdesk agent)",
+            "admin@northwind.example   (Northwind Traders: Admin agent)",
+            "globaladmin@contoso.example, user@contoso.example (Contoso: Global admin, plain user)",
+            "globaladmin@litware.example (Litware: Global admin, no partner yet)",
+            "staff@partnercenter.example (site staff: /admin/)",
+        ]:
+            self.stdout.write("  " + email)
+        self.stdout.write("A pending invitation from Fabrikam (open it as globaladmin@litware.example):")
+        self.stdout.write("  " + issued.link)
+
+    def _tenant(self, name: str, domain: str) -> Tenant:
+        return Tenant.objects.filter(primary_domain=domain).first() or tenant_create(name=name, primary_domain=domain)
+
+    def _user(self, tenant, email, first="", last="", roles=(), group_kinds=()) -> User:
+        existing = User.objects.filter(email=email).first()
+        if existing:
+            return existing
+        return user_create(
+            tenant=tenant,
+            email=email,
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            roles=roles,
+            group_kinds=group_kinds,
+        )

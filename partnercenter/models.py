@@ -1,0 +1,233 @@
+"""The directory core that every app shares: tenants, users, partners, security groups, directory roles, audit
+events, and the email outbox."""
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Tenant(models.Model):
+    """A directory (organisation). Partners and customers are both tenants."""
+
+    public_id = models.UUIDField(_("Microsoft ID"), default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("company name"), max_length=200)
+    primary_domain = models.CharField(_("primary domain name"), max_length=253, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tenant")
+        verbose_name_plural = _("tenants")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.primary_domain})"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields):
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractUser):
+    """A person. Signs in with email; belongs to one home tenant (site staff may have none)."""
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+    tenant = models.ForeignKey(
+        Tenant, on_delete=models.PROTECT, related_name="users", null=True, blank=True, verbose_name=_("tenant")
+    )
+    preferred_language = models.CharField(_("preferred language"), max_length=10, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class Partner(models.Model):
+    """The partner profile of a tenant."""
+
+    tenant = models.OneToOneField(Tenant, on_delete=models.PROTECT, related_name="partner")
+    partner_id = models.CharField(_("partner ID"), max_length=20, unique=True)
+
+    class Meta:
+        ordering = ["tenant__name"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+
+    def __str__(self) -> str:
+        return self.tenant.name
+
+    @property
+    def name(self) -> str:
+        return self.tenant.name
+
+
+class SecurityGroup(models.Model):
+    """A group of users in one tenant. Partner tenants have three built-in groups; a partner user's role is its
+    membership of them."""
+
+    class Kind(models.TextChoices):
+        ADMIN_AGENTS = "admin_agents", _("Admin Agents")
+        HELPDESK_AGENTS = "helpdesk_agents", _("Helpdesk Agents")
+        SALES_AGENTS = "sales_agents", _("Sales Agents")
+        CUSTOM = "custom", _("Custom")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="security_groups")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CUSTOM)
+    name = models.CharField(_("name"), max_length=120)
+    members = models.ManyToManyField(User, related_name="security_groups", blank=True, verbose_name=_("members"))
+
+    class Meta:
+        ordering = ["tenant__name", "name"]
+        verbose_name = _("security group")
+        verbose_name_plural = _("security groups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "kind"], condition=~Q(kind="custom"), name="one_builtin_group_of_each_kind"
+            ),
+            models.UniqueConstraint(fields=["tenant", "name"], name="unique_group_name_per_tenant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} — {self.tenant.name}"
+
+
+class DirectoryRole(models.TextChoices):
+    GLOBAL_ADMINISTRATOR = "global_admin", _("Global Administrator")
+    HELPDESK_ADMINISTRATOR = "helpdesk_admin", _("Helpdesk Administrator")
+    USER_ADMINISTRATOR = "user_admin", _("User Administrator")
+    GLOBAL_READER = "global_reader", _("Global Reader")
+
+
+class DirectoryRoleAssignment(models.Model):
+    """A directory role given directly to a user in the user's own tenant."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("role"), max_length=20, choices=DirectoryRole.choices)
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__email", "role"]
+        verbose_name = _("directory role assignment")
+        verbose_name_plural = _("directory role assignments")
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="unique_role_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}"
+
+
+class AuditEvent(models.Model):
+    """Append-only record of a privileged action."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor_email = models.EmailField(blank=True)
+    actor_tenant = models.ForeignKey(Tenant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    target_tenant = models.ForeignKey(Tenant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    action = models.CharField(max_length=80)
+    object_type = models.CharField(max_length=80, blank=True)
+    object_id = models.CharField(max_length=80, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    on_behalf = models.BooleanField(default=False, help_text=_("Done by a partner on the customer's behalf."))
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [
+            models.Index(fields=["actor_tenant", "-at"]),
+            models.Index(fields=["target_tenant", "-at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} by {self.actor_email or '-'}"
+
+
+class OutboxEmail(models.Model):
+    """An email that must be sent. The row is written in the same transaction as the change that causes it; the
+    task delivers it, and the periodic sweep picks up whatever the task never got to."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    language = models.CharField(max_length=10)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # What the email is about, so the page that caused it can show how it went.
+    topic_type = models.CharField(max_length=60, blank=True)
+    topic_id = models.CharField(max_length=60, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outbox email")
+        verbose_name_plural = _("outbox emails")
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to} ({self.state})"
+
+    @property
+    def message_id(self) -> str:
+        # Stable across retries, so a receiving server that sees a resend can tell it is the same message.
+        return f"<{self.public_id}@partnercenter>"
+
+
+class LocalMailboxMessage(models.Model):
+    """A message delivered to the local mailbox (the embedded default's mailer)."""
+
+    received_at = models.DateTimeField(auto_now_add=True)
+    sender = models.CharField(max_length=300)
+    to = models.TextField()
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("local mailbox message")
+        verbose_name_plural = _("local mailbox messages")
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to}"

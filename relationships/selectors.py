@@ -1,0 +1,63 @@
+"""Reads that cross tables: customers of a partner, delegated admin state, requests by token."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from partnercenter.models import OutboxEmail, Partner, Tenant
+
+from .models import DelegatedAdminGrant, RelationshipRequest, ResellerRelationship
+from .tokens import token_hash
+
+
+def has_active_delegated_admin(*, partner: Partner, customer: Tenant) -> bool:
+    return DelegatedAdminGrant.objects.filter(partner=partner, customer=customer, removed_at__isnull=True).exists()
+
+
+def customers_for(partner: Partner) -> QuerySet[ResellerRelationship]:
+    """The partner's customers: its active reseller relationships, with the customer tenant and whether delegated
+    admin is active. One query whatever the number of rows."""
+    active_grant = DelegatedAdminGrant.objects.filter(
+        partner=partner, customer=OuterRef("customer"), removed_at__isnull=True
+    )
+    return (
+        ResellerRelationship.objects.filter(partner=partner, is_active=True)
+        .select_related("customer")
+        .annotate(has_delegated_admin=Exists(active_grant))
+        .order_by("customer__name", "customer_id")
+    )
+
+
+def customers_search(queryset: QuerySet[ResellerRelationship], q: str) -> QuerySet[ResellerRelationship]:
+    """Filter by company name, domain or Microsoft ID (a whole or partial ID)."""
+    q = q.strip()
+    if not q:
+        return queryset
+    return queryset.filter(
+        Q(customer__name__icontains=q)
+        | Q(customer__primary_domain__icontains=q)
+        | Q(customer__public_id__icontains=q)
+    )
+
+
+def relationship_request_by_token(token: str) -> RelationshipRequest | None:
+    if not token or len(token) > 100:
+        return None
+    return (
+        RelationshipRequest.objects.select_related("partner__tenant", "created_by")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+
+
+def requests_for(partner: Partner) -> QuerySet[RelationshipRequest]:
+    return RelationshipRequest.objects.filter(partner=partner).select_related("created_by", "customer")
+
+
+def latest_emails_by_request(requests: list[RelationshipRequest]) -> dict[str, OutboxEmail]:
+    """The newest outbox email of each request on a page, in one query."""
+    ids = [str(r.public_id) for r in requests]
+    latest: dict[str, OutboxEmail] = {}
+    for email in OutboxEmail.objects.filter(topic_type=RelationshipRequest._meta.label, topic_id__in=ids).order_by(
+        "created_at"
+    ):
+        latest[email.topic_id] = email
+    return latest

@@ -1,0 +1,200 @@
+"""State changes of relationship requests, reseller relationships and delegated admin grants."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partnercenter.access import is_own_global_admin, partner_of
+from partnercenter.audit import audit_record
+from partnercenter.emails import email_enqueue
+from partnercenter.models import OutboxEmail, Partner, User
+
+from .models import DelegatedAdminGrant, RelationshipRequest, ResellerRelationship
+from .tokens import invitation_link, token_hash, token_new
+
+
+@dataclass(frozen=True)
+class IssuedRequest:
+    """A request with the link's token, which exists only here, in memory, for the agent's draft."""
+
+    request: RelationshipRequest
+    token: str
+
+    @property
+    def link(self) -> str:
+        return invitation_link(self.token)
+
+
+class RequestNotUsable(Exception):
+    """The link is expired, revoked, used or declined: `state` says which."""
+
+    def __init__(self, state: str):
+        super().__init__(state)
+        self.state = state
+
+
+def _new_expiry():
+    return timezone.now() + timedelta(days=settings.RELATIONSHIP_REQUEST_LIFETIME_DAYS)
+
+
+@transaction.atomic
+def relationship_request_create(*, partner: Partner, created_by: User, include_delegated_admin: bool) -> IssuedRequest:
+    token = token_new()
+    relationship_request = RelationshipRequest.objects.create(
+        partner=partner,
+        created_by=created_by,
+        include_delegated_admin=include_delegated_admin,
+        token_hash=token_hash(token),
+        expires_at=_new_expiry(),
+    )
+    audit_record(
+        actor=created_by,
+        action="relationship_request.create",
+        obj=relationship_request,
+        details={"include_delegated_admin": include_delegated_admin},
+    )
+    return IssuedRequest(relationship_request, token)
+
+
+@transaction.atomic
+def relationship_request_reissue(*, relationship_request: RelationshipRequest, reissued_by: User) -> IssuedRequest:
+    """A fresh link (and 90 more days) for a request still waiting for the customer. Only the token's hash is kept,
+    so the old link cannot be shown again; it stops working now."""
+    locked = RelationshipRequest.objects.select_for_update().get(pk=relationship_request.pk)
+    if locked.state != RelationshipRequest.State.PENDING:
+        raise RequestNotUsable(locked.state)
+    token = token_new()
+    locked.token_hash = token_hash(token)
+    locked.expires_at = _new_expiry()
+    locked.save(update_fields=["token_hash", "expires_at"])
+    audit_record(actor=reissued_by, action="relationship_request.reissue", obj=locked)
+    return IssuedRequest(locked, token)
+
+
+@transaction.atomic
+def relationship_request_send(
+    *, relationship_request: RelationshipRequest, sent_by: User, token: str, recipient_email: str, message: str,
+    language: str,
+) -> OutboxEmail:
+    """Email the agent's draft to the customer. The draft may be edited but must keep the personalised link."""
+    if token_hash(token) != relationship_request.token_hash:
+        raise ValidationError(_("This link is no longer valid. Open the request again to get a new link."))
+    if relationship_request.effective_state != RelationshipRequest.State.PENDING:
+        raise ValidationError(_("Only a pending request can be sent."))
+    errors = {}
+    try:
+        validate_email(recipient_email)
+    except ValidationError:
+        errors["recipient_email"] = _("Enter a valid email address.")
+    if invitation_link(token) not in message:
+        errors["message"] = _("The message must include the personalised link: %(link)s") % {
+            "link": invitation_link(token)
+        }
+    if errors:
+        raise ValidationError(errors)
+    relationship_request.recipient_email = recipient_email
+    relationship_request.save(update_fields=["recipient_email"])
+    email = email_enqueue(
+        to=recipient_email,
+        template="relationship_request",
+        context={"message": message, "partner_name": relationship_request.partner.name, "link": invitation_link(token)},
+        language=language,
+        topic=relationship_request,
+    )
+    audit_record(
+        actor=sent_by,
+        action="relationship_request.send",
+        obj=relationship_request,
+        details={"recipient": recipient_email},
+    )
+    return email
+
+
+@transaction.atomic
+def relationship_request_revoke(*, relationship_request: RelationshipRequest, revoked_by: User) -> None:
+    updated = RelationshipRequest.objects.filter(
+        pk=relationship_request.pk, state=RelationshipRequest.State.PENDING
+    ).update(state=RelationshipRequest.State.REVOKED, decided_at=timezone.now(), decided_by=revoked_by)
+    if not updated:
+        raise RequestNotUsable(RelationshipRequest.objects.get(pk=relationship_request.pk).state)
+    audit_record(actor=revoked_by, action="relationship_request.revoke", obj=relationship_request)
+
+
+def check_can_decide(relationship_request: RelationshipRequest, user: User) -> None:
+    if relationship_request.effective_state != RelationshipRequest.State.PENDING:
+        raise RequestNotUsable(relationship_request.effective_state)
+    own_partner = partner_of(user)
+    if own_partner is not None and own_partner.pk == relationship_request.partner_id:
+        raise PermissionDenied(_("A partner's own users cannot accept its requests."))
+    if not is_own_global_admin(user):
+        raise PermissionDenied(_("Only a Global admin of the customer's organisation can do this."))
+
+
+def _close_request(relationship_request: RelationshipRequest, user: User, state: str) -> None:
+    """Move the request out of pending exactly once: the conditional UPDATE lets only one of two racing tabs win."""
+    closed = RelationshipRequest.objects.filter(
+        pk=relationship_request.pk,
+        state=RelationshipRequest.State.PENDING,
+        token_hash=relationship_request.token_hash,
+        expires_at__gt=timezone.now(),
+    ).update(state=state, decided_at=timezone.now(), decided_by=user, customer_id=user.tenant_id)
+    if not closed:
+        raise RequestNotUsable(RelationshipRequest.objects.get(pk=relationship_request.pk).state)
+
+
+def relationship_request_accept(*, relationship_request: RelationshipRequest, user: User) -> ResellerRelationship:
+    """The customer's Global admin accepts: a reseller relationship, and delegated admin if it was requested."""
+    check_can_decide(relationship_request, user)
+    try:
+        with transaction.atomic():
+            _close_request(relationship_request, user, RelationshipRequest.State.ACCEPTED)
+            customer = user.tenant
+            partner = relationship_request.partner
+            relationship, created = ResellerRelationship.objects.get_or_create(partner=partner, customer=customer)
+            if not created and not relationship.is_active:
+                relationship.is_active = True
+                relationship.removed_at = None
+                relationship.save(update_fields=["is_active", "removed_at"])
+            audit_record(
+                actor=user,
+                action="reseller_relationship.create",
+                target_tenant=customer,
+                obj=relationship_request,
+                details={"partner": partner.name, "partner_id": partner.partner_id},
+            )
+            if relationship_request.include_delegated_admin:
+                grant, granted = DelegatedAdminGrant.objects.get_or_create(
+                    partner=partner, customer=customer, removed_at=None, defaults={"granted_by": user}
+                )
+                if granted:
+                    audit_record(
+                        actor=user,
+                        action="delegated_admin.grant",
+                        target_tenant=customer,
+                        obj=grant,
+                        details={"partner": partner.name, "partner_id": partner.partner_id},
+                    )
+    except IntegrityError:
+        # Another transaction created the same relationship or grant at this very moment and won the race.
+        relationship_request.refresh_from_db()
+        raise RequestNotUsable(relationship_request.state) from None
+    return relationship
+
+
+@transaction.atomic
+def relationship_request_decline(*, relationship_request: RelationshipRequest, user: User) -> None:
+    check_can_decide(relationship_request, user)
+    _close_request(relationship_request, user, RelationshipRequest.State.DECLINED)
+    audit_record(
+        actor=user,
+        action="relationship_request.decline",
+        target_tenant=user.tenant,
+        obj=relationship_request,
+        details={"partner": relationship_request.partner.name},
+    )

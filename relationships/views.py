@@ -1,0 +1,266 @@
+"""Partner side: request a reseller relationship, its draft email, the request history. Customer side: the page
+behind the personalised link, where a Global admin accepts or declines."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from partnercenter.access import relationship_request_for, require_partner_role
+from partnercenter.models import SecurityGroup
+from partnercenter.services import customer_organisation_create
+
+from . import services
+from .forms import AcceptForm, DraftEmailForm, OrganisationSignupForm, RequestOptionsForm
+from .models import RelationshipRequest
+from .selectors import latest_emails_by_request, relationship_request_by_token, requests_for
+from .services import IssuedRequest, RequestNotUsable
+
+# Rule: requesting a reseller relationship is for Admin agents and Sales agents.
+REQUESTERS = (SecurityGroup.Kind.ADMIN_AGENTS, SecurityGroup.Kind.SALES_AGENTS)
+
+
+def _render_draft(request: HttpRequest, issued: IssuedRequest, form: DraftEmailForm | None = None) -> HttpResponse:
+    """The draft email. Rendered in the response to the POST that made the link: the token is never stored, so
+    this is the one moment it can be shown."""
+    partner = issued.request.partner
+    default_message = render_to_string(
+        "relationships/draft_message.txt",
+        {"partner": partner, "agent": request.user, "link": issued.link, "request": issued.request},
+    ).strip()
+    if form is None:
+        form = DraftEmailForm(initial={"token": issued.token, "message": default_message})
+    subject = _("%(partner)s invites you to a reseller relationship") % {"partner": partner.name}
+    mailto = f"mailto:?subject={quote(subject)}&body={quote(default_message)}"
+    response = render(
+        request,
+        "relationships/draft.html",
+        {"issued": issued, "form": form, "mailto": mailto, "default_message": default_message},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def request_list(request: HttpRequest) -> HttpResponse:
+    partner = require_partner_role(request, *REQUESTERS)
+    page = Paginator(requests_for(partner), 25).get_page(request.GET.get("page"))
+    emails = latest_emails_by_request(list(page.object_list))
+    rows = [(r, emails.get(str(r.public_id))) for r in page.object_list]
+    return render(request, "relationships/request_list.html", {"page": page, "rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+def request_new(request: HttpRequest) -> HttpResponse:
+    partner = require_partner_role(request, *REQUESTERS)
+    form = RequestOptionsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        issued = services.relationship_request_create(
+            partner=partner,
+            created_by=request.user,
+            include_delegated_admin=form.cleaned_data["include_delegated_admin"],
+        )
+        return _render_draft(request, issued)
+    return render(request, "relationships/request_new.html", {"form": form})
+
+
+@require_POST
+def request_send(request: HttpRequest, public_id) -> HttpResponse:
+    relationship_request = relationship_request_for(request, public_id, *REQUESTERS)
+    form = DraftEmailForm(request.POST)
+    token = request.POST.get("token", "")
+    issued = IssuedRequest(relationship_request, token)
+    if not form.is_valid():
+        return _render_draft(request, issued, form)
+    try:
+        services.relationship_request_send(
+            relationship_request=relationship_request,
+            sent_by=request.user,
+            token=form.cleaned_data["token"],
+            recipient_email=form.cleaned_data["recipient_email"],
+            message=form.cleaned_data["message"],
+            language=translation.get_language(),
+        )
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, field_errors in error.error_dict.items():
+                for e in field_errors:
+                    form.add_error(field, e)
+        else:
+            form.add_error(None, error)
+        return _render_draft(request, issued, form)
+    messages.success(
+        request,
+        _("The email to %(email)s is on its way. You can follow it here.")
+        % {"email": form.cleaned_data["recipient_email"]},
+    )
+    return redirect("relationships:request_list")
+
+
+@require_POST
+def request_reissue(request: HttpRequest, public_id) -> HttpResponse:
+    relationship_request = relationship_request_for(request, public_id, *REQUESTERS)
+    try:
+        issued = services.relationship_request_reissue(
+            relationship_request=relationship_request, reissued_by=request.user
+        )
+    except RequestNotUsable:
+        messages.error(request, _("Only a request that is still waiting for the customer can be sent again."))
+        return redirect("relationships:request_list")
+    return _render_draft(request, issued)
+
+
+@require_POST
+def request_revoke(request: HttpRequest, public_id) -> HttpResponse:
+    relationship_request = relationship_request_for(request, public_id, *REQUESTERS)
+    try:
+        services.relationship_request_revoke(relationship_request=relationship_request, revoked_by=request.user)
+    except RequestNotUsable:
+        messages.error(request, _("Only a pending request can be revoked."))
+    else:
+        messages.success(request, _("The request was revoked. Its link no longer works."))
+    return redirect("relationships:request_list")
+
+
+# The customer's side: the page behind the personalised link.
+
+def _unusable(request: HttpRequest, state: str) -> HttpResponse:
+    """Unknown links get 404; expired, revoked, used or declined ones 410, each with its own explanation."""
+    status = 404 if state == "unknown" else 410
+    response = render(request, "relationships/invitation_unusable.html", {"state": state}, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _invitation_page(request, relationship_request, token, form=None, status=200) -> HttpResponse:
+    context = {"rr": relationship_request, "token": token, "form": form or AcceptForm(), "problem": None}
+    if request.user.is_authenticated:
+        try:
+            services.check_can_decide(relationship_request, request.user)
+        except PermissionDenied as denied:
+            context["problem"] = str(denied)
+            status = 403
+    response = render(request, "relationships/invitation.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _load(token: str) -> tuple[RelationshipRequest | None, str | None]:
+    """The pending request behind the link, or why there is none ("unknown", "expired", "accepted" …)."""
+    relationship_request = relationship_request_by_token(token)
+    if relationship_request is None:
+        return None, "unknown"
+    if relationship_request.effective_state != RelationshipRequest.State.PENDING:
+        return None, relationship_request.effective_state
+    return relationship_request, None
+
+
+@login_not_required
+@never_cache
+@require_GET
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    relationship_request, unusable = _load(token)
+    if unusable:
+        return _unusable(request, unusable)
+    return _invitation_page(request, relationship_request, token)
+
+
+def _decide(request: HttpRequest, token: str, accept: bool) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={quote(reverse('relationships:invitation', args=[token]))}")
+    relationship_request, unusable = _load(token)
+    if unusable:
+        return _unusable(request, unusable)
+    form = AcceptForm(request.POST) if accept else None
+    if form is not None and not form.is_valid():
+        return _invitation_page(request, relationship_request, token, form=form, status=400)
+    try:
+        if accept:
+            services.relationship_request_accept(relationship_request=relationship_request, user=request.user)
+        else:
+            services.relationship_request_decline(relationship_request=relationship_request, user=request.user)
+    except PermissionDenied:
+        return _invitation_page(request, relationship_request, token)
+    except RequestNotUsable as error:
+        return _unusable(request, error.state)
+    partner = relationship_request.partner.name
+    if accept:
+        messages.success(request, _("You accepted %(partner)s as your partner.") % {"partner": partner})
+    else:
+        messages.info(request, _("You declined the request from %(partner)s.") % {"partner": partner})
+    return redirect("home")
+
+
+@login_not_required
+@require_POST
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    return _decide(request, token, accept=True)
+
+
+@login_not_required
+@require_POST
+def invitation_decline(request: HttpRequest, token: str) -> HttpResponse:
+    return _decide(request, token, accept=False)
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_signup(request: HttpRequest, token: str) -> HttpResponse:
+    """Create a new customer organisation and become its first Global admin, then come back to accept."""
+    relationship_request, unusable = _load(token)
+    if unusable:
+        return _unusable(request, unusable)
+    if request.user.is_authenticated:
+        return redirect("relationships:invitation", token=token)
+    form = OrganisationSignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = customer_organisation_create(
+                name=data["organisation_name"],
+                primary_domain=data["primary_domain"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                password=data["password"],
+                language=translation.get_language(),
+            )
+        except ValidationError as error:
+            _add_signup_errors(form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("relationships:invitation", token=token)
+    return render(
+        request,
+        "relationships/invitation_signup.html",
+        {"form": form, "rr": relationship_request, "token": token},
+        status=400 if form.is_bound else 200,
+    )
+
+
+# Model fields that a validation error may name, and the form field that shows it.
+_SIGNUP_FIELD_OF = {"primary_domain": "primary_domain", "name": "organisation_name", "email": "email"}
+
+
+def _add_signup_errors(form: OrganisationSignupForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for e in errors:
+                form.add_error(_SIGNUP_FIELD_OF.get(field), e)
+    else:
+        # Password validators raise a plain list.
+        for e in error.error_list:
+            form.add_error("password", e)

@@ -32,9 +32,7 @@ def customers_search(queryset: QuerySet[ResellerRelationship], q: str) -> QueryS
     if not q:
         return queryset
     return queryset.filter(
-        Q(customer__name__icontains=q)
-        | Q(customer__primary_domain__icontains=q)
-        | Q(customer__public_id__icontains=q)
+        Q(customer__name__icontains=q) | Q(customer__primary_domain__icontains=q) | Q(customer__public_id__icontains=q)
     )
 
 

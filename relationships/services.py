@@ -79,7 +79,12 @@ def relationship_request_reissue(*, relationship_request: RelationshipRequest, r
 
 @transaction.atomic
 def relationship_request_send(
-    *, relationship_request: RelationshipRequest, sent_by: User, token: str, recipient_email: str, message: str,
+    *,
+    relationship_request: RelationshipRequest,
+    sent_by: User,
+    token: str,
+    recipient_email: str,
+    message: str,
     language: str,
 ) -> OutboxEmail:
     """Email the agent's draft to the customer. The draft may be edited but must keep the personalised link."""

@@ -136,6 +136,7 @@ def request_revoke(request: HttpRequest, public_id) -> HttpResponse:
 
 # The customer's side: the page behind the personalised link.
 
+
 def _unusable(request: HttpRequest, state: str) -> HttpResponse:
     """Unknown links get 404; expired, revoked, used or declined ones 410, each with its own explanation."""
     status = 404 if state == "unknown" else 410

@@ -10,19 +10,29 @@ from partnercenter.services import partner_create, tenant_create, user_create
 from relationships.models import DelegatedAdminGrant, RelationshipRequest, ResellerRelationship
 from relationships.services import relationship_request_create, relationship_request_reissue
 
-DEMO_PASSWORD = "Demo-password-2026"
+DEMO_PASSWORD = "Demo-password-2026"  # noqa: S105 -- documented demo sign-in, never in production
 Kind = SecurityGroup.Kind
 GA = DirectoryRole.GLOBAL_ADMINISTRATOR
 
 PARTNERS = [
-    ("Fabrikam Partners", "fabrikam.example", "4100001", [
-        ("admin", "Avery", "Admin", [Kind.ADMIN_AGENTS], [GA]),
-        ("sales", "Sam", "Sales", [Kind.SALES_AGENTS], []),
-        ("helpdesk", "Harper", "Helpdesk", [Kind.HELPDESK_AGENTS], []),
-    ]),
-    ("Northwind Traders", "northwind.example", "4100002", [
-        ("admin", "Noa", "Admin", [Kind.ADMIN_AGENTS], [GA]),
-    ]),
+    (
+        "Fabrikam Partners",
+        "fabrikam.example",
+        "4100001",
+        [
+            ("admin", "Avery", "Admin", [Kind.ADMIN_AGENTS], [GA]),
+            ("sales", "Sam", "Sales", [Kind.SALES_AGENTS], []),
+            ("helpdesk", "Harper", "Helpdesk", [Kind.HELPDESK_AGENTS], []),
+        ],
+    ),
+    (
+        "Northwind Traders",
+        "northwind.example",
+        "4100002",
+        [
+            ("admin", "Noa", "Admin", [Kind.ADMIN_AGENTS], [GA]),
+        ],
+    ),
 ]
 
 CUSTOMERS = [

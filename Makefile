@@ -1,0 +1,19 @@
+.PHONY: run test bench lint format messages
+
+run:  ## Set up and serve the portal on the embedded default (SQLite, in-process tasks, local mailbox, demo data)
+	./scripts/run.sh
+
+test:  ## Set up and run the whole test suite
+	./scripts/test.sh
+
+bench:  ## Benchmark the Customers page against a bare Django page (needs PostgreSQL)
+	.venv/bin/python bench/customers_bench.py
+
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+format:
+	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
+
+messages:  ## Refresh the translation catalogues after changing strings
+	.venv/bin/python manage.py makemessages -l zh_Hant --ignore=.venv --ignore=bench --no-obsolete

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Set up and run the whole test suite: lint, migrations check, and pytest against the real services that are
+# reachable (PostgreSQL, Redis with a Celery worker, an SMTP listener, Chromium); the rest skip with a reason.
+source "$(dirname "$0")/common.sh"
+ensure_venv requirements-test.txt
+if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
+  apt_install chromium fonts-noto-cjk || say "Chromium is not installed: the browser tests will be skipped (apt-get install chromium)"
+fi
+compile_translations
+say "Lint (ruff)"
+"$VENV/bin/ruff" check .
+"$VENV/bin/ruff" format --check .
+say "Migrations are up to date"
+SECRET_KEY=check "$VENV/bin/python" manage.py makemigrations --check --dry-run -v1
+say "Deployment checks with production variables"
+SECRET_KEY="$(head -c 48 /dev/urandom | base64)" ALLOWED_HOSTS=partnercenter.example SITE_URL=https://partnercenter.example \
+  SECURE_SSL_REDIRECT=true SECURE_HSTS_SECONDS=31536000 DATABASE_URL=sqlite:////tmp/deploy-check.sqlite3 \
+  "$VENV/bin/python" manage.py check --deploy --fail-level WARNING
+say "Tests"
+exec "$VENV/bin/python" -m pytest "$@"

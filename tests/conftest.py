@@ -1,0 +1,102 @@
+"""Personas (DESIGN.md §6): partner A's admin, sales and helpdesk agents; partner B's admin agent; customer X's
+Global admin and a plain user; customer Y's Global admin; and the anonymous visitor.
+
+Partner A has a reseller relationship with delegated admin with customer X; partner B a reseller relationship
+(no delegated admin) with customer Y. Customer Y's Global admin is invited by partner A (a pending request)."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from partnercenter.models import DirectoryRole, Partner, SecurityGroup, Tenant, User
+from relationships.models import RelationshipRequest
+from relationships.services import IssuedRequest, relationship_request_create
+
+from .factories import (
+    DelegatedAdminGrantFactory,
+    PartnerFactory,
+    ResellerRelationshipFactory,
+    TenantFactory,
+    UserFactory,
+)
+
+Kind = SecurityGroup.Kind
+GA = DirectoryRole.GLOBAL_ADMINISTRATOR
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    from tests import settings as test_settings
+
+    return [f"database: {test_settings.DATABASE_NOTE} ({settings.DATABASES['default']['ENGINE']})"]
+
+
+@dataclass
+class World:
+    partner_a: Partner
+    partner_b: Partner
+    customer_x: Tenant
+    customer_y: Tenant
+    a_admin: User
+    a_sales: User
+    a_helpdesk: User
+    b_admin: User
+    x_ga: User
+    x_user: User
+    y_ga: User
+    pending: IssuedRequest
+
+    def user(self, persona: str) -> User | None:
+        return None if persona == "anon" else getattr(self, persona)
+
+
+PERSONAS = ["a_admin", "a_sales", "a_helpdesk", "b_admin", "x_ga", "x_user", "y_ga", "anon"]
+
+
+@pytest.fixture
+def world(db) -> World:
+    partner_a = PartnerFactory(name="Fabrikam", primary_domain="fabrikam.test")
+    partner_b = PartnerFactory(name="Northwind", primary_domain="northwind.test")
+    customer_x = TenantFactory(name="Contoso", primary_domain="contoso.test")
+    customer_y = TenantFactory(name="Litware", primary_domain="litware.test")
+    a_admin = UserFactory(tenant=partner_a.tenant, email="admin@fabrikam.test", group_kinds=[Kind.ADMIN_AGENTS])
+    world = World(
+        partner_a=partner_a,
+        partner_b=partner_b,
+        customer_x=customer_x,
+        customer_y=customer_y,
+        a_admin=a_admin,
+        a_sales=UserFactory(tenant=partner_a.tenant, email="sales@fabrikam.test", group_kinds=[Kind.SALES_AGENTS]),
+        a_helpdesk=UserFactory(
+            tenant=partner_a.tenant, email="helpdesk@fabrikam.test", group_kinds=[Kind.HELPDESK_AGENTS]
+        ),
+        b_admin=UserFactory(tenant=partner_b.tenant, email="admin@northwind.test", group_kinds=[Kind.ADMIN_AGENTS]),
+        x_ga=UserFactory(tenant=customer_x, email="ga@contoso.test", roles=[GA]),
+        x_user=UserFactory(tenant=customer_x, email="user@contoso.test"),
+        y_ga=UserFactory(tenant=customer_y, email="ga@litware.test", roles=[GA]),
+        pending=relationship_request_create(partner=partner_a, created_by=a_admin, include_delegated_admin=True),
+    )
+    ResellerRelationshipFactory(partner=partner_a, customer=customer_x)
+    DelegatedAdminGrantFactory(partner=partner_a, customer=customer_x)
+    ResellerRelationshipFactory(partner=partner_b, customer=customer_y)
+    return world
+
+
+@pytest.fixture
+def client_for(world):
+    """A signed-in client for a persona ("anon" is signed out)."""
+
+    def make(persona: str) -> Client:
+        client = Client()
+        user = world.user(persona)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+def pending_request(world: World) -> RelationshipRequest:
+    return world.pending.request

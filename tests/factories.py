@@ -1,0 +1,65 @@
+"""Factories for the directory and relationships, built through the services so invariants hold (partners get
+their built-in groups, users their roles)."""
+
+import factory
+from factory.django import DjangoModelFactory
+
+from partnercenter.models import Partner, Tenant, User
+from partnercenter.services import partner_create, user_create
+from relationships.models import DelegatedAdminGrant, ResellerRelationship
+
+PASSWORD = "Correct-horse-battery-9"
+
+
+class TenantFactory(DjangoModelFactory):
+    class Meta:
+        model = Tenant
+
+    name = factory.Sequence(lambda n: f"Customer {n:05d}")
+    primary_domain = factory.Sequence(lambda n: f"customer{n:05d}.example")
+
+
+class PartnerFactory(factory.Factory):
+    class Meta:
+        model = Partner
+
+    name = factory.Sequence(lambda n: f"Partner {n}")
+    primary_domain = factory.Sequence(lambda n: f"partner{n}.example")
+    partner_id = factory.Sequence(lambda n: f"{5000000 + n}")
+
+    @classmethod
+    def _create(cls, model_class, **kwargs) -> Partner:
+        return partner_create(**kwargs)
+
+
+class UserFactory(factory.Factory):
+    class Meta:
+        model = User
+
+    tenant = factory.SubFactory(TenantFactory)
+    email = factory.Sequence(lambda n: f"user{n}@example.test")
+    password = PASSWORD
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    roles = ()
+    group_kinds = ()
+
+    @classmethod
+    def _create(cls, model_class, **kwargs) -> User:
+        return user_create(**kwargs)
+
+
+class ResellerRelationshipFactory(DjangoModelFactory):
+    class Meta:
+        model = ResellerRelationship
+
+    partner = factory.SubFactory(PartnerFactory)
+    customer = factory.SubFactory(TenantFactory)
+
+
+class DelegatedAdminGrantFactory(DjangoModelFactory):
+    class Meta:
+        model = DelegatedAdminGrant
+
+    partner = factory.SubFactory(PartnerFactory)
+    customer = factory.SubFactory(TenantFactory)

@@ -1,16 +1,28 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from . import views
 
+# Parts of allauth this product does not offer, answered 404 before allauth sees them: email addresses belong to the
+# tenant's directory (users do not add their own), nobody signs up on their own, and sign-in is by password.
+not_offered = [
+    path("accounts/signup/", views.not_offered, name="account_signup"),
+    path("accounts/email/", views.not_offered, name="account_email"),
+    path("accounts/confirm-email/", views.not_offered, name="account_email_verification_sent"),
+    re_path(r"^accounts/confirm-email/(?P<key>[-:\w]+)/$", views.not_offered, name="account_confirm_email"),
+    path("accounts/login/code/confirm/", views.not_offered, name="account_confirm_login_code"),
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
+    *not_offered,
     path("accounts/", include("allauth.urls")),
     path("customers/", include("customers.urls")),
     path("", include("relationships.urls")),
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", login_not_required(require_POST(set_language)), name="set_language"),
     path("mailbox/", views.mailbox, name="mailbox"),
     path("mailbox/<int:pk>/", views.mailbox_message, name="mailbox_message"),
     path("mailbox/<int:pk>/html/", views.mailbox_message_html, name="mailbox_message_html"),

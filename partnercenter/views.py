@@ -19,6 +19,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"tenant": request.user.tenant})
 
 
+@login_not_required
+def not_offered(request: HttpRequest, **kwargs) -> HttpResponse:
+    raise Http404
+
+
 def _mailbox_enabled() -> None:
     if not settings.LOCAL_MAILBOX_ENABLED:
         raise Http404

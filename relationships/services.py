@@ -16,7 +16,7 @@ from partnercenter.emails import email_enqueue
 from partnercenter.models import OutboxEmail, Partner, User
 
 from .models import DelegatedAdminGrant, RelationshipRequest, ResellerRelationship
-from .tokens import invitation_link, token_hash, token_new
+from .tokens import invitation_link, token_hash, token_matches, token_new
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ def relationship_request_send(
     language: str,
 ) -> OutboxEmail:
     """Email the agent's draft to the customer. The draft may be edited but must keep the personalised link."""
-    if token_hash(token) != relationship_request.token_hash:
+    if not token_matches(relationship_request, token):
         raise ValidationError(_("This link is no longer valid. Open the request again to get a new link."))
     if relationship_request.effective_state != RelationshipRequest.State.PENDING:
         raise ValidationError(_("Only a pending request can be sent."))

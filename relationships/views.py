@@ -26,6 +26,7 @@ from .forms import AcceptForm, DraftEmailForm, OrganisationSignupForm, RequestOp
 from .models import RelationshipRequest
 from .selectors import latest_emails_by_request, relationship_request_by_token, requests_for
 from .services import IssuedRequest, RequestNotUsable
+from .tokens import token_matches
 
 # Rule: requesting a reseller relationship is for Admin agents and Sales agents.
 REQUESTERS = (SecurityGroup.Kind.ADMIN_AGENTS, SecurityGroup.Kind.SALES_AGENTS)
@@ -65,7 +66,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest) -> HttpResponse:
     partner = require_partner_role(request, *REQUESTERS)
-    form = RequestOptionsForm(request.POST or None)
+    form = RequestOptionsForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         issued = services.relationship_request_create(
             partner=partner,
@@ -79,8 +80,11 @@ def request_new(request: HttpRequest) -> HttpResponse:
 @require_POST
 def request_send(request: HttpRequest, public_id) -> HttpResponse:
     relationship_request = relationship_request_for(request, public_id, *REQUESTERS)
-    form = DraftEmailForm(request.POST)
     token = request.POST.get("token", "")
+    if not token_matches(relationship_request, token):
+        messages.error(request, _("This draft's link is no longer valid. Use Resend to get a new link."))
+        return redirect("relationships:request_list")
+    form = DraftEmailForm(request.POST)
     issued = IssuedRequest(relationship_request, token)
     if not form.is_valid():
         return _render_draft(request, issued, form)
@@ -184,6 +188,10 @@ def _decide(request: HttpRequest, token: str, accept: bool) -> HttpResponse:
     relationship_request, unusable = _load(token)
     if unusable:
         return _unusable(request, unusable)
+    try:
+        services.check_can_decide(relationship_request, request.user)
+    except PermissionDenied:
+        return _invitation_page(request, relationship_request, token)
     form = AcceptForm(request.POST) if accept else None
     if form is not None and not form.is_valid():
         return _invitation_page(request, relationship_request, token, form=form, status=400)
@@ -226,7 +234,7 @@ def invitation_signup(request: HttpRequest, token: str) -> HttpResponse:
         return _unusable(request, unusable)
     if request.user.is_authenticated:
         return redirect("relationships:invitation", token=token)
-    form = OrganisationSignupForm(request.POST or None)
+    form = OrganisationSignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -16,6 +16,8 @@ log = logging.getLogger(__name__)
 
 
 def email_render(*, template: str, context: dict[str, Any], language: str) -> tuple[str, str, str]:
+    # Rendered without a request, so no context processor supplies LANGUAGE_CODE (the HTML part's lang attribute).
+    context = {"LANGUAGE_CODE": language, **context}
     with translation.override(language):
         subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
         text = render_to_string(f"emails/{template}.txt", context)
@@ -41,12 +43,15 @@ def email_enqueue(
     return email
 
 
-def outbox_dispatch(email_id: int) -> None:
-    """Hand the email to the task queue. A broker that is down must not fail the user's request: the row stays
-    queued and the periodic sweep queues it again."""
+def outbox_dispatch(email_id: int) -> bool:
+    """Hand the email to the task queue; False when the broker could not take it. A broker that is down must not
+    fail the user's request: the row stays queued and the periodic sweep queues it again. How long a down or stuck
+    broker can hold the request is bounded by the broker timeouts in settings (CELERY_BROKER_TIMEOUT)."""
     from .tasks import send_outbox_email
 
     try:
         send_outbox_email.delay(email_id)
     except Exception:  # any broker or connection error: the outbox row is the source of truth
         log.warning("Could not queue email %s; the outbox sweep will retry it.", email_id, exc_info=True)
+        return False
+    return True

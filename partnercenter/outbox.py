@@ -19,8 +19,11 @@ from .models import OutboxEmail
 STALE_CLAIM = timedelta(minutes=10)
 # Rows younger than this are left to the task that was queued with them.
 SWEEP_GRACE = timedelta(seconds=30)
+# A retry may arrive a little before its row's next attempt time (clocks of different workers differ slightly).
+EARLY_RETRY_TOLERANCE = timedelta(seconds=2)
 
-# Personalised links in the stored copy are blanked once the email is out: the database keeps no usable token.
+# Personalised links in the stored copy are blanked once the email is out (or will never go out): the database
+# keeps no usable token.
 _INVITATION_TOKEN = re.compile(r"(/invitations/)[A-Za-z0-9_-]{20,}")
 
 
@@ -29,13 +32,18 @@ class TransientEmailError(Exception):
 
 
 def backoff_delay(attempts: int) -> int:
-    """Seconds before the next try: 30 s, 1 min, 2 min, 4 min … capped at an hour."""
-    return min(30 * 2 ** max(attempts - 1, 0), 3600)
+    """Seconds before the next try: EMAIL_RETRY_DELAY (30 s), then twice as long each time, capped at an hour."""
+    return min(settings.EMAIL_RETRY_DELAY * 2 ** max(attempts - 1, 0), 3600)
 
 
 def outbox_claim(email_id: int) -> OutboxEmail | None:
+    """Take the row for sending, or None when it is not ours to send: already sent, failed for good, being sent by
+    another worker, or not yet due. The last case matters: the sweep may queue a row that also has a retry waiting
+    in the broker, and the extra task must not spend an attempt before the backoff has passed."""
     now = timezone.now()
-    claimable = Q(state=OutboxEmail.State.QUEUED) | Q(state=OutboxEmail.State.SENDING, claimed_at__lt=now - STALE_CLAIM)
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + EARLY_RETRY_TOLERANCE)
+    stale = Q(state=OutboxEmail.State.SENDING, claimed_at__lt=now - STALE_CLAIM)
+    claimable = (Q(state=OutboxEmail.State.QUEUED) & due) | stale
     claimed = OutboxEmail.objects.filter(claimable, pk=email_id).update(
         state=OutboxEmail.State.SENDING, claimed_at=now, attempts=F("attempts") + 1
     )
@@ -62,9 +70,17 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def outbox_deliver(email: OutboxEmail) -> None:
-    """Send a claimed email. Raises TransientEmailError when a later try may succeed (the row is queued again with
-    its next attempt time); a permanent rejection or the last allowed attempt marks the row failed with the reason."""
+def _redacted(body: str) -> str:
+    return _INVITATION_TOKEN.sub(r"\1[redacted]", body)
+
+
+def outbox_deliver(email: OutboxEmail) -> str:
+    """Send a claimed email and return the row's new state (sent or failed). Raises TransientEmailError when a later
+    try may succeed (the row is queued again with its next attempt time); a permanent rejection or the last allowed
+    attempt marks the row failed with the reason.
+
+    Every outcome is recorded only while the claim is still ours: a worker that stalled past STALE_CLAIM may have
+    been overtaken, and putting a row that the other worker sent back in the queue would send it twice."""
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.body_text,
@@ -74,26 +90,33 @@ def outbox_deliver(email: OutboxEmail) -> None:
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
+    ours = OutboxEmail.objects.filter(pk=email.pk, state=OutboxEmail.State.SENDING, claimed_at=email.claimed_at)
     try:
         message.send()
     except Exception as error:  # classified below: SMTP replies, sockets, anything the mailer raises
         reason = _describe(error)[:2000]
         if _is_permanent(error) or email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
-            OutboxEmail.objects.filter(pk=email.pk).update(state=OutboxEmail.State.FAILED, last_error=reason)
-            return
-        OutboxEmail.objects.filter(pk=email.pk).update(
+            ours.update(
+                state=OutboxEmail.State.FAILED,
+                last_error=reason,
+                body_text=_redacted(email.body_text),
+                body_html=_redacted(email.body_html),
+            )
+            return OutboxEmail.State.FAILED
+        ours.update(
             state=OutboxEmail.State.QUEUED,
             last_error=reason,
             next_attempt_at=timezone.now() + timedelta(seconds=backoff_delay(email.attempts)),
         )
         raise TransientEmailError(reason) from error
-    OutboxEmail.objects.filter(pk=email.pk).update(
+    ours.update(
         state=OutboxEmail.State.SENT,
         sent_at=timezone.now(),
         last_error="",
-        body_text=_INVITATION_TOKEN.sub(r"\1[redacted]", email.body_text),
-        body_html=_INVITATION_TOKEN.sub(r"\1[redacted]", email.body_html),
+        body_text=_redacted(email.body_text),
+        body_html=_redacted(email.body_html),
     )
+    return OutboxEmail.State.SENT
 
 
 def outbox_due_ids(limit: int = 500) -> list[int]:

@@ -1,7 +1,6 @@
 """Celery tasks: they take ids, load rows and call the outbox functions."""
 
 from celery import shared_task
-from django.conf import settings
 
 from .emails import outbox_dispatch
 from .outbox import TransientEmailError, backoff_delay, outbox_claim, outbox_deliver, outbox_due_ids
@@ -11,21 +10,23 @@ from .outbox import TransientEmailError, backoff_delay, outbox_claim, outbox_del
 def send_outbox_email(self, email_id: int) -> str:
     email = outbox_claim(email_id)
     if email is None:
-        return "not claimable"  # already sent, failed for good, or being sent by another worker
+        return "not claimable"  # already sent, failed for good, being sent by another worker, or not yet due
     try:
-        outbox_deliver(email)
+        return outbox_deliver(email)
     except TransientEmailError:
-        # In-process (eager) mode must not spin on a broken mail server: the sweep retries there.
-        if self.request.is_eager or email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
+        # In-process (eager) mode must not spin on a broken mail server: the sweep retries there. The row already
+        # says when the next try is due; the retry below is queued for that moment.
+        if self.request.is_eager:
             return "retry later"
         raise self.retry(countdown=backoff_delay(email.attempts)) from None
-    return "sent"
 
 
 @shared_task
 def outbox_sweep() -> int:
-    """Queue again what was never queued (broker down) or is due for another try."""
-    ids = outbox_due_ids()
-    for email_id in ids:
-        outbox_dispatch(email_id)
-    return len(ids)
+    """Queue again what was never queued (broker down) or is due for another try. Returns how many were queued."""
+    queued = 0
+    for email_id in outbox_due_ids():
+        if not outbox_dispatch(email_id):
+            break  # the broker refused one, it will refuse the rest: the next sweep tries again
+        queued += 1
+    return queued

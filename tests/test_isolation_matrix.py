@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from .conftest import PERSONAS, World
 
-COLUMNS = "a_admin a_sales a_helpdesk b_admin x_ga x_user y_ga anon".split()
+COLUMNS = ["a_admin", "a_sales", "a_helpdesk", "b_admin", "x_ga", "x_user", "y_ga", "anon"]
 assert COLUMNS == PERSONAS
 
 

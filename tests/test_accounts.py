@@ -1,0 +1,72 @@
+"""Sign in with email, sign out, password reset by email, failed sign-ins rate limited, deny by default."""
+
+import re
+
+from django.core import mail
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from .factories import PASSWORD
+
+
+def _sign_in(client, email, password):
+    return client.post(reverse("account_login"), {"login": email, "password": password})
+
+
+def test_sign_in_with_email_takes_a_partner_agent_to_customers(world):
+    client = Client()
+    response = _sign_in(client, "ADMIN@fabrikam.test", PASSWORD)
+    assert response.status_code == 302
+    assert client.get(response["Location"], follow=True).redirect_chain[-1][0] == reverse("customers:list")
+
+
+def test_a_wrong_password_gets_a_clear_message(world):
+    response = _sign_in(Client(), "admin@fabrikam.test", "wrong-password")
+    assert response.status_code == 200
+    assert "The email address and/or password you specified are not correct." in response.content.decode()
+
+
+def test_failed_sign_ins_are_rate_limited(world, settings):
+    cache.clear()
+    client = Client()
+    for _ in range(5):
+        _sign_in(client, "admin@fabrikam.test", "wrong-password")
+    response = _sign_in(client, "admin@fabrikam.test", PASSWORD)
+    # Even the right password is refused while the limit holds.
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    cache.clear()
+
+
+def test_sign_out_is_a_post(world, client_for):
+    client = client_for("x_ga")
+    assert client.post(reverse("account_logout")).status_code == 302
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_pages_need_a_signed_in_user(world):
+    response = Client().get(reverse("customers:list"))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('account_login')}?next={reverse('customers:list')}"
+
+
+def test_password_reset_by_email(world):
+    cache.clear()
+    client = Client()
+    response = client.post(reverse("account_reset_password"), {"email": "ga@contoso.test"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", mail.outbox[0].body).group(1)
+    form = client.get(link, follow=True)
+    action = form.redirect_chain[-1][0] if form.redirect_chain else link
+    new = "A-brand-new-passphrase-77"
+    done = client.post(action, {"password1": new, "password2": new})
+    assert done.status_code == 302
+    assert _sign_in(Client(), "ga@contoso.test", new).status_code == 302
+    cache.clear()
+
+
+def test_signing_up_on_ones_own_is_not_offered(world):
+    assert Client().get("/accounts/signup/").status_code == 404
+    assert Client().get("/accounts/email/").status_code == 404

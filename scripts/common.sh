@@ -65,5 +65,6 @@ ensure_venv() {
 
 compile_translations() {
   ensure_gettext
-  "$VENV/bin/python" manage.py compilemessages --ignore=.venv -v0
+  # Settings load for every command; no secret is used here.
+  SECRET_KEY="${SECRET_KEY:-compilemessages-only}" "$VENV/bin/python" manage.py compilemessages --ignore=.venv -v0
 }

@@ -25,7 +25,11 @@ def partner_of(user: User) -> Partner | None:
     if not user.is_authenticated or user.tenant_id is None:
         return None
     if not hasattr(user, "_partner_cache"):
-        user._partner_cache = Partner.objects.select_related("tenant").filter(tenant_id=user.tenant_id).first()
+        partner = Partner.objects.select_related("tenant").filter(tenant_id=user.tenant_id).first()
+        user._partner_cache = partner
+        if partner is not None and not User.tenant.is_cached(user):
+            # The partner's tenant is the user's home tenant: the page shell (user.tenant.name) need not fetch it.
+            User.tenant.field.set_cached_value(user, partner.tenant)
     return user._partner_cache
 
 
@@ -37,6 +41,7 @@ def partner_group_kinds(user: User) -> frozenset[str]:
         user._group_kinds_cache = frozenset(
             SecurityGroup.objects.filter(members=user, tenant_id=user.tenant_id)
             .exclude(kind=Kind.CUSTOM)
+            .order_by()  # a set: no need for the model's ordering, which joins the tenant to sort by its name
             .values_list("kind", flat=True)
         )
     return user._group_kinds_cache

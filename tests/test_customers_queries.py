@@ -1,0 +1,60 @@
+"""The Customers page costs the same number of queries whatever the number of customers: 10 or 1,000, page 1 or a
+search, as partner A's Admin agent."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from partnercenter.models import Tenant
+from relationships.models import DelegatedAdminGrant, ResellerRelationship
+
+
+def add_customers(partner, start: int, count: int) -> None:
+    """`count` more customers of `partner`, half of them with delegated admin, in a handful of queries."""
+    tenants = Tenant.objects.bulk_create(
+        Tenant(name=f"Tailspin {n:05d}", primary_domain=f"tailspin{n:05d}.example") for n in range(start, start + count)
+    )
+    ResellerRelationship.objects.bulk_create(ResellerRelationship(partner=partner, customer=t) for t in tenants)
+    DelegatedAdminGrant.objects.bulk_create(DelegatedAdminGrant(partner=partner, customer=t) for t in tenants[::2])
+
+
+def load(client, params: dict) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("customers:list"), params)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "matches_small", "matches_large"),
+    [
+        ({}, "10 customers", "1000 customers"),  # customer X (Contoso) and the Tailspin ones
+        ({"q": "tailspin"}, "9 customers", "999 customers"),
+        ({"q": "TAILSPIN0"}, "9 customers", "999 customers"),  # by domain
+    ],
+    ids=["page-1", "search-name", "search-domain"],
+)
+def test_query_count_does_not_grow_with_customers(world, client_for, params, matches_small, matches_large):
+    client = client_for("a_admin")
+    client.get(reverse("customers:list"))  # the first request of a session may warm caches; not measured
+
+    add_customers(world.partner_a, 0, 9)
+    small, page = load(client, params)
+    assert matches_small in page and "Tailspin 00008" in page
+
+    add_customers(world.partner_a, 9, 990)
+    large, page = load(client, params)
+    assert matches_large in page and "Tailspin 00000" in page and "Page 1 of 20" in page
+    assert page.count('class="details-row"') == 50
+
+    assert large == small, f"{small} queries for 10 customers, {large} for 1,000"
+
+
+def test_query_count_is_small(world, client_for, django_assert_max_num_queries):
+    """Session, user, partner, partner roles, count, page: the page's whole budget (one spare)."""
+    client = client_for("a_admin")
+    add_customers(world.partner_a, 0, 120)
+    client.get(reverse("customers:list"))
+    with django_assert_max_num_queries(7):
+        assert client.get(reverse("customers:list"), {"q": "tailspin", "page": 2}).status_code == 200

@@ -16,8 +16,6 @@ log = logging.getLogger(__name__)
 
 
 def email_render(*, template: str, context: dict[str, Any], language: str) -> tuple[str, str, str]:
-    # Rendered without a request, so no context processor supplies LANGUAGE_CODE (the HTML part's lang attribute).
-    context = {"LANGUAGE_CODE": language, **context}
     with translation.override(language):
         subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
         text = render_to_string(f"emails/{template}.txt", context)

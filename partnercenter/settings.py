@@ -160,6 +160,8 @@ else:
 # The local mailbox is a developer's tool: its pages exist only while it is the mailer.
 LOCAL_MAILBOX_ENABLED = MAILERS["default"]["BACKEND"] == "partnercenter.mailbox.LocalMailboxBackend"
 EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)
+# Seconds before the second try of an email that failed for a passing reason; each later try waits twice as long.
+EMAIL_RETRY_DELAY = env.int("EMAIL_RETRY_DELAY", default=30)
 
 # Celery: without a broker the tasks run in-process, after the transaction commits.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -171,7 +173,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 # A web request must never hang on a broker that is down or stuck: short timeouts, no publish retries. What could
-# not be queued stays in the outbox and the periodic sweep queues it again.
+# not be queued stays in the outbox and the periodic sweep queues it again. Workers drop the socket timeout (see
+# partnercenter/tasks.py): they wait for a stalled Redis rather than lose track of the tasks they acknowledge.
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_TIMEOUT", default=2.0)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": env.float("CELERY_BROKER_TIMEOUT", default=2.0),

@@ -1,6 +1,7 @@
 """Celery tasks: they take ids, load rows and call the outbox functions."""
 
 from celery import shared_task
+from celery.signals import worker_init
 
 from .emails import outbox_dispatch
 from .outbox import TransientEmailError, backoff_delay, outbox_claim, outbox_deliver, outbox_due_ids
@@ -30,3 +31,14 @@ def outbox_sweep() -> int:
             break  # the broker refused one, it will refuse the rest: the next sweep tries again
         queued += 1
     return queued
+
+
+@worker_init.connect
+def _worker_waits_for_a_stalled_broker(sender, **kwargs) -> None:
+    """The broker's short socket timeout (settings) is for publishers: a web request must not hang on Redis. A worker
+    drops it. When a stalled Redis makes a worker give up acknowledging a task, kombu keeps counting that task as in
+    hand, and once that has happened as many times as the prefetch limit the worker never takes another task. A
+    worker loses nothing by waiting for Redis to answer again."""
+    options = dict(sender.app.conf.broker_transport_options)
+    options.pop("socket_timeout", None)
+    sender.app.conf.broker_transport_options = options

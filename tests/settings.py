@@ -12,6 +12,10 @@ def _reachable(host: str, port: int) -> bool:
         return False
 
 
+# Tasks run in-process, unless this process's own environment names a broker (a developer's .env, read by the
+# product settings below, does not count): the services tests start their Celery worker that way.
+_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+
 os.environ.setdefault("SECRET_KEY", "test-suite-only-key")
 os.environ.setdefault("SITE_URL", "http://testserver")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
@@ -32,6 +36,6 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; the product uses the default
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 LOCAL_MAILBOX_ENABLED = False
-CELERY_BROKER_URL = ""
-CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = _BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = not _BROKER_URL
 LANGUAGE_CODE = "en"

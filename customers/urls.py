@@ -7,4 +7,6 @@ app_name = "customers"
 urlpatterns = [
     path("", views.customer_list, name="list"),
     path("export.csv", views.customer_export, name="export"),
+    path("<uuid:tenant_id>/", views.customer_detail, name="detail"),
+    path("<uuid:tenant_id>/subscriptions/new/", views.subscription_new, name="subscription_new"),
 ]

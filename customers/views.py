@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -40,3 +40,11 @@ def customer_export(request: HttpRequest) -> HttpResponse:
             for r in rows.iterator(chunk_size=2000)
         ),
     )
+
+
+def customer_detail(request: HttpRequest, tenant_id) -> HttpResponse:
+    raise Http404
+
+
+def subscription_new(request: HttpRequest, tenant_id) -> HttpResponse:
+    raise Http404

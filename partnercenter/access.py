@@ -4,10 +4,13 @@ Views call these first. Objects the user has no business with raise Http404 (the
 yours"); actions the user may not take on objects it can see raise PermissionDenied (403).
 """
 
+from dataclasses import dataclass
 from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 
 from .models import DirectoryRole, DirectoryRoleAssignment, Partner, SecurityGroup, Tenant, User
 
@@ -81,11 +84,39 @@ def is_own_global_admin(user: User) -> bool:
     return DirectoryRole.GLOBAL_ADMINISTRATOR in own_directory_roles(user)
 
 
+class MFARequired(Exception):
+    """A partner user without multi-factor authentication asked for a partner page (the middleware sends them to
+    set it up)."""
+
+
+def has_mfa(user: User) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    if not hasattr(user, "_has_mfa_cache"):
+        user._has_mfa_cache = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return user._has_mfa_cache
+
+
+MFA_SESSION_KEY = "partner_mfa_ok"
+
+
+def _require_mfa(request: HttpRequest) -> None:
+    """Partner Center requires multi-factor authentication of partner users before they see customers or act for
+    them. Once found, the answer is kept in the session (cleared when the user removes an authenticator), so partner
+    pages do not pay a query for it on every request."""
+    if not settings.PARTNER_MFA_REQUIRED or request.session.get(MFA_SESSION_KEY):
+        return
+    if not has_mfa(request.user):
+        raise MFARequired
+    request.session[MFA_SESSION_KEY] = True
+
+
 def partner_for(request: HttpRequest) -> Partner:
     """The signed-in user's partner; the partner area is closed (403) to users of tenants that are not partners."""
     partner = partner_of(request.user)
     if partner is None:
-        raise PermissionDenied("The partner area is for partner users.")
+        raise PermissionDenied(_("The partner area is for partner users."))
+    _require_mfa(request)
     return partner
 
 
@@ -93,7 +124,7 @@ def require_partner_role(request: HttpRequest, *kinds: str) -> Partner:
     """The user's partner, if the user is in one of the given partner groups; otherwise 403."""
     partner = partner_for(request)
     if not partner_group_kinds(request.user) & set(kinds):
-        raise PermissionDenied("Your role does not include this.")
+        raise PermissionDenied(_("Your role does not include this."))
     return partner
 
 
@@ -112,3 +143,109 @@ def relationship_request_for(request: HttpRequest, public_id: UUID, *kinds: str)
         raise Http404 from None
     require_partner_role(request, *kinds)
     return relationship_request
+
+
+def partner_customer_for(request: HttpRequest, tenant_id: UUID, *kinds: str) -> tuple[Partner, Tenant]:
+    """A customer of the user's partner (an active reseller relationship; 404 for any other tenant), if the user is
+    in one of the given partner groups (403 otherwise; no groups given: any partner user)."""
+    from relationships.models import ResellerRelationship
+
+    partner = partner_of(request.user)
+    if partner is None:
+        raise Http404
+    relationship = (
+        ResellerRelationship.objects.select_related("customer")
+        .filter(partner=partner, customer__public_id=tenant_id, is_active=True)
+        .first()
+    )
+    if relationship is None:
+        raise Http404
+    _require_mfa(request)
+    if kinds and not partner_group_kinds(request.user) & set(kinds):
+        raise PermissionDenied(_("Your role does not include this."))
+    return partner, relationship.customer
+
+
+# What each directory role may do in the admin center. One table, so that pages and tests agree.
+GA = DirectoryRole.GLOBAL_ADMINISTRATOR
+UA = DirectoryRole.USER_ADMINISTRATOR
+HA = DirectoryRole.HELPDESK_ADMINISTRATOR
+GR = DirectoryRole.GLOBAL_READER
+ADMIN_ROLES = frozenset({GA, UA, HA, GR})
+CAN_VIEW_USERS = frozenset({GA, UA, HA, GR})
+CAN_MANAGE_USERS = frozenset({GA, UA})
+CAN_RESET_PASSWORDS = frozenset({GA, UA, HA})  # Helpdesk Administrators: of non-administrators only
+CAN_VIEW_ROLES = frozenset({GA, UA, HA, GR})
+CAN_MANAGE_ROLES = frozenset({GA})
+CAN_VIEW_LICENSES = frozenset({GA, UA, GR})
+CAN_MANAGE_LICENSES = frozenset({GA, UA})
+CAN_VIEW_ACTIVITY = frozenset({GA, GR})
+
+
+@dataclass(frozen=True)
+class AdminCenter:
+    """The admin center of `tenant` as the signed-in user may use it: the user's effective roles there, and the
+    partner it acts for when it is not the user's own tenant."""
+
+    tenant: Tenant
+    roles: frozenset[str]
+    partner: Partner | None = None
+
+    @property
+    def on_behalf(self) -> bool:
+        return self.partner is not None
+
+    def can(self, allowed: frozenset[str]) -> bool:
+        return bool(self.roles & allowed)
+
+    @property
+    def allows(self) -> dict[str, bool]:
+        """What the pages may offer, for templates: {"manage_users": True, …}."""
+        return {
+            "view_users": self.can(CAN_VIEW_USERS),
+            "manage_users": self.can(CAN_MANAGE_USERS),
+            "reset_passwords": self.can(CAN_RESET_PASSWORDS),
+            "view_roles": self.can(CAN_VIEW_ROLES),
+            "manage_roles": self.can(CAN_MANAGE_ROLES),
+            "view_licenses": self.can(CAN_VIEW_LICENSES),
+            "manage_licenses": self.can(CAN_MANAGE_LICENSES),
+            "view_activity": self.can(CAN_VIEW_ACTIVITY),
+            "partner_relationships": not self.on_behalf and GA in self.roles,
+        }
+
+    def require(self, allowed: frozenset[str]) -> None:
+        if not self.can(allowed):
+            raise PermissionDenied(_("Your role does not include this."))
+
+
+def admin_center_for(request: HttpRequest, tenant_id: UUID, allowed: frozenset[str] = ADMIN_ROLES) -> AdminCenter:
+    """The admin center of tenant `tenant_id` for the signed-in user.
+
+    - Its own tenant: with an administrator role (a plain user is not let in: 403).
+    - A customer of its partner: with the roles delegated admin gives it (none: 403 with the reason).
+    - Any other tenant: 404, as if it did not exist.
+    Then `allowed` is checked against the effective roles (403)."""
+    user = request.user
+    if user.tenant is not None and user.tenant.public_id == tenant_id:
+        center = AdminCenter(tenant=user.tenant, roles=own_directory_roles(user))
+        if not center.can(ADMIN_ROLES):
+            raise PermissionDenied(_("The admin center is for your organisation's administrators."))
+    else:
+        partner, customer = partner_customer_for(request, tenant_id)
+        center = AdminCenter(tenant=customer, roles=effective_roles(user, customer), partner=partner)
+        if not center.roles:
+            raise PermissionDenied(_("You have no administrator role in this customer's tenant."))
+    center.require(allowed)
+    return center
+
+
+def own_global_admin_center_for(request: HttpRequest, tenant_id: UUID) -> AdminCenter:
+    """Pages only the tenant's own Global admins may use (Settings > Partner relationships): a partner acting on the
+    customer's behalf, even as Global Administrator through delegated admin, may not (403; 404 for other tenants)."""
+    user = request.user
+    if user.tenant is None or user.tenant.public_id != tenant_id:
+        partner_customer_for(request, tenant_id)  # 404 unless the tenant is a customer of the user's partner
+        raise PermissionDenied(_("Only the customer's own Global admins can see its partner relationships."))
+    if not is_own_global_admin(user):
+        raise PermissionDenied(_("Only your organisation's Global admins can do this."))
+    return AdminCenter(tenant=user.tenant, roles=own_directory_roles(user))

@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest
 
-from .access import partner_group_kinds, partner_of
+from .access import ADMIN_ROLES, is_own_global_admin, own_directory_roles, partner_group_kinds, partner_of
 from .models import SecurityGroup
 
 
@@ -15,4 +15,6 @@ def navigation(request: HttpRequest) -> dict:
     return {
         "nav_partner": partner,
         "nav_can_request": bool(kinds & {SecurityGroup.Kind.ADMIN_AGENTS, SecurityGroup.Kind.SALES_AGENTS}),
+        "nav_own_global_admin": is_own_global_admin(user),
+        "nav_admin_center": user.tenant_id is not None and bool(own_directory_roles(user) & ADMIN_ROLES),
     }

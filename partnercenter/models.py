@@ -47,6 +47,7 @@ class User(AbstractUser):
     """A person. Signs in with email; belongs to one home tenant (site staff may have none)."""
 
     username = None
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(_("email address"), unique=True)
     tenant = models.ForeignKey(
         Tenant, on_delete=models.PROTECT, related_name="users", null=True, blank=True, verbose_name=_("tenant")

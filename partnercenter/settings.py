@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "partnercenter",
     "customers",
     "relationships",
@@ -52,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "partnercenter.middleware.PartnerMFAMiddleware",
 ]
 
 ROOT_URLCONF = env.str("ROOT_URLCONF", default="partnercenter.urls")
@@ -114,6 +116,12 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+
+# Multi-factor authentication (TOTP, with recovery codes). Partner users must have it before they see customers or act
+# on a customer's behalf, as Partner Center requires.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Partner Center"
+PARTNER_MFA_REQUIRED = env.bool("PARTNER_MFA_REQUIRED", default=True)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hant", _("Traditional Chinese"))]

@@ -21,6 +21,8 @@ urlpatterns = [
     *not_offered,
     path("accounts/", include("allauth.urls")),
     path("customers/", include("customers.urls")),
+    path("admin-center/<uuid:tenant_id>/", include("customers.admin_center.urls")),
+    path("settings/", include("partnercenter.partner_settings_urls")),
     path("", include("relationships.urls")),
     path("i18n/setlang/", login_not_required(require_POST(set_language)), name="set_language"),
     path("mailbox/", views.mailbox, name="mailbox"),

@@ -19,6 +19,7 @@ from .factories import (
     ResellerRelationshipFactory,
     TenantFactory,
     UserFactory,
+    mfa_enable,
 )
 
 Kind = SecurityGroup.Kind
@@ -78,6 +79,8 @@ def world(db) -> World:
         y_ga=UserFactory(tenant=customer_y, email="ga@litware.test", roles=[GA]),
         pending=relationship_request_create(partner=partner_a, created_by=a_admin, include_delegated_admin=True),
     )
+    for agent in (world.a_admin, world.a_sales, world.a_helpdesk, world.b_admin):
+        mfa_enable(agent)
     ResellerRelationshipFactory(partner=partner_a, customer=customer_x)
     DelegatedAdminGrantFactory(partner=partner_a, customer=customer_x)
     ResellerRelationshipFactory(partner=partner_b, customer=customer_y)

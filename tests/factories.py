@@ -9,6 +9,21 @@ from partnercenter.services import partner_create, user_create
 from relationships.models import DelegatedAdminGrant, ResellerRelationship
 
 PASSWORD = "Correct-horse-battery-9"
+# A fixed TOTP secret (base32) for partner users, so tests can compute codes.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def mfa_enable(user: User, secret: str = TOTP_SECRET) -> None:
+    """Give the user a TOTP authenticator, as partner users must have."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, secret)
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
 
 
 class TenantFactory(DjangoModelFactory):

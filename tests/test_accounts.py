@@ -7,18 +7,38 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from .factories import PASSWORD
+from .factories import PASSWORD, totp_code
 
 
 def _sign_in(client, email, password):
     return client.post(reverse("account_login"), {"login": email, "password": password})
 
 
-def test_sign_in_with_email_takes_a_partner_agent_to_customers(world):
+def test_sign_in_with_email_and_an_authenticator_code_takes_a_partner_agent_to_customers(world):
     client = Client()
     response = _sign_in(client, "ADMIN@fabrikam.test", PASSWORD)
     assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session  # not signed in before the second factor
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code()})
+    assert response.status_code == 302
     assert client.get(response["Location"], follow=True).redirect_chain[-1][0] == reverse("customers:list")
+
+
+def test_a_wrong_authenticator_code_does_not_sign_in(world):
+    client = Client()
+    _sign_in(client, "admin@fabrikam.test", PASSWORD)
+    response = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    assert response.status_code == 200
+    assert "Incorrect code." in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_customer_admin_without_an_authenticator_signs_in_with_a_password(world):
+    client = Client()
+    response = _sign_in(client, "ga@contoso.test", PASSWORD)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(world.x_ga.pk)
 
 
 def test_a_wrong_password_gets_a_clear_message(world):

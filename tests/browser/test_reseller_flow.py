@@ -13,7 +13,7 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, totp_code
 
 pytestmark = pytest.mark.browser
 
@@ -24,9 +24,9 @@ class Labels:
 
     language: str
 
-    def __call__(self, msgid: str) -> str:
+    def __call__(self, msgid: str, context: str | None = None) -> str:
         with translation.override(self.language):
-            return translation.gettext(msgid)
+            return translation.pgettext(context, msgid) if context else translation.gettext(msgid)
 
 
 def screenshot(page: Page, name: str) -> None:
@@ -36,10 +36,15 @@ def screenshot(page: Page, name: str) -> None:
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
-def sign_in(page: Page, t: Labels, email: str) -> None:
+def sign_in(page: Page, t: Labels, email: str, *, with_authenticator: bool = False) -> None:
     page.get_by_label(t("Email"), exact=True).fill(email)
     page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
     page.get_by_role("button", name=t("Sign in"), exact=True).click()
+    if with_authenticator:
+        # Partner users sign in with a second factor: the code of their authenticator app.
+        expect(page.get_by_role("heading", level=1)).to_have_text(t("Two-step verification"))
+        page.get_by_label(t("Verification code")).fill(totp_code())
+        page.get_by_role("button", name=t("Verify"), exact=True).click()
 
 
 def run_reseller_flow(site, world, smtp_mailbox, new_context, t: Labels, *, switch_language: bool, customer_locale):
@@ -55,7 +60,7 @@ def run_reseller_flow(site, world, smtp_mailbox, new_context, t: Labels, *, swit
         agent.get_by_label(Labels("en")("Language")).select_option(t.language)
         expect(agent.locator("html")).to_have_attribute("lang", t.language)
         check_agent(agent, "sign-in page after switching language")
-    sign_in(agent, t, world.a_admin.email)
+    sign_in(agent, t, world.a_admin.email, with_authenticator=True)
 
     # Customers → Request a reseller relationship, with delegated admin (checked by default) → Next.
     agent.get_by_role("navigation", name=t("Main")).get_by_role("link", name=t("Customers")).click()
@@ -66,7 +71,7 @@ def run_reseller_flow(site, world, smtp_mailbox, new_context, t: Labels, *, swit
     check_agent(agent, "Request a reseller relationship")
     dap = agent.get_by_label(t("Include delegated admin privileges for Azure Active Directory and Office 365"))
     expect(dap).to_be_checked()
-    agent.get_by_role("button", name=t("Next"), exact=True).click()
+    agent.get_by_role("button", name=t("Next", "wizard step"), exact=True).click()
 
     # The draft email, with the personalised link in it.
     link_field = agent.get_by_role("textbox", name=t("Personalised link"))

@@ -1,0 +1,41 @@
+"""The isolation matrix's vocabulary: personas (columns), expected statuses (rows) and routes.
+
+Each area of the product lists its URLs in a module of this package; tests/test_isolation_matrix.py merges them
+and fails when a URL of the project has no entry.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tests.conftest import PERSONAS, World
+
+COLUMNS = ["a_admin", "a_sales", "a_helpdesk", "b_admin", "x_ga", "x_user", "y_ga", "anon"]
+assert COLUMNS == PERSONAS
+
+
+def row(statuses: str) -> dict[str, int]:
+    values = [int(s) for s in statuses.split()]
+    assert len(values) == len(COLUMNS), statuses
+    return dict(zip(COLUMNS, values, strict=True))
+
+
+# Login-required pages answer anonymous visitors with a redirect to sign in, whatever the method.
+SIGNED_IN_ONLY_405 = row("405 405 405 405 405 405 405 302")
+ALL_405 = row("405 405 405 405 405 405 405 405")
+NOT_OFFERED = row("404 404 404 404 404 404 404 404")
+
+
+@dataclass
+class Route:
+    url: Callable[[World], str]
+    get: dict[str, int]
+    post: dict[str, int]
+    delete: dict[str, int] = field(default_factory=lambda: SIGNED_IN_ONLY_405)
+
+
+def token(w: World) -> str:
+    return w.pending.token
+
+
+def request_id(w: World) -> str:
+    return str(w.pending.request.public_id)

@@ -1,0 +1,22 @@
+"""The partner's view of one customer: its detail page, adding subscriptions."""
+
+from django.urls import reverse
+
+from . import ALL_405, SIGNED_IN_ONLY_405, Route, row  # noqa: F401
+
+# Placeholder pages answer 404 until they are built; each entry is replaced with the page's real expectations.
+BUILDING = row("404 404 404 404 404 404 404 302")
+
+
+def _x(w):
+    return w.customer_x.public_id
+
+
+ROUTES: dict[str, Route] = {
+    "customers:detail": Route(
+        lambda w: reverse("customers:detail", args=[_x(w)]), get=BUILDING, post=BUILDING, delete=BUILDING
+    ),
+    "customers:subscription_new": Route(
+        lambda w: reverse("customers:subscription_new", args=[_x(w)]), get=BUILDING, post=BUILDING, delete=BUILDING
+    ),
+}

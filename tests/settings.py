@@ -22,7 +22,8 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_COOKIES", "false")
 if "DATABASE_URL" not in os.environ:
     if _reachable("127.0.0.1", 5432):
-        os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/partnercenter"
+        # One database per run, so that runs side by side (a developer and CI) do not clash.
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/partnercenter_{os.getpid()}"
         DATABASE_NOTE = "PostgreSQL at 127.0.0.1:5432"
     else:
         os.environ["DATABASE_URL"] = "sqlite:///:memory:"

@@ -385,3 +385,29 @@ def test_publishers_time_out_on_a_stuck_broker_but_workers_wait(settings):
     assert "socket_timeout" not in app.conf.broker_transport_options
     assert app.conf.broker_transport_options["socket_connect_timeout"] == options["socket_connect_timeout"]
     assert "socket_timeout" in settings.CELERY_BROKER_TRANSPORT_OPTIONS  # what web processes use is unchanged
+
+
+def test_the_sweep_command_sends_what_is_due_without_a_broker(world, settings):
+    """Without Celery beat (no broker), `manage.py outbox_sweep` is the sweep."""
+    import io
+    from datetime import timedelta
+
+    from django.core import mail
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from partnercenter.emails import email_enqueue
+    from partnercenter.models import OutboxEmail
+
+    email = email_enqueue(
+        to="later@customer.test",
+        template="relationship_request",
+        context={"message": "hi", "partner_name": "P", "link": "http://testserver/x"},
+        language="en",
+    )
+    OutboxEmail.objects.filter(pk=email.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    out = io.StringIO()
+    call_command("outbox_sweep", stdout=out)
+    assert "1 email(s)" in out.getvalue()
+    assert [m.to for m in mail.outbox] == [["later@customer.test"]]
+    assert OutboxEmail.objects.get(pk=email.pk).state == OutboxEmail.State.SENT

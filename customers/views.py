@@ -7,9 +7,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from partnercenter.access import partner_for
+from partnercenter.access import partner_for, partner_group_kinds
 from partnercenter.csv_export import csv_response
-from relationships.selectors import customers_for, customers_search
+from relationships.selectors import admin_portal_availability, customers_for, customers_search
 
 
 def relationship_label(row) -> str:
@@ -25,6 +25,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(customers_search(customers_for(partner), q), settings.CUSTOMERS_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    page.object_list = list(page.object_list)
+    admin_portal_availability(group_kinds=partner_group_kinds(request.user), rows=page.object_list)
     return render(request, "customers/list.html", {"page": page, "q": q, "partner": partner})
 
 

@@ -7,13 +7,14 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnercenter.access import is_own_global_admin, partner_of
 from partnercenter.audit import audit_record
 from partnercenter.emails import email_enqueue
-from partnercenter.models import OutboxEmail, Partner, User
+from partnercenter.models import OutboxEmail, Partner, SecurityGroup, Tenant, User
 
 from .models import DelegatedAdminGrant, RelationshipRequest, ResellerRelationship
 from .tokens import invitation_link, token_hash, token_matches, token_new
@@ -203,3 +204,58 @@ def relationship_request_decline(*, relationship_request: RelationshipRequest, u
         obj=relationship_request,
         details={"partner": relationship_request.partner.name},
     )
+
+
+class DelegatedAdminNotActive(Exception):
+    """The partner has no active delegated admin privileges in the customer's tenant (never had, or already
+    removed)."""
+
+
+@transaction.atomic
+def delegated_admin_remove(*, customer: Tenant, partner: Partner, removed_by: User) -> DelegatedAdminGrant:
+    """The customer's Global admin removes the partner's delegated admin privileges. The partner's implicit roles end
+    with this transaction (effective roles read the grant on every request); the reseller relationship stays. The
+    partner's Admin agents are told by email, each in their own language."""
+    if removed_by.tenant_id != customer.pk or not is_own_global_admin(removed_by):
+        raise PermissionDenied(_("Only your organisation's Global admins can do this."))
+    # Locked, so that of two removals at the same moment one removes and the other finds nothing left to remove.
+    grant = (
+        DelegatedAdminGrant.objects.select_for_update()
+        .filter(partner=partner, customer=customer, removed_at__isnull=True)
+        .first()
+    )
+    if grant is None:
+        raise DelegatedAdminNotActive
+    grant.removed_at = timezone.now()
+    grant.removed_by = removed_by
+    # granted_by is empty once the granting user is deleted (SET_NULL), which the field's blank=False would refuse.
+    grant.full_clean(exclude=["granted_by"])
+    grant.save(update_fields=["removed_at", "removed_by"])
+    audit_record(
+        actor=removed_by,
+        action="delegated_admin.remove",
+        target_tenant=customer,
+        obj=grant,
+        details={"partner": partner.name, "partner_id": partner.partner_id},
+    )
+    admin_agents = User.objects.filter(
+        is_active=True,
+        security_groups__tenant_id=partner.tenant_id,
+        security_groups__kind=SecurityGroup.Kind.ADMIN_AGENTS,
+    ).order_by("pk")
+    customers_url = settings.SITE_URL + reverse("customers:list")
+    for agent in admin_agents:
+        email_enqueue(
+            to=agent.email,
+            template="delegated_admin_removed",
+            context={
+                "agent": agent,
+                "customer_name": customer.name,
+                "partner_name": partner.name,
+                "removed_at": grant.removed_at,
+                "customers_url": customers_url,
+            },
+            language=agent.preferred_language or "en",
+            topic=grant,
+        )
+    return grant

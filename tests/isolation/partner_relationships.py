@@ -4,8 +4,12 @@ from django.urls import reverse
 
 from . import ALL_405, SIGNED_IN_ONLY_405, Route, row  # noqa: F401
 
-# Placeholder pages answer 404 until they are built; each entry is replaced with the page's real expectations.
-BUILDING = row("404 404 404 404 404 404 404 302")
+# Partner A's agents may act for customer X but never see its Partner relationships (403, even the Admin agent,
+# Global Administrator there through delegated admin); partner B and customer Y have no business with X (404); X's
+# plain user is not a Global admin (403).
+OWN_GLOBAL_ADMINS = row("403 403 403 404 200 403 404 302")
+# Remove: X's Global admin removes and is sent back to the details pane.
+REMOVE = row("403 403 403 404 302 403 404 302")
 
 
 def _x(w):
@@ -15,20 +19,20 @@ def _x(w):
 ROUTES: dict[str, Route] = {
     "admincenter:partner_relationships": Route(
         lambda w: reverse("admincenter:partner_relationships", args=[_x(w)]),
-        get=BUILDING,
-        post=BUILDING,
-        delete=BUILDING,
+        get=OWN_GLOBAL_ADMINS,
+        post=SIGNED_IN_ONLY_405,
+        delete=SIGNED_IN_ONLY_405,
     ),
     "admincenter:partner_relationship_detail": Route(
         lambda w: reverse("admincenter:partner_relationship_detail", args=[_x(w), w.partner_a.tenant.public_id]),
-        get=BUILDING,
-        post=BUILDING,
-        delete=BUILDING,
+        get=OWN_GLOBAL_ADMINS,
+        post=SIGNED_IN_ONLY_405,
+        delete=SIGNED_IN_ONLY_405,
     ),
     "admincenter:delegated_admin_remove": Route(
         lambda w: reverse("admincenter:delegated_admin_remove", args=[_x(w), w.partner_a.tenant.public_id]),
-        get=BUILDING,
-        post=BUILDING,
-        delete=BUILDING,
+        get=OWN_GLOBAL_ADMINS,
+        post=REMOVE,
+        delete=SIGNED_IN_ONLY_405,
     ),
 }

@@ -226,6 +226,11 @@ X_FRAME_OPTIONS = "DENY"
 RELATIONSHIP_REQUEST_LIFETIME_DAYS = 90
 CUSTOMERS_PAGE_SIZE = 50
 
+# Windows Autopilot: the stricter partner rules Partner Center says are being considered. On, a partner needs delegated
+# admin privileges to add, edit or delete profiles and to apply or remove them on devices, and without them may
+# remove only the devices it added itself.
+AUTOPILOT_STRICT_PARTNER_RULES = env.bool("AUTOPILOT_STRICT_PARTNER_RULES", default=False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

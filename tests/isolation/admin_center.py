@@ -6,6 +6,9 @@ from . import ALL_405, SIGNED_IN_ONLY_405, Route, row  # noqa: F401
 
 # Placeholder pages answer 404 until they are built; each entry is replaced with the page's real expectations.
 BUILDING = row("404 404 404 404 404 404 404 302")
+# Pages every administrator role may see, and pages for those who manage users or roles (Global Administrators).
+VIEWERS = row("200 403 200 404 200 403 404 302")
+MANAGERS = row("200 403 403 404 200 403 404 302")
 
 
 def _x(w):
@@ -13,53 +16,73 @@ def _x(w):
 
 
 ROUTES: dict[str, Route] = {
+    # Home, users and roles. Every administrator role sees them: partner A's Admin agent is Global Administrator of X
+    # through delegated admin and its Helpdesk agent Helpdesk Administrator; its Sales agent has no role there (403),
+    # nor has X's plain user; partner B and Y's Global admin have no business with X (404).
     "admincenter:home": Route(
-        lambda w: reverse("admincenter:home", args=[_x(w)]), get=BUILDING, post=BUILDING, delete=BUILDING
+        lambda w: reverse("admincenter:home", args=[_x(w)]),
+        get=VIEWERS,
+        post=SIGNED_IN_ONLY_405,
+        delete=SIGNED_IN_ONLY_405,
     ),
     "admincenter:users": Route(
-        lambda w: reverse("admincenter:users", args=[_x(w)]), get=BUILDING, post=BUILDING, delete=BUILDING
+        lambda w: reverse("admincenter:users", args=[_x(w)]),
+        get=VIEWERS,
+        post=SIGNED_IN_ONLY_405,
+        delete=SIGNED_IN_ONLY_405,
     ),
+    # Adding, editing and deleting users: Global (and User) Administrators; an empty POST gets the form again with
+    # its errors (400). Deleting needs no input: the POST deletes X's plain user.
     "admincenter:user_new": Route(
-        lambda w: reverse("admincenter:user_new", args=[_x(w)]), get=BUILDING, post=BUILDING, delete=BUILDING
+        lambda w: reverse("admincenter:user_new", args=[_x(w)]),
+        get=MANAGERS,
+        post=row("400 403 403 404 400 403 404 302"),
+        delete=SIGNED_IN_ONLY_405,
     ),
     "admincenter:user_edit": Route(
         lambda w: reverse("admincenter:user_edit", args=[_x(w), w.x_user.public_id]),
-        get=BUILDING,
-        post=BUILDING,
-        delete=BUILDING,
+        get=MANAGERS,
+        post=row("400 403 403 404 400 403 404 302"),
+        delete=SIGNED_IN_ONLY_405,
     ),
+    # A Helpdesk Administrator resets the passwords of users who are not administrators, such as X's plain user.
     "admincenter:user_reset_password": Route(
         lambda w: reverse("admincenter:user_reset_password", args=[_x(w), w.x_user.public_id]),
-        get=BUILDING,
-        post=BUILDING,
-        delete=BUILDING,
+        get=row("200 403 200 404 200 403 404 302"),
+        post=row("400 403 400 404 400 403 404 302"),
+        delete=SIGNED_IN_ONLY_405,
     ),
     "admincenter:user_delete": Route(
         lambda w: reverse("admincenter:user_delete", args=[_x(w), w.x_user.public_id]),
-        get=BUILDING,
-        post=BUILDING,
-        delete=BUILDING,
+        get=MANAGERS,
+        post=row("302 403 403 404 302 403 404 302"),
+        delete=SIGNED_IN_ONLY_405,
     ),
     "admincenter:roles": Route(
-        lambda w: reverse("admincenter:roles", args=[_x(w)]), get=BUILDING, post=BUILDING, delete=BUILDING
+        lambda w: reverse("admincenter:roles", args=[_x(w)]),
+        get=VIEWERS,
+        post=SIGNED_IN_ONLY_405,
+        delete=SIGNED_IN_ONLY_405,
     ),
     "admincenter:role_detail": Route(
         lambda w: reverse("admincenter:role_detail", args=[_x(w), "global_admin"]),
-        get=BUILDING,
-        post=BUILDING,
-        delete=BUILDING,
+        get=VIEWERS,
+        post=SIGNED_IN_ONLY_405,
+        delete=SIGNED_IN_ONLY_405,
     ),
+    # Assigning and removing roles: Global Administrators. An empty POST names no user (400); removing X's only
+    # Global Administrator is refused with the reason (409).
     "admincenter:role_assign": Route(
         lambda w: reverse("admincenter:role_assign", args=[_x(w), "global_admin"]),
-        get=BUILDING,
-        post=BUILDING,
-        delete=BUILDING,
+        get=MANAGERS,
+        post=row("400 403 403 404 400 403 404 302"),
+        delete=SIGNED_IN_ONLY_405,
     ),
     "admincenter:role_remove": Route(
-        lambda w: reverse("admincenter:role_remove", args=[_x(w), "global_admin", w.x_user.public_id]),
-        get=BUILDING,
-        post=BUILDING,
-        delete=BUILDING,
+        lambda w: reverse("admincenter:role_remove", args=[_x(w), "global_admin", w.x_ga.public_id]),
+        get=MANAGERS,
+        post=row("409 403 403 404 409 403 404 302"),
+        delete=SIGNED_IN_ONLY_405,
     ),
     "admincenter:subscriptions": Route(
         lambda w: reverse("admincenter:subscriptions", args=[_x(w)]), get=BUILDING, post=BUILDING, delete=BUILDING

@@ -1,0 +1,68 @@
+"""Forms of the admin center's Users and Roles pages. They check the input's shape; the services check the rest."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from partnercenter.models import DirectoryRole
+
+
+class PasswordChoiceForm(forms.Form):
+    """A password the administrator enters, or one the portal creates and shows once."""
+
+    auto_password = forms.BooleanField(label=_("Automatically create a password"), required=False, initial=True)
+    password = forms.CharField(
+        label=_("Password"),
+        required=False,
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters, not a common password, not only digits."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("auto_password"):
+            data["password"] = None
+        elif not data.get("password") and "password" not in self.errors:
+            self.add_error("password", _("Enter a password, or choose to create one automatically."))
+        return data
+
+
+class TenantUserNameForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+
+
+class TenantUserNewForm(TenantUserNameForm, PasswordChoiceForm):
+    email = forms.EmailField(label=_("Email address"), max_length=254, help_text=_("The user signs in with it."))
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"),
+        choices=DirectoryRole.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave them all clear for a user without admin center access."),
+    )
+
+    field_order = ["first_name", "last_name", "email", "auto_password", "password", "roles"]
+
+    def __init__(self, *args, can_assign_roles: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_assign_roles:
+            # Only a Global Administrator assigns roles; the others add users without any.
+            del self.fields["roles"]
+
+
+class RoleAssignForm(forms.Form):
+    user = forms.UUIDField(
+        widget=forms.HiddenInput, error_messages={"required": _("Choose a user."), "invalid": _("Choose a user.")}
+    )
+
+
+def add_service_errors(form: forms.Form, error) -> None:
+    """Put a service's ValidationError on the form: field errors by field (fields the form lacks: on the form)."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            for e in field_errors:
+                form.add_error(field if field in form.fields else None, e)
+    else:
+        form.add_error(None, error)

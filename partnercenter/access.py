@@ -296,3 +296,25 @@ def require_can_delete_user(center: AdminCenter, actor: User, target: User, targ
     if target.pk == actor.pk:
         raise PermissionDenied(_("You can't delete your own account."))
     require_can_manage_user(center, target_roles)
+
+
+# The partner's own settings (Settings > User management): its own Global admins only.
+
+
+def partner_global_admin_for(request: HttpRequest) -> Partner:
+    """The user's partner, if the user is a Global admin of the partner's own tenant (403 otherwise; 403 for users of
+    tenants that are not partners, as for the whole partner area)."""
+    partner = partner_for(request)
+    if not is_own_global_admin(request.user):
+        raise PermissionDenied(_("Only your organisation's Global admins can manage its users."))
+    return partner
+
+
+def partner_user_for(request: HttpRequest, user_id: UUID) -> tuple[Partner, User]:
+    """An active user of the partner's own tenant, for its Global admins (access as partner_global_admin_for; 404
+    for any other user: another tenant's, a removed one, or none)."""
+    partner = partner_global_admin_for(request)
+    user = User.objects.filter(public_id=user_id, tenant_id=partner.tenant_id, is_active=True).first()
+    if user is None:
+        raise Http404
+    return partner, user

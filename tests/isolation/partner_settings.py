@@ -13,23 +13,32 @@ def _x(w):
 
 
 ROUTES: dict[str, Route] = {
+    # User management: the partner's own Global admins only. No persona is one (partner A's admin agent is not a
+    # Global admin of its own tenant), so every partner user is refused; tests/test_partner_users.py covers the
+    # Global admin's 200s. Customers' users are not partner users.
     "partnersettings:users": Route(
-        lambda w: reverse("partnersettings:users"), get=BUILDING, post=BUILDING, delete=BUILDING
+        lambda w: reverse("partnersettings:users"),
+        get=row("403 403 403 403 403 403 403 302"),
+        post=SIGNED_IN_ONLY_405,
+        delete=SIGNED_IN_ONLY_405,
     ),
     "partnersettings:user_new": Route(
-        lambda w: reverse("partnersettings:user_new"), get=BUILDING, post=BUILDING, delete=BUILDING
+        lambda w: reverse("partnersettings:user_new"),
+        get=row("403 403 403 403 403 403 403 302"),
+        post=row("403 403 403 403 403 403 403 302"),
+        delete=SIGNED_IN_ONLY_405,
     ),
     "partnersettings:user_edit": Route(
         lambda w: reverse("partnersettings:user_edit", args=[w.a_sales.public_id]),
-        get=BUILDING,
-        post=BUILDING,
-        delete=BUILDING,
+        get=row("403 403 403 403 403 403 403 302"),
+        post=row("403 403 403 403 403 403 403 302"),
+        delete=SIGNED_IN_ONLY_405,
     ),
     "partnersettings:user_remove": Route(
         lambda w: reverse("partnersettings:user_remove", args=[w.a_sales.public_id]),
-        get=BUILDING,
-        post=BUILDING,
-        delete=BUILDING,
+        get=row("403 403 403 403 403 403 403 302"),
+        post=row("403 403 403 403 403 403 403 302"),
+        delete=SIGNED_IN_ONLY_405,
     ),
     "partnersettings:activity": Route(
         lambda w: reverse("partnersettings:activity"), get=BUILDING, post=BUILDING, delete=BUILDING

@@ -2,6 +2,8 @@
 relationships and a pending request. Idempotent: running it again changes nothing but the pending request's link.
 """
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -11,6 +13,15 @@ from relationships.models import DelegatedAdminGrant, RelationshipRequest, Resel
 from relationships.services import relationship_request_create, relationship_request_reissue
 
 DEMO_PASSWORD = "Demo-password-2026"  # noqa: S105 -- documented demo sign-in, never in production
+# Partner users must use an authenticator app (TOTP). The demo's are published, so that a newcomer can sign in
+# without a phone (`manage.py totp_code EMAIL` prints the current code) or add them to a phone app by hand. Demo only:
+# anyone who reads this file can compute these users' codes.
+DEMO_TOTP_SECRETS = {
+    "admin@fabrikam.example": "DEMOFABRIKAMADMINXXXXXXXXXXXXXXX",
+    "sales@fabrikam.example": "DEMOFABRIKAMSALESXXXXXXXXXXXXXXX",
+    "helpdesk@fabrikam.example": "DEMOFABRIKAMHELPDESKXXXXXXXXXXXX",
+    "admin@northwind.example": "DEMONORTHWINDADMINXXXXXXXXXXXXXX",
+}
 Kind = SecurityGroup.Kind
 GA = DirectoryRole.GLOBAL_ADMINISTRATOR
 
@@ -58,7 +69,8 @@ class Command(BaseCommand):
             )
             partners[domain] = partner
             for local, first, last, kinds, roles in users:
-                self._user(partner.tenant, f"{local}@{domain}", first, last, roles=roles, group_kinds=kinds)
+                user = self._user(partner.tenant, f"{local}@{domain}", first, last, roles=roles, group_kinds=kinds)
+                self._authenticator(user)
         fabrikam = partners["fabrikam.example"]
         agent = User.objects.get(email="admin@fabrikam.example")
         for name, domain, relation in CUSTOMERS:
@@ -99,8 +111,21 @@ class Command(BaseCommand):
             "staff@partnercenter.example (site staff: /admin/)",
         ]:
             self.stdout.write("  " + email)
+        self.stdout.write(
+            "Partner users sign in with a code from an authenticator app too. Without a phone, print the current code "
+            "with `make code EMAIL=admin@fabrikam.example` (or `.venv/bin/python manage.py totp_code EMAIL`). To use a "
+            "phone app instead, add an account by hand with the user's secret (demo only):"
+        )
+        for email, secret in DEMO_TOTP_SECRETS.items():
+            self.stdout.write(f"  {email:<26} {secret}")
         self.stdout.write("A pending invitation from Fabrikam (open it as globaladmin@litware.example):")
         self.stdout.write("  " + issued.link)
+
+    def _authenticator(self, user: User) -> None:
+        """The demo user's TOTP authenticator with its published secret, unless it has one (kept as it is)."""
+        secret = DEMO_TOTP_SECRETS.get(user.email)
+        if secret and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, secret)
 
     def _tenant(self, name: str, domain: str) -> Tenant:
         return Tenant.objects.filter(primary_domain=domain).first() or tenant_create(name=name, primary_domain=domain)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import azure_views, views
 
 app_name = "customers"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("export.csv", views.customer_export, name="export"),
     path("<uuid:tenant_id>/", views.customer_detail, name="detail"),
     path("<uuid:tenant_id>/subscriptions/new/", views.subscription_new, name="subscription_new"),
+    path("<uuid:tenant_id>/azure/new/", azure_views.azure_subscription_new, name="azure_subscription_new"),
 ]

@@ -11,6 +11,8 @@ from partnercenter.access import partner_for, partner_group_kinds
 from partnercenter.csv_export import csv_response
 from relationships.selectors import admin_portal_availability, customers_for, customers_search
 
+from .azure_selectors import azure_portal_availability
+
 
 def relationship_label(row) -> str:
     if row.has_delegated_admin:
@@ -27,6 +29,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     )
     page.object_list = list(page.object_list)
     admin_portal_availability(group_kinds=partner_group_kinds(request.user), rows=page.object_list)
+    azure_portal_availability(user=request.user, rows=page.object_list)
     return render(request, "customers/list.html", {"page": page, "q": q, "partner": partner})
 
 

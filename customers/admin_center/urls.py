@@ -1,6 +1,6 @@
 """The admin center of one tenant, under admin-center/<tenant_id>/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from relationships import partner_relationships_views as partner_relationships
 
@@ -43,4 +43,5 @@ urlpatterns = [
         partner_relationships.delegated_admin_remove,
         name="delegated_admin_remove",
     ),
+    path("azure/", include("customers.admin_center.azure_urls")),
 ]

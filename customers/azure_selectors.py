@@ -1,0 +1,125 @@
+"""Reads of Azure subscriptions that cross tables: the list a user sees, its roles on each, a subscription's role
+assignments, and the Azure portal on the partner's Customers rows."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from partnercenter.access import NO_AZURE_ROLE, azure_assignments_of, azure_subscriptions_visible_to
+from partnercenter.models import Tenant, User
+
+from .azure_models import AzureRole, AzureRoleAssignment, AzureSubscription, ResourceGroup
+from .azure_services import group_label
+
+ROLE_ORDER = Case(
+    *(When(role=role, then=Value(rank)) for rank, role in enumerate(AzureRole.values)),
+    output_field=IntegerField(),
+)
+
+
+def subscriptions_for(user: User, tenant: Tenant) -> QuerySet[AzureSubscription]:
+    """The tenant's subscriptions the user may see, with who provisioned them and their resource group count."""
+    return (
+        azure_subscriptions_visible_to(user, tenant)
+        .select_related("provisioned_by__tenant")
+        .annotate(resource_group_count=Count("resource_groups"))
+        .order_by("name", "pk")
+    )
+
+
+def roles_by_subscription(user: User, subscriptions: Iterable[AzureSubscription]) -> dict[int, list[str]]:
+    """The user's role labels on each of the given subscriptions (strongest first), in one query."""
+    ranked = {role: rank for rank, role in enumerate(AzureRole.values)}
+    found: dict[int, set[str]] = defaultdict(set)
+    assignments = azure_assignments_of(user).filter(subscription__in=[s.pk for s in subscriptions])
+    for subscription_id, role in assignments.values_list("subscription_id", "role"):
+        found[subscription_id].add(role)
+    return {
+        pk: [str(AzureRole(role).label) for role in sorted(roles, key=ranked.__getitem__)]
+        for pk, roles in found.items()
+    }
+
+
+def resource_groups_of(subscription: AzureSubscription) -> QuerySet[ResourceGroup]:
+    return ResourceGroup.objects.filter(subscription=subscription).order_by("name", "pk")
+
+
+@dataclass(frozen=True)
+class AssignmentRow:
+    """One role assignment as Access control lists it."""
+
+    assignment: AzureRoleAssignment
+    principal: str
+    kind: str  # "user", "group" or "foreign"
+
+    @property
+    def is_foreign(self) -> bool:
+        return self.kind == "foreign"
+
+
+def role_assignments_of(subscription: AzureSubscription) -> QuerySet[AzureRoleAssignment]:
+    return (
+        AzureRoleAssignment.objects.filter(subscription=subscription)
+        .select_related("user", "group__tenant")
+        .order_by(ROLE_ORDER, "user__email", "group__name", "pk")
+    )
+
+
+def assignment_rows(subscription: AzureSubscription, assignments: Iterable[AzureRoleAssignment]) -> list[AssignmentRow]:
+    rows = []
+    for a in assignments:
+        if a.user_id is not None:
+            name = a.user.get_full_name()
+            rows.append(AssignmentRow(a, f"{name} ({a.user.email})" if name else a.user.email, "user"))
+        else:
+            foreign = a.group.tenant_id != subscription.tenant_id
+            label = group_label(a.group, home_tenant_id=subscription.tenant_id)
+            rows.append(AssignmentRow(a, label, "foreign" if foreign else "group"))
+    return rows
+
+
+def assignment_for(subscription: AzureSubscription, assignment_id) -> AzureRoleAssignment | None:
+    return role_assignments_of(subscription).filter(public_id=assignment_id).first()
+
+
+def assignment_row(subscription: AzureSubscription, assignment: AzureRoleAssignment) -> AssignmentRow:
+    return assignment_rows(subscription, [assignment])[0]
+
+
+def is_last_owner(assignment: AzureRoleAssignment) -> bool:
+    return (
+        assignment.role == AzureRole.OWNER
+        and not AzureRoleAssignment.objects.filter(subscription_id=assignment.subscription_id, role=AzureRole.OWNER)
+        .exclude(pk=assignment.pk)
+        .exists()
+    )
+
+
+def azure_portal_availability(*, user: User, rows: Iterable) -> None:
+    """The Azure portal of each customer on the partner's Customers rows (rows of relationships.selectors.customers_for,
+    after admin_portal_availability): a link to the customer's Azure subscriptions the agent may open, when it holds
+    a role on at least one — delegated admin has nothing to do with it; otherwise disabled with the reason. One query
+    for the page."""
+    from relationships.selectors import AdminPortal
+
+    rows = list(rows)
+    customer_ids = [row.customer_id for row in rows]
+    with_role = set(
+        azure_assignments_of(user)
+        .filter(subscription__tenant_id__in=customer_ids)
+        .values_list("subscription__tenant_id", flat=True)
+    )
+    name = _("Azure")
+    reason = str(NO_AZURE_ROLE)
+    for row in rows:
+        if row.customer_id in with_role:
+            portal = AdminPortal(name, url=reverse("admincenter:azure_subscriptions", args=[row.customer.public_id]))
+        else:
+            portal = AdminPortal(name, reason=reason)
+        if not hasattr(row, "admin_portals"):
+            row.admin_portals = []
+        row.admin_portals.append(portal)

@@ -1,0 +1,242 @@
+"""State changes of Azure subscriptions: creating and provisioning them, their resource groups, their role
+assignments. Who may call which is the access module's question (access.azure_subscription_for); these functions
+keep the invariants, and each writes its audit event.
+
+`partner` is the partner whose agent acts, when the actor is not a user of the subscription's own tenant: the event
+is then recorded as done on the customer's behalf."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from partnercenter.audit import audit_record
+from partnercenter.models import Partner, SecurityGroup, Tenant, User
+from relationships.models import ResellerRelationship
+
+from .azure_models import AzureRole, AzureRoleAssignment, AzureSubscription, ResourceGroup
+
+# The partner groups a customer may give a role on its subscriptions: those that administer customers.
+PARTNER_GROUP_KINDS = (SecurityGroup.Kind.ADMIN_AGENTS, SecurityGroup.Kind.HELPDESK_AGENTS)
+
+
+def _partner_details(partner: Partner | None) -> dict[str, str]:
+    return {"partner": partner.name, "partner_id": partner.partner_id} if partner is not None else {}
+
+
+def group_label(group: SecurityGroup, *, home_tenant_id: int) -> str:
+    """How a group reads on Access control: the tenant's own group by its name; another tenant's (a partner's
+    built-in group) as a foreign principal, "Admin Agents — Fabrikam (partner)". Needs the group's tenant."""
+    name = group.get_kind_display() if group.kind != SecurityGroup.Kind.CUSTOM else group.name
+    if group.tenant_id == home_tenant_id:
+        return name
+    return _("%(group)s — %(partner)s (partner)") % {"group": name, "partner": group.tenant.name}
+
+
+def _principal_record(principal: User | SecurityGroup, *, home_tenant_id: int) -> str:
+    """The principal as the audit record keeps it, in no particular language: an email, or a group's name (and its
+    tenant's, for a partner's group)."""
+    if isinstance(principal, User):
+        return principal.email
+    if principal.tenant_id == home_tenant_id:
+        return principal.name
+    return f"{principal.name} — {principal.tenant.name}"
+
+
+def _save(obj, message: str) -> None:
+    """full_clean, then save; a duplicate that a concurrent request saved between the two gets the same clear
+    message as one full_clean finds."""
+    obj.full_clean()
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        raise ValidationError(message) from None
+
+
+def _owner_assign(subscription: AzureSubscription, *, user: User | None = None, group: SecurityGroup | None = None):
+    assignment = AzureRoleAssignment(
+        subscription=subscription, role=AzureRole.OWNER, user=user, group=group, created_by=subscription.created_by
+    )
+    _save(assignment, _("This principal already has this role on the subscription."))
+    return assignment
+
+
+@transaction.atomic
+def azure_subscription_create(*, tenant: Tenant, name: str, created_by: User) -> AzureSubscription:
+    """The tenant creates an Azure subscription of its own (its Global admin); the creator becomes its Owner, as in
+    Azure."""
+    if created_by.tenant_id != tenant.pk:
+        raise PermissionDenied(_("Only the organisation's own administrators can create its Azure subscriptions."))
+    subscription = AzureSubscription(tenant=tenant, name=name.strip(), created_by=created_by)
+    _save(subscription, _("This organisation already has an Azure subscription with this name."))
+    _owner_assign(subscription, user=created_by)
+    audit_record(
+        actor=created_by,
+        action="azure_subscription.create",
+        target_tenant=tenant,
+        obj=subscription,
+        details={"subscription": subscription.name, "subscription_id": str(subscription.public_id)},
+    )
+    return subscription
+
+
+@transaction.atomic
+def azure_subscription_provision(*, partner: Partner, customer: Tenant, name: str, agent: User) -> AzureSubscription:
+    """The partner provisions a new Azure subscription for its customer: an Admin agent, with an active reseller
+    relationship (delegated admin is not needed). The partner's Admin Agents group becomes its Owner automatically;
+    the agent itself holds no assignment of its own."""
+    admin_agents = SecurityGroup.objects.filter(
+        tenant_id=partner.tenant_id, kind=SecurityGroup.Kind.ADMIN_AGENTS
+    ).first()
+    if (
+        agent.tenant_id != partner.tenant_id
+        or admin_agents is None
+        or not admin_agents.members.filter(pk=agent.pk).exists()
+    ):
+        raise PermissionDenied(_("Only the partner's Admin agents can provision Azure subscriptions."))
+    if not ResellerRelationship.objects.filter(partner=partner, customer=customer, is_active=True).exists():
+        raise PermissionDenied(
+            _("Azure subscriptions can be provisioned only for customers with a reseller relationship.")
+        )
+    subscription = AzureSubscription(tenant=customer, name=name.strip(), created_by=agent, provisioned_by=partner)
+    _save(subscription, _("This organisation already has an Azure subscription with this name."))
+    _owner_assign(subscription, group=admin_agents)
+    audit_record(
+        actor=agent,
+        action="azure_subscription.provision",
+        target_tenant=customer,
+        obj=subscription,
+        details={
+            "subscription": subscription.name,
+            "subscription_id": str(subscription.public_id),
+            "principal": _principal_record(admin_agents, home_tenant_id=customer.pk),
+            "azure_role": AzureRole.OWNER.value,
+            **_partner_details(partner),
+        },
+    )
+    return subscription
+
+
+def _require_active(subscription: AzureSubscription) -> None:
+    if not subscription.is_active:
+        raise ValidationError(_("This subscription is disabled: its resources can't be changed."))
+
+
+@transaction.atomic
+def resource_group_create(
+    *, subscription: AzureSubscription, name: str, region: str, created_by: User, partner: Partner | None = None
+) -> ResourceGroup:
+    _require_active(subscription)
+    group = ResourceGroup(subscription=subscription, name=name.strip(), region=region, created_by=created_by)
+    _save(group, _("This subscription already has a resource group with this name."))
+    audit_record(
+        actor=created_by,
+        action="azure_resource_group.create",
+        target_tenant=subscription.tenant,
+        obj=group,
+        details={
+            "subscription": subscription.name,
+            "subscription_id": str(subscription.public_id),
+            "resource_group": group.name,
+            "region": group.region,
+            **_partner_details(partner),
+        },
+        on_behalf=partner is not None,
+    )
+    return group
+
+
+@transaction.atomic
+def resource_group_delete(*, resource_group: ResourceGroup, deleted_by: User, partner: Partner | None = None) -> None:
+    subscription = resource_group.subscription
+    _require_active(subscription)
+    deleted, _by_model = ResourceGroup.objects.filter(pk=resource_group.pk).delete()
+    if not deleted:
+        raise ValidationError(_("This resource group was already deleted."))
+    audit_record(
+        actor=deleted_by,
+        action="azure_resource_group.delete",
+        target_tenant=subscription.tenant,
+        obj=resource_group,
+        details={
+            "subscription": subscription.name,
+            "subscription_id": str(subscription.public_id),
+            "resource_group": resource_group.name,
+            "region": resource_group.region,
+            **_partner_details(partner),
+        },
+        on_behalf=partner is not None,
+    )
+
+
+def assignable_groups(tenant: Tenant):
+    """The security groups that may hold a role on the tenant's subscriptions: the tenant's own, and the Admin Agents
+    and Helpdesk Agents of the partners it has an active reseller relationship with (foreign principals)."""
+    partner_tenants = ResellerRelationship.objects.filter(customer=tenant, is_active=True).values("partner__tenant")
+    return SecurityGroup.objects.filter(tenant=tenant) | SecurityGroup.objects.filter(
+        tenant__in=partner_tenants, kind__in=PARTNER_GROUP_KINDS
+    )
+
+
+@transaction.atomic
+def role_assignment_create(
+    *,
+    subscription: AzureSubscription,
+    role: str,
+    principal: User | SecurityGroup,
+    created_by: User,
+    partner: Partner | None = None,
+) -> AzureRoleAssignment:
+    """Give a user of the subscription's tenant, or an assignable group, a role on the subscription."""
+    if isinstance(principal, User):
+        assignment = AzureRoleAssignment(subscription=subscription, role=role, user=principal, created_by=created_by)
+    else:
+        if not assignable_groups(subscription.tenant).filter(pk=principal.pk).exists():
+            raise ValidationError(
+                _("Only your organisation's groups and the agent groups of your partners can be assigned a role.")
+            )
+        assignment = AzureRoleAssignment(subscription=subscription, role=role, group=principal, created_by=created_by)
+    _save(assignment, _("This principal already has this role on the subscription."))
+    audit_record(
+        actor=created_by,
+        action="azure_role_assignment.create",
+        target_tenant=subscription.tenant,
+        obj=subscription,
+        details={
+            "subscription": subscription.name,
+            "subscription_id": str(subscription.public_id),
+            "principal": _principal_record(principal, home_tenant_id=subscription.tenant_id),
+            "azure_role": role,
+            **_partner_details(partner),
+        },
+        on_behalf=partner is not None,
+    )
+    return assignment
+
+
+@transaction.atomic
+def role_assignment_remove(
+    *, assignment: AzureRoleAssignment, removed_by: User, partner: Partner | None = None
+) -> None:
+    """Remove a role assignment. Removing a partner group's assignment is how the customer stops the partner from
+    managing the subscription (delegated admin has nothing to do with it). Azure allows removing the last Owner (the
+    tenant's Global admins can still manage access), so this does too; the confirmation warns."""
+    subscription = assignment.subscription
+    principal = assignment.principal
+    deleted, _by_model = AzureRoleAssignment.objects.filter(pk=assignment.pk).delete()
+    if not deleted:
+        raise ValidationError(_("This role assignment was already removed."))
+    audit_record(
+        actor=removed_by,
+        action="azure_role_assignment.remove",
+        target_tenant=subscription.tenant,
+        obj=subscription,
+        details={
+            "subscription": subscription.name,
+            "subscription_id": str(subscription.public_id),
+            "principal": _principal_record(principal, home_tenant_id=subscription.tenant_id),
+            "azure_role": assignment.role,
+            **_partner_details(partner),
+        },
+        on_behalf=partner is not None,
+    )

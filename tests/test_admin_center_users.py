@@ -603,3 +603,13 @@ def test_generated_passwords_pass_the_password_validators():
     assert len(passwords) == 50
     for password in passwords:
         validate_password(password, user=User(email="megan@contoso.test", first_name="Megan", last_name="Bowen"))
+
+
+def test_an_admin_resetting_their_own_password_stays_signed_in_here_only(world, client_for):
+    other_session = Client()
+    assert other_session.login(email="ga@contoso.test", password=PASSWORD)
+    client = client_for("x_ga")
+    response = client.post(url(world, "user_reset_password", world.x_ga.public_id), {"password": STRONG})
+    assert response.status_code == 302
+    assert client.get(url(world, "users")).status_code == 200
+    assert other_session.get(url(world, "users")).status_code == 302  # to the sign-in page

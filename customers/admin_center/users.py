@@ -6,6 +6,7 @@ administrators; Global Readers look. partnercenter.access decides; these views a
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -148,6 +149,9 @@ def user_reset_password(request: HttpRequest, tenant_id, user_id) -> HttpRespons
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            if result.user.pk == request.user.pk:
+                # An administrator who resets their own password stays signed in here; their other sessions end.
+                update_session_auth_hash(request, result.user)
             if result.generated:
                 return _password_shown(request, center, result, created=False)
             messages.success(

@@ -444,3 +444,14 @@ def test_the_list_and_access_control_run_a_bounded_number_of_queries(world, clie
     assert _count(agent, list_url(world.customer_x)) == few_list
     assert _count(agent, access_url(provisioned)) == few_access
     assert _count(agent, reverse("customers:list")) == few_customers
+
+
+def test_a_plain_user_with_a_role_finds_azure_subscriptions_from_home(world, client_for, provisioned):
+    client = client_for("x_user")
+    assert list_url(world.customer_x) not in client.get(reverse("home")).content.decode()
+    role_assignment_create(subscription=provisioned, role="reader", principal=world.x_user, created_by=world.x_ga)
+    assert list_url(world.customer_x) in client.get(reverse("home")).content.decode()
+    body = client.get(list_url(world.customer_x)).content.decode()
+    assert "Fabrikam-managed" in body
+    # Not an administrator: the admin center's nav offers it only what it may open.
+    assert f'href="{reverse("admincenter:home", args=[world.customer_x.public_id])}"' not in body

@@ -305,3 +305,20 @@ def test_a_tenant_is_only_the_users_own(world):
     assert not azure_subscriptions_visible_to(world.y_ga, world.customer_x).exists()
     assert azure_roles(world.y_ga, mine) == frozenset()
     assert not azure_subscriptions_visible_to(world.x_ga, stranger_tenant).exists()
+
+
+def test_demo_data_gives_contoso_an_own_and_a_provisioned_subscription(db):
+    import io
+
+    from django.core.management import call_command
+
+    for _run in range(2):  # idempotent
+        call_command("demo_data", extra_customers=0, stdout=io.StringIO())
+    contoso = AzureSubscription.objects.filter(tenant__primary_domain="contoso.example")
+    assert contoso.count() == 2
+    own, provisioned = contoso.get(provisioned_by=None), contoso.get(provisioned_by__isnull=False)
+    assert provisioned.provisioned_by.tenant.primary_domain == "fabrikam.example"
+    assert own.provisioned_by is None
+    fabrikam_admin = own.tenant.users.model.objects.get(email="admin@fabrikam.example")
+    assert azure_roles(fabrikam_admin, provisioned) == {AZURE_OWNER}
+    assert azure_roles(fabrikam_admin, own) == frozenset()

@@ -93,6 +93,8 @@ class Command(BaseCommand):
         else:
             issued = relationship_request_reissue(relationship_request=pending, reissued_by=agent)
 
+        self._azure(fabrikam, agent)
+
         staff, created = User.objects.get_or_create(
             email="staff@partnercenter.example", defaults={"is_staff": True, "is_superuser": True}
         )
@@ -120,6 +122,22 @@ class Command(BaseCommand):
             self.stdout.write(f"  {email:<26} {secret}")
         self.stdout.write("A pending invitation from Fabrikam (open it as globaladmin@litware.example):")
         self.stdout.write("  " + issued.link)
+
+    def _azure(self, fabrikam: Partner, agent: User) -> None:
+        """Contoso's Azure subscriptions: one of its own (its Global admin is the Owner; Fabrikam has no access to it,
+        delegated admin or not), and one Fabrikam provisioned (Fabrikam's Admin Agents are its Owner)."""
+        from customers.azure_models import AzureSubscription
+        from customers.azure_services import azure_subscription_create, azure_subscription_provision
+
+        contoso = Tenant.objects.get(primary_domain="contoso.example")
+        if not AzureSubscription.objects.filter(tenant=contoso, provisioned_by=None).exists():
+            azure_subscription_create(
+                tenant=contoso,
+                name="Contoso production",
+                created_by=User.objects.get(email="globaladmin@contoso.example"),
+            )
+        if not AzureSubscription.objects.filter(tenant=contoso, provisioned_by=fabrikam).exists():
+            azure_subscription_provision(partner=fabrikam, customer=contoso, name="Contoso web (Fabrikam)", agent=agent)
 
     def _authenticator(self, user: User) -> None:
         """The demo user's TOTP authenticator with its published secret, unless it has one (kept as it is)."""

@@ -1,17 +1,26 @@
-"""Partner side: the Customers page and its CSV export."""
+"""Partner side: the Customers page and its CSV export, a customer's detail page, adding a subscription."""
+
+from uuid import UUID
 
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from partnercenter.access import partner_for, partner_group_kinds
+from partnercenter.access import partner_customer_for, partner_for, partner_group_kinds
 from partnercenter.csv_export import csv_response
+from partnercenter.models import SecurityGroup
 from relationships.selectors import admin_portal_availability, customers_for, customers_search
 
 from .azure_selectors import azure_portal_availability
+from .models import Subscription
+from .subscription_forms import SubscriptionForm
+from .subscription_services import subscription_create
 
 
 def relationship_label(row) -> str:
@@ -47,9 +56,63 @@ def customer_export(request: HttpRequest) -> HttpResponse:
     )
 
 
-def customer_detail(request: HttpRequest, tenant_id) -> HttpResponse:
-    raise Http404
+# Rule: adding a subscription for a customer is for Admin agents and Sales agents (no delegated admin needed).
+SUBSCRIPTION_SELLERS = (SecurityGroup.Kind.ADMIN_AGENTS, SecurityGroup.Kind.SALES_AGENTS)
 
 
-def subscription_new(request: HttpRequest, tenant_id) -> HttpResponse:
-    raise Http404
+@require_GET
+def customer_detail(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+    """A customer's account, the subscriptions the partner provisioned for it, and its service admin portals."""
+    partner, customer = partner_customer_for(request, tenant_id)
+    row = customers_for(partner).filter(customer=customer).first()
+    if row is None:  # the relationship ended between the two queries
+        raise Http404
+    kinds = partner_group_kinds(request.user)
+    admin_portal_availability(group_kinds=kinds, rows=[row])
+    azure_portal_availability(user=request.user, rows=[row])
+    subscriptions = (
+        Subscription.objects.filter(tenant=customer, provisioned_by=partner)
+        .annotate(assigned=Count("assignments"))
+        .order_by("product", "created_at", "pk")
+    )
+    page = Paginator(subscriptions, 25).get_page(request.GET.get("page"))
+    context = {
+        "partner": partner,
+        "customer": customer,
+        "row": row,
+        "relationship": relationship_label(row),
+        "page": page,
+        "can_add_subscription": bool(kinds & set(SUBSCRIPTION_SELLERS)),
+        "can_add_azure_subscription": SecurityGroup.Kind.ADMIN_AGENTS in kinds,
+    }
+    return render(request, "customers/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def subscription_new(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+    partner, customer = partner_customer_for(request, tenant_id, *SUBSCRIPTION_SELLERS)
+    form = SubscriptionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            subscription = subscription_create(
+                customer=customer,
+                partner=partner,
+                product=form.cleaned_data["product"],
+                seats=form.cleaned_data["seats"],
+                created_by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(product)s with %(seats)s seats was added for %(customer)s.")
+                % {
+                    "product": subscription.get_product_display(),
+                    "seats": subscription.seats,
+                    "customer": customer.name,
+                },
+            )
+            return redirect("customers:detail", customer.public_id)
+    status = 400 if form.is_bound else 200
+    return render(request, "customers/subscription_new.html", {"form": form, "customer": customer}, status=status)

@@ -15,6 +15,16 @@ def _x(w):
     return w.customer_x.public_id
 
 
+def _x_subscription(w):
+    """A subscription of customer X that partner A provisioned (one per test's world)."""
+    from customers.models import Subscription
+
+    subscription, _created = Subscription.objects.get_or_create(
+        tenant=w.customer_x, product="m365_business_basic", defaults={"seats": 5, "provisioned_by": w.partner_a}
+    )
+    return subscription.public_id
+
+
 ROUTES: dict[str, Route] = {
     # Home, users and roles. Every administrator role sees them: partner A's Admin agent is Global Administrator of X
     # through delegated admin and its Helpdesk agent Helpdesk Administrator; its Sales agent has no role there (403),
@@ -84,28 +94,39 @@ ROUTES: dict[str, Route] = {
         post=row("409 403 403 404 409 403 404 302"),
         delete=SIGNED_IN_ONLY_405,
     ),
+    # Subscriptions and licences: seen by Global admins, User admins and Global readers, changed by Global and User
+    # admins; partner A's Admin agent is Global Administrator of X through delegated admin, its Helpdesk agent only
+    # Helpdesk Administrator (403), its Sales agent has no role there (403). An empty POST to assign: the form again,
+    # with its error (400); unassigning a user who holds no licence: back to the subscription with a message.
     "admincenter:subscriptions": Route(
-        lambda w: reverse("admincenter:subscriptions", args=[_x(w)]), get=BUILDING, post=BUILDING, delete=BUILDING
+        lambda w: reverse("admincenter:subscriptions", args=[_x(w)]),
+        get=row("200 403 403 404 200 403 404 302"),
+        post=SIGNED_IN_ONLY_405,
+        delete=SIGNED_IN_ONLY_405,
     ),
     "admincenter:subscription_detail": Route(
-        lambda w: reverse("admincenter:subscription_detail", args=[_x(w), _x(w)]),
-        get=BUILDING,
-        post=BUILDING,
-        delete=BUILDING,
+        lambda w: reverse("admincenter:subscription_detail", args=[_x(w), _x_subscription(w)]),
+        get=row("200 403 403 404 200 403 404 302"),
+        post=SIGNED_IN_ONLY_405,
+        delete=SIGNED_IN_ONLY_405,
     ),
     "admincenter:license_assign": Route(
-        lambda w: reverse("admincenter:license_assign", args=[_x(w), _x(w)]),
-        get=BUILDING,
-        post=BUILDING,
-        delete=BUILDING,
+        lambda w: reverse("admincenter:license_assign", args=[_x(w), _x_subscription(w)]),
+        get=SIGNED_IN_ONLY_405,
+        post=row("400 403 403 404 400 403 404 302"),
+        delete=SIGNED_IN_ONLY_405,
     ),
     "admincenter:license_unassign": Route(
-        lambda w: reverse("admincenter:license_unassign", args=[_x(w), _x(w), w.x_user.public_id]),
-        get=BUILDING,
-        post=BUILDING,
-        delete=BUILDING,
+        lambda w: reverse("admincenter:license_unassign", args=[_x(w), _x_subscription(w), w.x_user.public_id]),
+        get=SIGNED_IN_ONLY_405,
+        post=row("302 403 403 404 302 403 404 302"),
+        delete=SIGNED_IN_ONLY_405,
     ),
+    # Activity: Global admins and Global readers.
     "admincenter:activity": Route(
-        lambda w: reverse("admincenter:activity", args=[_x(w)]), get=BUILDING, post=BUILDING, delete=BUILDING
+        lambda w: reverse("admincenter:activity", args=[_x(w)]),
+        get=row("200 403 403 404 200 403 404 302"),
+        post=SIGNED_IN_ONLY_405,
+        delete=SIGNED_IN_ONLY_405,
     ),
 }

@@ -40,10 +40,17 @@ ROUTES: dict[str, Route] = {
         post=row("403 403 403 403 403 403 403 302"),
         delete=SIGNED_IN_ONLY_405,
     ),
+    # The activity log: every partner user, of its own partner's events; customers' users are not partner users.
     "partnersettings:activity": Route(
-        lambda w: reverse("partnersettings:activity"), get=BUILDING, post=BUILDING, delete=BUILDING
+        lambda w: reverse("partnersettings:activity"),
+        get=row("200 200 200 200 403 403 403 302"),
+        post=SIGNED_IN_ONLY_405,
+        delete=SIGNED_IN_ONLY_405,
     ),
     "partnersettings:activity_export": Route(
-        lambda w: reverse("partnersettings:activity_export"), get=BUILDING, post=BUILDING, delete=BUILDING
+        lambda w: reverse("partnersettings:activity_export"),
+        get=row("200 200 200 200 403 403 403 302"),
+        post=SIGNED_IN_ONLY_405,
+        delete=SIGNED_IN_ONLY_405,
     ),
 }

@@ -13,10 +13,18 @@ def _x(w):
 
 
 ROUTES: dict[str, Route] = {
+    # Any agent of a partner with a reseller relationship with the customer; every other tenant: 404.
     "customers:detail": Route(
-        lambda w: reverse("customers:detail", args=[_x(w)]), get=BUILDING, post=BUILDING, delete=BUILDING
+        lambda w: reverse("customers:detail", args=[_x(w)]),
+        get=row("200 200 200 404 404 404 404 302"),
+        post=SIGNED_IN_ONLY_405,
+        delete=SIGNED_IN_ONLY_405,
     ),
+    # Admin agents and Sales agents (no delegated admin needed); an empty POST: the form again, with its errors.
     "customers:subscription_new": Route(
-        lambda w: reverse("customers:subscription_new", args=[_x(w)]), get=BUILDING, post=BUILDING, delete=BUILDING
+        lambda w: reverse("customers:subscription_new", args=[_x(w)]),
+        get=row("200 200 403 404 404 404 404 302"),
+        post=row("400 400 403 404 404 404 404 302"),
+        delete=SIGNED_IN_ONLY_405,
     ),
 }

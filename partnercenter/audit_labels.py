@@ -1,0 +1,103 @@
+"""Audit events in words: every action code's label, the details worth showing, and who did it.
+
+The one place that maps the action codes services write (`audit_record(action=…)`) to what people read on the
+activity pages and in the CSV export. A service that writes a new action code adds its label here; a code without a
+label is shown as the code itself, never hidden.
+"""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import AuditEvent, DirectoryRole, Tenant
+
+ACTION_LABELS: dict[str, str] = {
+    # The directory.
+    "tenant.create": gettext_lazy("Created the organisation"),
+    "user.create": gettext_lazy("Added a user"),
+    "user.update": gettext_lazy("Edited a user"),
+    "user.delete": gettext_lazy("Deleted a user"),
+    "user.reset_password": gettext_lazy("Reset a user's password"),
+    "role.assign": gettext_lazy("Assigned a role"),
+    "role.remove": gettext_lazy("Removed a role assignment"),
+    # Relationships.
+    "relationship_request.create": gettext_lazy("Created a reseller relationship request"),
+    "relationship_request.reissue": gettext_lazy("Renewed the link of a reseller relationship request"),
+    "relationship_request.send": gettext_lazy("Sent a reseller relationship request"),
+    "relationship_request.revoke": gettext_lazy("Revoked a reseller relationship request"),
+    "relationship_request.decline": gettext_lazy("Declined a reseller relationship request"),
+    "reseller_relationship.create": gettext_lazy("Accepted a reseller relationship"),
+    "delegated_admin.grant": gettext_lazy("Granted delegated admin privileges"),
+    "delegated_admin.remove": gettext_lazy("Removed delegated admin privileges"),
+    # The partner's own users.
+    "partner_user.create": gettext_lazy("Added a partner user"),
+    "partner_user.update": gettext_lazy("Changed a partner user's roles"),
+    "partner_user.remove": gettext_lazy("Removed a partner user"),
+    # Subscriptions and licences.
+    "subscription.create": gettext_lazy("Added a subscription"),
+    "license.assign": gettext_lazy("Assigned a licence"),
+    "license.unassign": gettext_lazy("Unassigned a licence"),
+}
+
+
+def action_label(code: str) -> str:
+    label = ACTION_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """The actions a filter offers, in the page's language, sorted by their words."""
+    return sorted(((code, str(label)) for code, label in ACTION_LABELS.items()), key=lambda choice: choice[1])
+
+
+# Details shown on the activity pages: a key of `AuditEvent.details` and its label. Other keys stay in the record
+# (and in the Django admin) but are not shown.
+DETAIL_LABELS: dict[str, str] = {
+    "partner": gettext_lazy("Partner"),
+    "user": gettext_lazy("User"),
+    "role": gettext_lazy("Role"),
+    "product": gettext_lazy("Product"),
+    "seats": gettext_lazy("Seats"),
+    "recipient": gettext_lazy("Recipient"),
+    "name": gettext_lazy("Name"),
+    "include_delegated_admin": gettext_lazy("Delegated admin"),
+}
+
+
+def _detail_value(key: str, value: object) -> str:
+    from customers.catalogue import Product
+
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if key == "product" and value in Product.values:
+        return str(Product(value).label)
+    if key == "role" and value in DirectoryRole.values:
+        return str(DirectoryRole(value).label)
+    return str(value)
+
+
+def details_summary(event: AuditEvent) -> list[tuple[str, str]]:
+    """The event's details worth showing, as (label, value) pairs in a fixed order."""
+    details = event.details if isinstance(event.details, dict) else {}
+    return [
+        (str(label), _detail_value(key, details[key]))
+        for key, label in DETAIL_LABELS.items()
+        if details.get(key) not in (None, "")
+    ]
+
+
+def actor_name(event: AuditEvent) -> str:
+    if event.actor is not None:
+        return event.actor.display_name
+    return event.actor_email or _("System")
+
+
+def actor_label(event: AuditEvent, viewer: Tenant) -> str:
+    """Who did it, as the tenant `viewer` reads it: its own users by name; another tenant's users (a partner's
+    agents) with that tenant's name, and whether they acted on the viewer's behalf."""
+    name = actor_name(event)
+    if event.actor_tenant_id is None or event.actor_tenant_id == viewer.pk:
+        return name
+    organisation = event.actor_tenant.name
+    if event.on_behalf:
+        return _("%(name)s (%(partner)s, on your behalf)") % {"name": name, "partner": organisation}
+    return _("%(name)s (%(partner)s)") % {"name": name, "partner": organisation}

@@ -1,0 +1,51 @@
+"""Reads of the directory core that cross tables: audit events as the activity pages show them."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .models import AuditEvent, Partner, Tenant, User
+
+
+def audit_events_for_tenant(tenant: Tenant) -> QuerySet[AuditEvent]:
+    """A tenant's activity: what was done to it (by its own users, or by partners on its behalf) and what its own
+    users did. Newest first; the actor and its tenant come with each row (one query per page)."""
+    return (
+        AuditEvent.objects.filter(Q(target_tenant=tenant) | Q(actor_tenant=tenant))
+        .select_related("actor", "actor_tenant")
+        .order_by("-at", "-id")
+    )
+
+
+def _start_of(day: date) -> datetime | None:
+    """Midnight at the start of `day` in the current time zone; None for days no datetime can hold."""
+    try:
+        return timezone.make_aware(datetime.combine(day, time.min))
+    except (OverflowError, ValueError):
+        return None
+
+
+def audit_events_for_partner(
+    partner: Partner,
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    customer: Tenant | None = None,
+    action: str = "",
+    actor: User | None = None,
+) -> QuerySet[AuditEvent]:
+    """The partner's activity log: what its users did (actor_tenant is the partner's tenant), newest first, narrowed
+    by the filters. `date_to` is inclusive (the whole day, in the current time zone)."""
+    events = AuditEvent.objects.filter(actor_tenant=partner.tenant_id)
+    if date_from is not None and (start := _start_of(date_from)) is not None:
+        events = events.filter(at__gte=start)
+    if date_to is not None and date_to < date.max and (end := _start_of(date_to + timedelta(days=1))) is not None:
+        events = events.filter(at__lt=end)
+    if customer is not None:
+        events = events.filter(target_tenant=customer)
+    if action:
+        events = events.filter(action=action)
+    if actor is not None:
+        events = events.filter(actor=actor)
+    return events.select_related("actor", "target_tenant").order_by("-at", "-id")

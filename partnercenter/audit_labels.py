@@ -5,10 +5,12 @@ activity pages and in the CSV export. A service that writes a new action code ad
 label is shown as the code itself, never hidden.
 """
 
+from importlib import import_module
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import AuditEvent, DirectoryRole, Tenant
+from .models import AuditEvent, Tenant
 
 ACTION_LABELS: dict[str, str] = {
     # The directory.
@@ -16,7 +18,7 @@ ACTION_LABELS: dict[str, str] = {
     "user.create": gettext_lazy("Added a user"),
     "user.update": gettext_lazy("Edited a user"),
     "user.delete": gettext_lazy("Deleted a user"),
-    "user.reset_password": gettext_lazy("Reset a user's password"),
+    "user.password_reset": gettext_lazy("Reset a user's password"),
     "role.assign": gettext_lazy("Assigned a role"),
     "role.remove": gettext_lazy("Removed a role assignment"),
     # Relationships.
@@ -36,6 +38,23 @@ ACTION_LABELS: dict[str, str] = {
     "subscription.create": gettext_lazy("Added a subscription"),
     "license.assign": gettext_lazy("Assigned a licence"),
     "license.unassign": gettext_lazy("Unassigned a licence"),
+    # Azure.
+    "azure_subscription.create": gettext_lazy("Added an Azure subscription"),
+    "azure_subscription.provision": gettext_lazy("Provisioned an Azure subscription"),
+    "azure_resource_group.create": gettext_lazy("Created a resource group"),
+    "azure_resource_group.delete": gettext_lazy("Deleted a resource group"),
+    "azure_role_assignment.create": gettext_lazy("Added an Azure role assignment"),
+    "azure_role_assignment.remove": gettext_lazy("Removed an Azure role assignment"),
+    # Windows Autopilot.
+    "autopilot.device_list.upload": gettext_lazy("Uploaded a device list"),
+    "autopilot.device_list.discard": gettext_lazy("Discarded a device list"),
+    "autopilot.devices.register": gettext_lazy("Registered devices"),
+    "autopilot.devices.remove": gettext_lazy("Removed devices"),
+    "autopilot.profile.create": gettext_lazy("Created an Autopilot profile"),
+    "autopilot.profile.update": gettext_lazy("Edited an Autopilot profile"),
+    "autopilot.profile.delete": gettext_lazy("Deleted an Autopilot profile"),
+    "autopilot.profile.apply": gettext_lazy("Applied an Autopilot profile"),
+    "autopilot.profile.unassign": gettext_lazy("Removed an Autopilot profile from devices"),
 }
 
 
@@ -54,25 +73,61 @@ def action_choices() -> list[tuple[str, str]]:
 DETAIL_LABELS: dict[str, str] = {
     "partner": gettext_lazy("Partner"),
     "user": gettext_lazy("User"),
+    "email": gettext_lazy("User"),
+    "name": gettext_lazy("Name"),
     "role": gettext_lazy("Role"),
+    "roles": gettext_lazy("Roles"),
     "product": gettext_lazy("Product"),
     "seats": gettext_lazy("Seats"),
+    "subscription": gettext_lazy("Subscription"),
+    "resource_group": gettext_lazy("Resource group"),
+    "principal": gettext_lazy("Assigned to"),
+    "azure_role": gettext_lazy("Role"),
+    "profile": gettext_lazy("Profile"),
+    "source": gettext_lazy("Added by"),
+    "count": gettext_lazy("Devices"),
+    "skipped": gettext_lazy("Skipped"),
     "recipient": gettext_lazy("Recipient"),
-    "name": gettext_lazy("Name"),
     "include_delegated_admin": gettext_lazy("Delegated admin"),
 }
 
+# Where a detail's value is a code of a set of choices, the choices that give its words (imported when first
+# needed: the apps that define them import this module's app).
+_CHOICES_OF_DETAIL: dict[str, tuple[str, ...]] = {
+    "product": ("customers.catalogue:Product",),
+    "role": ("partnercenter.models:DirectoryRole",),
+    "roles": ("partnercenter.models:DirectoryRole", "partnercenter.models:SecurityGroup.Kind"),
+    "azure_role": ("customers.azure_models:AzureRole",),
+    "source": ("autopilot.models:DeviceSource",),
+}
+
+
+def _choices(path: str):
+    """The choices class at "module:Attribute.Attribute"; None if there is none."""
+    module_name, _colon, attributes = path.partition(":")
+    try:
+        found = import_module(module_name)
+    except ImportError:
+        return None
+    for attribute in attributes.split("."):
+        found = getattr(found, attribute, None)
+    return found
+
+
+def _choice_label(key: str, value: object) -> str:
+    for path in _CHOICES_OF_DETAIL.get(key, ()):
+        choices = _choices(path)
+        if choices is not None and value in choices.values:
+            return str(choices(value).label)
+    return str(value)
+
 
 def _detail_value(key: str, value: object) -> str:
-    from customers.catalogue import Product
-
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
-    if key == "product" and value in Product.values:
-        return str(Product(value).label)
-    if key == "role" and value in DirectoryRole.values:
-        return str(DirectoryRole(value).label)
-    return str(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(_choice_label(key, v) for v in value) or "—"
+    return _choice_label(key, value)
 
 
 def details_summary(event: AuditEvent) -> list[tuple[str, str]]:

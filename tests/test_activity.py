@@ -3,7 +3,9 @@ the partner's activity log (its users' actions, filtered, exported to CSV)."""
 
 import csv
 import io
+import re
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -15,7 +17,7 @@ from customers.catalogue import Product
 from customers.models import Subscription
 from customers.subscription_services import license_assign, subscription_create
 from partnercenter.audit import audit_record
-from partnercenter.audit_labels import ACTION_LABELS
+from partnercenter.audit_labels import ACTION_LABELS, details_summary
 from partnercenter.models import AuditEvent, DirectoryRole, SecurityGroup
 from relationships.models import ResellerRelationship
 
@@ -391,3 +393,42 @@ def test_activity_log_queries_do_not_grow_with_events(world, client_for, name):
     else:
         assert body.count("license.assign") == 300
     assert large == small, f"{small} queries for 10 events, {large} for 300"
+
+
+# Action codes and details in words.
+
+
+def test_every_action_code_a_service_writes_has_words():
+    """Services write action codes; audit_labels.ACTION_LABELS is the one place that says them in words."""
+    root = Path(__file__).resolve().parent.parent
+    written = set()
+    apps = ("partnercenter", "customers", "relationships", "autopilot")
+    for path in (p for app in apps for p in (root / app).rglob("*.py")):
+        for expression in re.findall(r"\baction=([^\n]+)", path.read_text(encoding="utf-8")):
+            written.update(re.findall(r"\"([a-z_]+(?:\.[a-z_]+)+)\"", expression))
+    assert "license.assign" in written and "subscription.create" in written
+    missing = sorted(written - ACTION_LABELS.keys())
+    assert not missing, f"action codes without a label in partnercenter/audit_labels.py: {missing}"
+
+
+def test_details_are_shown_in_words(world):
+    events = [
+        audit_record(
+            actor=world.x_ga, action="role.assign", details={"email": "u@contoso.test", "role": "global_reader"}
+        ),
+        audit_record(
+            actor=world.a_admin,
+            action="partner_user.update",
+            details={"user": "s@fabrikam.test", "roles": ["admin_agents", "sales_agents"], "previous_roles": []},
+        ),
+        audit_record(actor=world.a_admin, action="subscription.create", details={"product": "o365_e3", "seats": 5}),
+        audit_record(
+            actor=world.a_admin, action="relationship_request.create", details={"include_delegated_admin": False}
+        ),
+    ]
+    assert [details_summary(e) for e in events] == [
+        [("User", "u@contoso.test"), ("Role", "Global Reader")],
+        [("User", "s@fabrikam.test"), ("Roles", "Admin Agents, Sales Agents")],
+        [("Product", "Office 365 E3"), ("Seats", "5")],
+        [("Delegated admin", "No")],
+    ]

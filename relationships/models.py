@@ -82,7 +82,7 @@ class DelegatedAdminGrant(models.Model):
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="delegated_admin_grants")
     customer = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="delegated_admin_grants")
     granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
-    granted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    granted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
     removed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 

@@ -228,7 +228,6 @@ def delegated_admin_remove(*, customer: Tenant, partner: Partner, removed_by: Us
         raise DelegatedAdminNotActive
     grant.removed_at = timezone.now()
     grant.removed_by = removed_by
-    # granted_by is empty once the granting user is deleted (SET_NULL), which the field's blank=False would refuse.
     grant.full_clean()
     grant.save(update_fields=["removed_at", "removed_by"])
     audit_record(

@@ -81,6 +81,7 @@ DETAIL_LABELS: dict[str, str] = {
     "seats": gettext_lazy("Seats"),
     "subscription": gettext_lazy("Subscription"),
     "resource_group": gettext_lazy("Resource group"),
+    "region": gettext_lazy("Region"),
     "principal": gettext_lazy("Assigned to"),
     "azure_role": gettext_lazy("Role"),
     "profile": gettext_lazy("Profile"),
@@ -98,6 +99,7 @@ _CHOICES_OF_DETAIL: dict[str, tuple[str, ...]] = {
     "role": ("partnercenter.models:DirectoryRole",),
     "roles": ("partnercenter.models:DirectoryRole", "partnercenter.models:SecurityGroup.Kind"),
     "azure_role": ("customers.azure_models:AzureRole",),
+    "region": ("customers.azure_models:Region",),
     "source": ("autopilot.models:DeviceSource",),
 }
 

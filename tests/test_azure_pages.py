@@ -455,3 +455,25 @@ def test_a_plain_user_with_a_role_finds_azure_subscriptions_from_home(world, cli
     assert "Fabrikam-managed" in body
     # Not an administrator: the admin center's nav offers it only what it may open.
     assert f'href="{reverse("admincenter:home", args=[world.customer_x.public_id])}"' not in body
+
+
+def test_the_customer_page_offers_add_azure_subscription_to_admin_agents_only(world, client_for, provisioned):
+    url = reverse("customers:detail", args=[world.customer_x.public_id])
+    add = reverse("customers:azure_subscription_new", args=[world.customer_x.public_id])
+    admin = client_for("a_admin").get(url)
+    assert add in admin.content.decode()
+    (portal,) = [p for p in admin.context["row"].admin_portals if p.name == "Azure"]
+    assert portal.url == list_url(world.customer_x)
+    sales = client_for("a_sales").get(url)
+    assert add not in sales.content.decode()
+    (portal,) = [p for p in sales.context["row"].admin_portals if p.name == "Azure"]
+    assert portal.reason == "No role assignment on this customer's subscriptions."
+
+
+def test_azure_actions_read_in_words_on_the_customers_activity(world, client_for, provisioned):
+    resource_group_create(
+        subscription=provisioned, name="rg-web", region="westeurope", created_by=world.a_admin, partner=world.partner_a
+    )
+    body = client_for("x_ga").get(reverse("admincenter:activity", args=[world.customer_x.public_id])).content.decode()
+    for words in ("Created a resource group", "rg-web", "West Europe", "Provisioned an Azure subscription"):
+        assert words in body

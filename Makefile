@@ -1,4 +1,4 @@
-.PHONY: run test bench lint format messages code
+.PHONY: run test bench bench-autopilot lint format messages code
 
 run:  ## Set up and serve the portal on the embedded default (SQLite, in-process tasks, local mailbox, demo data)
 	./scripts/run.sh
@@ -8,6 +8,9 @@ test:  ## Set up and run the whole test suite
 
 bench:  ## Benchmark the Customers page against a bare Django page (needs PostgreSQL)
 	.venv/bin/python bench/customers_bench.py
+
+bench-autopilot:  ## Benchmark Autopilot: a 10,000-device file checked and registered, a profile applied to all (needs PostgreSQL)
+	.venv/bin/python bench/autopilot_bench.py
 
 code:  ## The current authenticator code of a demo partner user: make code EMAIL=admin@fabrikam.example (or SECRET=...)
 	@DEBUG=$${DEBUG:-1} .venv/bin/python manage.py totp_code $(if $(SECRET),--secret "$(SECRET)",$(EMAIL))

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import azure_views, views
 
@@ -9,5 +9,6 @@ urlpatterns = [
     path("export.csv", views.customer_export, name="export"),
     path("<uuid:tenant_id>/", views.customer_detail, name="detail"),
     path("<uuid:tenant_id>/subscriptions/new/", views.subscription_new, name="subscription_new"),
+    path("<uuid:tenant_id>/devices/", include("autopilot.urls")),  # Windows Autopilot
     path("<uuid:tenant_id>/azure/new/", azure_views.azure_subscription_new, name="azure_subscription_new"),
 ]

@@ -182,6 +182,9 @@ CAN_MANAGE_ROLES = frozenset({GA})
 CAN_VIEW_LICENSES = frozenset({GA, UA, GR})
 CAN_MANAGE_LICENSES = frozenset({GA, UA})
 CAN_VIEW_ACTIVITY = frozenset({GA, GR})
+# Windows Autopilot devices (the rules of who may do what with them are in autopilot/rules.py).
+CAN_VIEW_DEVICES = frozenset({GA, GR})
+CAN_MANAGE_DEVICES = frozenset({GA})
 
 
 @dataclass(frozen=True)
@@ -212,6 +215,7 @@ class AdminCenter:
             "view_licenses": self.can(CAN_VIEW_LICENSES),
             "manage_licenses": self.can(CAN_MANAGE_LICENSES),
             "view_activity": self.can(CAN_VIEW_ACTIVITY),
+            "view_devices": self.can(CAN_VIEW_DEVICES),
             "partner_relationships": not self.on_behalf and GA in self.roles,
         }
 

@@ -80,9 +80,14 @@ def admin_portal_availability(*, group_kinds: frozenset[str], rows: Iterable[Res
     without a query per row). Otherwise the reason: the agent's role (a Sales agent's never includes it), then the
     customer's grant: removed by the customer on a date, or never given.
 
+    Windows Autopilot (Devices) opens for every agent of a partner with a reseller relationship, delegated admin or
+    not: autopilot/rules.py decides what each agent may do there.
+
     What is the same for every row (labels, the URL's shape) is worked out once: the Customers page pays only a few
     string operations per row."""
     admin_center = _("Admin center")
+    devices = _("Devices")
+    devices_shape = reverse("customers:devices", args=[_TENANT_PLACEHOLDER])
     role_maps = any(kind in DELEGATED_ROLE_OF_GROUP for kind in group_kinds)
     no_role = _("Your role does not include this.")
     never_granted = _("No delegated admin privileges.")
@@ -101,7 +106,10 @@ def admin_portal_availability(*, group_kinds: frozenset[str], rows: Iterable[Res
             )
         else:
             portal = AdminPortal(admin_center, reason=never_granted)
-        row.admin_portals = [portal]
+        row.admin_portals = [
+            portal,
+            AdminPortal(devices, url=devices_shape.replace(placeholder, str(row.customer.public_id))),
+        ]
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from .conftest import PERSONAS, World
-from .isolation import admin_center, azure, core, mfa, partner_relationships, partner_settings, partner_side
+from .isolation import admin_center, autopilot, azure, core, mfa, partner_relationships, partner_settings, partner_side
 
 ROUTES = {
     **core.ROUTES,
@@ -23,6 +23,7 @@ ROUTES = {
     **partner_settings.ROUTES,
     **mfa.ROUTES,
     **azure.ROUTES,
+    **autopilot.ROUTES,
 }
 
 

@@ -44,4 +44,5 @@ urlpatterns = [
         name="delegated_admin_remove",
     ),
     path("azure/", include("customers.admin_center.azure_urls")),
+    path("devices/", include("autopilot.admin_center_urls")),  # Windows Autopilot
 ]

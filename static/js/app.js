@@ -36,4 +36,31 @@
   document.addEventListener("change", function (event) {
     if (event.target.matches("select[data-autosubmit]")) event.target.form.submit();
   });
+
+  // A "select all" checkbox: checks or clears the checkboxes of its form named by data-select-all.
+  document.addEventListener("change", function (event) {
+    var all = event.target.closest("input[data-select-all]");
+    if (!all || !all.form) return;
+    var boxes = all.form.querySelectorAll('input[type="checkbox"][name="' + all.getAttribute("data-select-all") + '"]');
+    for (var i = 0; i < boxes.length; i++) boxes[i].checked = all.checked;
+  });
+
+  // A page waiting for work done in the background (a device list being checked) asks its data-status-url for the
+  // progress, shows it, and reloads itself when the work is done. Without script the page has a Refresh link.
+  var waiting = document.querySelector("[data-status-url]");
+  if (waiting && window.fetch) {
+    var bar = waiting.querySelector("progress");
+    var text = waiting.querySelector("[data-status-text]");
+    var poll = function () {
+      fetch(waiting.getAttribute("data-status-url"), { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
+        .then(function (status) {
+          if (bar) { bar.value = status.percent; bar.textContent = status.percent + "%"; }
+          if (text && status.text) text.textContent = status.text;
+          if (status.done) window.location.reload();
+          else setTimeout(poll, 1500);
+        }, function () { setTimeout(poll, 5000); });
+    };
+    setTimeout(poll, 1000);
+  }
 })();

@@ -94,6 +94,7 @@ class Command(BaseCommand):
             issued = relationship_request_reissue(relationship_request=pending, reissued_by=agent)
 
         self._azure(fabrikam, agent)
+        self._autopilot(fabrikam, agent)
 
         staff, created = User.objects.get_or_create(
             email="staff@partnercenter.example", defaults={"is_staff": True, "is_superuser": True}
@@ -138,6 +139,74 @@ class Command(BaseCommand):
             )
         if not AzureSubscription.objects.filter(tenant=contoso, provisioned_by=fabrikam).exists():
             azure_subscription_provision(partner=fabrikam, customer=contoso, name="Contoso web (Fabrikam)", agent=agent)
+
+    def _autopilot(self, fabrikam: Partner, agent: User) -> None:
+        """Contoso's Windows Autopilot: a profile; a device list Fabrikam registered (with the profile applied), one
+        with a bad row waiting for confirmation, and devices Contoso added itself through Intune."""
+        import base64
+        import hashlib
+
+        from autopilot import csv_import
+        from autopilot.models import AutopilotProfile, DeviceBatch, DeviceSource
+        from autopilot.rules import manageable_q
+        from autopilot.services import device_batch_upload, profile_apply, profile_create
+
+        contoso = Tenant.objects.get(primary_domain="contoso.example")
+        if DeviceBatch.objects.filter(tenant=contoso, name="Demo laptops").exists():
+            return
+
+        def row(n: int, model: str) -> str:
+            hardware_hash = base64.b64encode(hashlib.sha512(f"demo-{n}".encode()).digest() * 8).decode()
+            return f"DEMO-{n:04d},,{hardware_hash},Contoso Devices,{model}"
+
+        def file(*rows: str) -> bytes:
+            return "\r\n".join([csv_import.PARTNER_CENTER_HEADER, *rows, ""]).encode()
+
+        profile = profile_create(
+            customer=contoso,
+            name="Standard",
+            description="Office laptops",
+            skip_privacy_settings=True,
+            skip_eula=True,
+            created_by=agent,
+            partner=fabrikam,
+        )
+        laptops = device_batch_upload(
+            customer=contoso,
+            name="Demo laptops",
+            data=file(*(row(n, "Laptop 14") for n in range(1, 5))),
+            file_name="demo-laptops.csv",
+            source=DeviceSource.PARTNER,
+            uploaded_by=agent,
+            partner=fabrikam,
+        )
+        profile_apply(
+            customer=contoso,
+            profile=profile,
+            batch_ids=[laptops.public_id],
+            applied_by=agent,
+            partner=fabrikam,
+            allowed=manageable_q(partner=fabrikam, has_dap=True, strict=False, action="profile"),
+        )
+        device_batch_upload(
+            customer=contoso,
+            name="Demo tablets",
+            data=file(row(5, "Tablet"), row(6, "Tablet"), row(5, "Tablet")),
+            file_name="demo-tablets.csv",
+            source=DeviceSource.PARTNER,
+            uploaded_by=agent,
+            partner=fabrikam,
+        )
+        device_batch_upload(
+            customer=contoso,
+            name="Contoso office",
+            data=file(row(7, "Desktop"), row(8, "Desktop")),
+            file_name="office.csv",
+            source=DeviceSource.INTUNE,
+            uploaded_by=User.objects.get(email="globaladmin@contoso.example"),
+            partner=None,
+        )
+        AutopilotProfile.objects.get_or_create(tenant=contoso, name="Kiosk", defaults={"skip_setup_pages": True})
 
     def _authenticator(self, user: User) -> None:
         """The demo user's TOTP authenticator with its published secret, unless it has one (kept as it is)."""

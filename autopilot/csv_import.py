@@ -1,0 +1,535 @@
+"""Reading a Windows Autopilot device file: pure functions, no database.
+
+Kind on form: the header's columns in any order and any case; Partner Center's header and Intune's; UTF-8 with or
+without a byte order mark, UTF-16 with one (what Windows PowerShell writes), otherwise Windows-1252; commas, or the
+semicolons and tabs some spreadsheet programs write; quoted fields; blank lines and rows of empty cells ignored.
+
+Strict on content: every value is checked (characters, length, a hardware hash must be base64 of a plausible size),
+every row must identify a device, and no device may appear twice. A file that cannot be read as such a list (empty,
+binary, a workbook, wrong or missing columns, too big, too many rows) is refused whole with a `CsvFileError`; a row
+that is wrong gets `Problem`s, named after the Autopilot service's error codes where it has one.
+
+What is checked against the database (is the device registered already, and to whom?) is the caller's: it collects
+every row's `keys` in bulk and hands what it finds to `mark_registered`.
+"""
+
+import base64
+import binascii
+import codecs
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+# Limits. The models use the same lengths, so a row that passes here fits the table.
+MAX_BYTES = 100 * 1024 * 1024
+MAX_ROWS = 20_000
+SERIAL_MAX = 128
+PRODUCT_ID_MAX = 64
+MANUFACTURER_MAX = 128
+MODEL_MAX = 128
+# A hardware hash is the base64 of a binary blob of a few kilobytes (the "4K hardware hash"). Fewer than 256 bytes is
+# not one; more than 12,288 (16,384 characters of base64) is not one either.
+HASH_MIN_BYTES = 256
+HASH_MAX_CHARS = 16_384
+# Python's csv module refuses a field longer than this; such a line is not a device list.
+FIELD_LIMIT = 131_072
+
+# The columns, as the files name them (not translated: they are the file format).
+SERIAL = "serial_number"
+PRODUCT_ID = "windows_product_id"
+HASH = "hardware_hash"
+MANUFACTURER = "manufacturer"
+MODEL = "model"
+GROUP_TAG = "group_tag"
+ASSIGNED_USER = "assigned_user"
+COLUMN_TITLES = {
+    SERIAL: "Device Serial Number",
+    PRODUCT_ID: "Windows Product ID",
+    HASH: "Hardware Hash",
+    MANUFACTURER: "Manufacturer name",
+    MODEL: "Device model",
+    GROUP_TAG: "Group Tag",
+    ASSIGNED_USER: "Assigned User",
+}
+_COLUMN_OF_TITLE = {title.lower(): key for key, title in COLUMN_TITLES.items()}
+REQUIRED_COLUMNS = (SERIAL, PRODUCT_ID, HASH)
+PARTNER_CENTER_HEADER = "Device Serial Number,Windows Product ID,Hardware Hash,Manufacturer name,Device model"
+INTUNE_HEADER = "Device Serial Number,Windows Product ID,Hardware Hash,Group Tag,Assigned User"
+_DELIMITERS = (",", ";", "\t")
+
+# Row problem codes: the Autopilot service's where it has one, ours otherwise.
+DUPLICATED = "ZtdDeviceDuplicated"
+ALREADY_ASSIGNED = "ZtdDeviceAlreadyAssigned"
+OTHER_TENANT = "ZtdDeviceAssignedToOtherTenant"
+INVALID_HASH = "InvalidZtdHardwareHash"
+NO_IDENTITY = "NoUsableIdentity"
+MALFORMED_VALUE = "MalformedValue"
+MALFORMED_ROW = "MalformedRow"
+CODE_LABELS = {
+    DUPLICATED: _("Duplicate in the file"),
+    ALREADY_ASSIGNED: _("Already registered to this customer"),
+    OTHER_TENANT: _("Registered to another organisation"),
+    INVALID_HASH: _("Invalid hardware hash"),
+    NO_IDENTITY: _("No usable identity"),
+    MALFORMED_VALUE: _("Malformed value"),
+    MALFORMED_ROW: _("Malformed row"),
+}
+
+# What a spreadsheet program would run as a formula when it opens the cell (serial numbers, manufacturers and models
+# never start like this; a hardware hash may start with "+", which is base64, and is checked as base64).
+_FORMULA_START = ("=", "+", "-", "@")
+_PRODUCT_ID_RE = re.compile(r"[A-Za-z0-9-]+")
+_SPACES_RE = re.compile(r"\s+")
+
+
+# --- the whole file ---------------------------------------------------------------------------------------------------
+
+_FILE_MESSAGES = {
+    "empty": _("The file is empty. Upload a CSV file with the header and one device per line."),
+    "too_large": _("The file is larger than %(max)s MB. Split the devices into several files."),
+    "workbook": _(
+        "The file is an Excel workbook, not a CSV file. Save it as “CSV (Comma delimited)” and upload that file."
+    ),
+    "binary": _("The file is not a text file: it contains binary data. Upload a CSV file."),
+    "encoding": _("The file's text is not UTF-8, UTF-16 or Windows-1252. Save it as CSV UTF-8 and upload it again."),
+    "not_csv": _("The file could not be read as CSV near line %(line)s (perhaps a quote that is never closed)."),
+    "field_too_long": _("Line %(line)s has a value longer than %(max)s characters: this is not a device list."),
+    "no_header": _("The first line must be the header: %(header)s"),
+    "missing_columns": _("The header is missing these columns: %(columns)s. The first line must be: %(header)s"),
+    "unknown_column": _("The header has a column Autopilot does not use: “%(column)s”. Accepted columns: %(columns)s."),
+    "duplicate_column": _("The column “%(column)s” appears twice in the header."),
+    "no_rows": _("The file has a header but no devices."),
+    "too_many_rows": _("The file has more than %(max)s devices. Split it into files of %(max)s devices at most."),
+}
+
+
+class CsvFileError(ValueError):
+    """The file is refused whole. `message` is in the active language."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    @property
+    def message(self) -> str:
+        return str(_FILE_MESSAGES[self.code]) % self.params
+
+
+def decode(data: bytes, *, max_bytes: int = MAX_BYTES) -> str:
+    """The file's text: UTF-16 with a byte order mark, else UTF-8 (with or without one), else Windows-1252."""
+    if not data.strip():
+        raise CsvFileError("empty")
+    if len(data) > max_bytes:
+        raise CsvFileError("too_large", max=f"{max_bytes // (1024 * 1024):,}")
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # .xlsx (a zip) and .xls (an OLE compound file)
+        raise CsvFileError("workbook")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise CsvFileError("encoding") from None
+    else:
+        if b"\x00" in data:
+            raise CsvFileError("binary")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:
+                raise CsvFileError("encoding") from None
+    if "\x00" in text:
+        raise CsvFileError("binary")
+    if not text.strip():
+        raise CsvFileError("empty")
+    return text
+
+
+def _header_name(cell: str) -> str:
+    return _SPACES_RE.sub(" ", cell.replace("\ufeff", "").strip().strip('"').strip()).lower()
+
+
+def _printable(text: str, limit: int = 60) -> str:
+    """A value from the file, safe to quote in a message: control characters dropped, shortened."""
+    text = "".join(c for c in text if unicodedata.category(c)[0] != "C")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _choose_delimiter(first_line: str) -> str:
+    """The delimiter that makes the most known columns of the first line; a comma when none does."""
+    best, best_known = ",", 0
+    for delimiter in _DELIMITERS:
+        known = sum(1 for cell in first_line.split(delimiter) if _header_name(cell) in _COLUMN_OF_TITLE)
+        if known > best_known:
+            best, best_known = delimiter, known
+    return best
+
+
+@dataclass(slots=True)
+class RawRow:
+    """One device line of the file, its values by column (stripped), and its row number as a spreadsheet shows it
+    (the header is row 1)."""
+
+    number: int
+    values: dict[str, str]
+    problems: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class ParsedFile:
+    text: str
+    columns: tuple[str, ...]
+    rows: list[RawRow]
+
+
+def parse(data: bytes, *, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> ParsedFile:
+    """The file's text, header and device rows, or CsvFileError. Rows with the wrong number of values are kept, with
+    a MALFORMED_ROW problem: the report shows them with the others."""
+    return parse_text(decode(data, max_bytes=max_bytes), max_rows=max_rows)
+
+
+def parse_text(text: str, *, max_rows: int = MAX_ROWS) -> ParsedFile:
+    """parse() of a file's text (decoded already)."""
+    if "\x00" in text:
+        raise CsvFileError("binary")
+    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_choose_delimiter(first_line), strict=True)
+    previous_limit = csv.field_size_limit(FIELD_LIMIT)
+    try:
+        columns: list[str | None] | None = None
+        rows: list[RawRow] = []
+        for record in reader:
+            if not "".join(record).strip():
+                continue  # blank lines, and rows of empty cells that spreadsheets leave at the end
+            if columns is None:
+                columns = _read_header(record)
+                continue
+            if len(rows) >= max_rows:
+                raise CsvFileError("too_many_rows", max=f"{max_rows:,}")
+            rows.append(_read_row(reader.line_num, columns, record))
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise CsvFileError("field_too_long", line=reader.line_num, max=f"{FIELD_LIMIT:,}") from None
+        raise CsvFileError("not_csv", line=reader.line_num or 1) from None
+    finally:
+        csv.field_size_limit(previous_limit)
+    if columns is None:
+        raise CsvFileError("empty")
+    if not rows:
+        raise CsvFileError("no_rows")
+    return ParsedFile(text=text, columns=tuple(c for c in columns if c), rows=rows)
+
+
+def _read_header(record: list[str]) -> list[str | None]:
+    """The column of each position (None for a nameless one), or CsvFileError."""
+    names = [_header_name(cell) for cell in record]
+    if not any(name in _COLUMN_OF_TITLE for name in names):
+        raise CsvFileError("no_header", header=PARTNER_CENTER_HEADER)
+    columns: list[str | None] = []
+    for cell, name in zip(record, names, strict=True):
+        if not name:
+            columns.append(None)
+            continue
+        column = _COLUMN_OF_TITLE.get(name)
+        if column is None:
+            raise CsvFileError(
+                "unknown_column", column=_printable(cell.strip()), columns=", ".join(COLUMN_TITLES.values())
+            )
+        if column in columns:
+            raise CsvFileError("duplicate_column", column=COLUMN_TITLES[column])
+        columns.append(column)
+    missing = [COLUMN_TITLES[c] for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise CsvFileError("missing_columns", columns=", ".join(missing), header=PARTNER_CENTER_HEADER)
+    return columns
+
+
+def _read_row(number: int, columns: list[str | None], record: list[str]) -> RawRow:
+    row = RawRow(number=number, values={})
+    if len(record) < len(columns) or any(cell.strip() for cell in record[len(columns) :]):
+        row.problems.append({"code": MALFORMED_ROW, "found": len(record), "expected": len(columns)})
+    for column, cell in zip(columns, record, strict=False):
+        value = cell.strip()
+        if column is not None:
+            row.values[column] = value
+        elif value:
+            row.problems.append({"code": MALFORMED_ROW, "detail": "nameless"})
+    return row
+
+
+# --- each row ---------------------------------------------------------------------------------------------------------
+
+
+def hash_digest(hardware_hash: str) -> str:
+    """What the uniqueness of a hardware hash is kept on: its SHA-256 (a hash of kilobytes is too long for an
+    index)."""
+    return hashlib.sha256(hardware_hash.encode()).hexdigest() if hardware_hash else ""
+
+
+def serial_key(serial_number: str, manufacturer: str, model: str) -> tuple[str, str, str] | None:
+    """A device's serial identity: the serial number (whatever its case), with the manufacturer and the model exactly
+    as given. None unless all three are there."""
+    if serial_number and manufacturer and model:
+        return (serial_number.upper(), manufacturer, model)
+    return None
+
+
+@dataclass(slots=True)
+class DeviceRow:
+    """A row of the file, checked: its values, its identity keys and its problems (none: it can be registered)."""
+
+    number: int
+    serial_number: str
+    windows_product_id: str
+    hardware_hash: str
+    manufacturer: str
+    model: str
+    digest: str = ""
+    problems: list[dict] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.problems
+
+    def keys(self) -> tuple[str, str, tuple[str, str, str] | None]:
+        return self.digest, self.windows_product_id, serial_key(self.serial_number, self.manufacturer, self.model)
+
+
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def _text_problem(column: str, value: str, limit: int, *, ascii_only: bool = False) -> dict | None:
+    # isprintable() is the fast way to know there is nothing to look for (it is False for spaces other than " " too,
+    # which are fine: then each character is looked at).
+    if not value.isprintable() and any(unicodedata.category(char) in _INVISIBLE for char in value):
+        return {"code": MALFORMED_VALUE, "column": column, "detail": "control"}
+    if value.startswith(_FORMULA_START):
+        return {"code": MALFORMED_VALUE, "column": column, "detail": "formula"}
+    if ascii_only and not value.isascii():
+        return {"code": MALFORMED_VALUE, "column": column, "detail": "ascii"}
+    if len(value) > limit:
+        return {"code": MALFORMED_VALUE, "column": column, "detail": "too_long", "max": limit}
+    return None
+
+
+def _hash_problem(value: str) -> dict | None:
+    if len(value) > HASH_MAX_CHARS:
+        return {"code": INVALID_HASH, "detail": "too_long", "max": HASH_MAX_CHARS}
+    try:
+        decoded = base64.b64decode(value.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        return {"code": INVALID_HASH, "detail": "base64"}
+    if len(decoded) < HASH_MIN_BYTES:
+        return {"code": INVALID_HASH, "detail": "too_short", "min": HASH_MIN_BYTES}
+    return None
+
+
+def check_row(raw: RawRow) -> DeviceRow:
+    """The row's values, checked one by one, and whether they identify a device."""
+    v = raw.values
+    row = DeviceRow(
+        number=raw.number,
+        serial_number=v.get(SERIAL, ""),
+        windows_product_id=v.get(PRODUCT_ID, ""),
+        hardware_hash=v.get(HASH, ""),
+        manufacturer=v.get(MANUFACTURER, ""),
+        model=v.get(MODEL, ""),
+        problems=list(raw.problems),
+    )
+    bad: set[str] = set()
+    for column, value, limit, ascii_only in (
+        (SERIAL, row.serial_number, SERIAL_MAX, True),
+        (MANUFACTURER, row.manufacturer, MANUFACTURER_MAX, False),
+        (MODEL, row.model, MODEL_MAX, False),
+    ):
+        if value and (problem := _text_problem(column, value, limit, ascii_only=ascii_only)):
+            row.problems.append(problem)
+            bad.add(column)
+    if row.windows_product_id:
+        problem = _text_problem(PRODUCT_ID, row.windows_product_id, PRODUCT_ID_MAX)
+        if problem is None and not _PRODUCT_ID_RE.fullmatch(row.windows_product_id):
+            problem = {"code": MALFORMED_VALUE, "column": PRODUCT_ID, "detail": "product_id"}
+        if problem:
+            row.problems.append(problem)
+            bad.add(PRODUCT_ID)
+    if row.hardware_hash:
+        if problem := _hash_problem(row.hardware_hash):
+            row.problems.append(problem)
+            bad.add(HASH)
+        else:
+            row.digest = hash_digest(row.hardware_hash)
+
+    # Identity: a hardware hash; or a Windows product ID; or the serial number with the manufacturer and the model.
+    has_key = bool(row.digest) or (row.windows_product_id and PRODUCT_ID not in bad)
+    has_serial_key = serial_key(row.serial_number, row.manufacturer, row.model) is not None and not (
+        bad & {SERIAL, MANUFACTURER, MODEL}
+    )
+    if not (has_key or has_serial_key) and not bad:
+        row.problems.append({"code": NO_IDENTITY, "detail": "serial_incomplete" if row.serial_number else ""})
+    return row
+
+
+def check_rows(raw_rows: Sequence[RawRow], *, on_progress: Callable[[int], None] | None = None) -> list[DeviceRow]:
+    """Every row checked, and a row that names a device an earlier row named (by any of its keys) marked as a
+    duplicate of that row. `on_progress(n)` is called after each row with the number of rows checked so far."""
+    rows = []
+    for raw in raw_rows:
+        rows.append(check_row(raw))
+        if on_progress is not None:
+            on_progress(len(rows))
+    first_by_digest: dict[str, int] = {}
+    first_by_product: dict[str, int] = {}
+    first_by_serial: dict[tuple[str, str, str], int] = {}
+    for row in rows:
+        digest, product_id, serial = row.keys()
+        first = None
+        for key, seen in ((digest, first_by_digest), (product_id, first_by_product), (serial, first_by_serial)):
+            if not key:
+                continue
+            if key in seen:
+                first = seen[key] if first is None else min(first, seen[key])
+            else:
+                seen[key] = row.number
+        if first is not None:
+            row.problems.append({"code": DUPLICATED, "first_row": first})
+    return rows
+
+
+def read_device_file(data: bytes, *, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> list[DeviceRow]:
+    """The whole pure part: the file parsed and every row checked (CsvFileError for a file refused whole)."""
+    return check_rows(parse(data, max_rows=max_rows, max_bytes=max_bytes).rows)
+
+
+# --- against what is registered ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Registered:
+    """Devices already registered that share a key with the file: the tenant (its pk) each key belongs to."""
+
+    by_digest: Mapping[str, int] = field(default_factory=dict)
+    by_product_id: Mapping[str, int] = field(default_factory=dict)
+    by_serial: Mapping[tuple[str, str, str], int] = field(default_factory=dict)
+
+
+def file_keys(rows: Iterable[DeviceRow]) -> tuple[set[str], set[str], set[str]]:
+    """The values to look up: hash digests, product IDs, and upper-cased serial numbers (the lookup matches the
+    manufacturer and the model afterwards)."""
+    digests, product_ids, serials = set(), set(), set()
+    for row in rows:
+        digest, product_id, serial = row.keys()
+        if digest:
+            digests.add(digest)
+        if product_id:
+            product_ids.add(product_id)
+        if serial:
+            serials.add(serial[0])
+    return digests, product_ids, serials
+
+
+def mark_registered(rows: Iterable[DeviceRow], registered: Registered, *, tenant_id: int) -> None:
+    """Add ALREADY_ASSIGNED (registered to this tenant) or OTHER_TENANT (to any other) to rows that name a registered
+    device. Which other tenant is never said."""
+    for row in rows:
+        digest, product_id, serial = row.keys()
+        owners = {
+            owner
+            for owner in (
+                registered.by_digest.get(digest) if digest else None,
+                registered.by_product_id.get(product_id) if product_id else None,
+                registered.by_serial.get(serial) if serial else None,
+            )
+            if owner is not None
+        }
+        if tenant_id in owners:
+            row.problems.append({"code": ALREADY_ASSIGNED})
+        if owners - {tenant_id}:
+            row.problems.append({"code": OTHER_TENANT})
+
+
+# --- the report -------------------------------------------------------------------------------------------------------
+
+
+def report_entry(row: DeviceRow) -> dict:
+    """A bad row as the report keeps it: its number, its problems and enough of its values to find it."""
+    return {
+        "row": row.number,
+        "serial_number": _printable(row.serial_number, 64),
+        "windows_product_id": _printable(row.windows_product_id, 64),
+        "manufacturer": _printable(row.manufacturer, 64),
+        "model": _printable(row.model, 64),
+        "hardware_hash": _printable(row.hardware_hash, 24),
+        "problems": row.problems,
+    }
+
+
+def problem_reason(problem: Mapping) -> str:
+    """A problem in plain words, in the active language."""
+    code = problem.get("code")
+    column = COLUMN_TITLES.get(problem.get("column", ""), "")
+    detail = problem.get("detail", "")
+    if code == DUPLICATED:
+        return str(_("The same device is on row %(row)s of this file.")) % {"row": problem.get("first_row")}
+    if code == ALREADY_ASSIGNED:
+        return str(_("This device is already registered to this customer."))
+    if code == OTHER_TENANT:
+        return str(
+            _(
+                "This device is registered to another organisation. It must be deregistered there before it can be "
+                "added here."
+            )
+        )
+    if code == INVALID_HASH:
+        if detail == "too_long":
+            return str(_("The hardware hash is longer than %(max)s characters.")) % {"max": f"{problem['max']:,}"}
+        if detail == "too_short":
+            return str(_("The hardware hash is too short to be one (under %(min)s bytes).")) % {"min": problem["min"]}
+        return str(_("The hardware hash is not valid base64 text."))
+    if code == NO_IDENTITY:
+        if detail == "serial_incomplete":
+            return str(
+                _(
+                    "A serial number identifies a device only with the manufacturer name and the device model. Add "
+                    "them, or a hardware hash or Windows product ID."
+                )
+            )
+        return str(
+            _(
+                "The row has no hardware hash, no Windows product ID, and no serial number with manufacturer "
+                "and model: nothing identifies the device."
+            )
+        )
+    if code == MALFORMED_ROW:
+        if detail == "nameless":
+            return str(_("The row has a value in a column without a name in the header."))
+        return ngettext(
+            "The row has %(found)s value; the header has %(expected)s columns.",
+            "The row has %(found)s values; the header has %(expected)s columns.",
+            problem.get("found", 0),
+        ) % {"found": problem.get("found"), "expected": problem.get("expected")}
+    if code == MALFORMED_VALUE:
+        params = {"column": column, "max": problem.get("max")}
+        if detail == "control":
+            return str(_("%(column)s contains control or invisible characters.")) % params
+        if detail == "formula":
+            return str(_("%(column)s starts with =, +, - or @, like a spreadsheet formula.")) % params
+        if detail == "ascii":
+            return str(_("%(column)s may contain only letters, digits and ASCII punctuation.")) % params
+        if detail == "product_id":
+            return str(_("%(column)s may contain only letters, digits and hyphens.")) % params
+        if detail == "too_long":
+            return str(_("%(column)s is longer than %(max)s characters.")) % params
+    return str(code)
+
+
+def code_label(code: str) -> str:
+    label = CODE_LABELS.get(code)
+    return str(label) if label is not None else code

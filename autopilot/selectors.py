@@ -1,0 +1,89 @@
+"""Reads: a tenant's devices, device lists and profiles; which devices of a file are registered already."""
+
+from collections.abc import Iterable, Sequence
+
+from django.db import connection
+from django.db.models import Count, QuerySet
+from django.db.models.functions import Upper
+
+from partnercenter.models import Tenant
+
+from . import csv_import
+from .models import AutopilotProfile, Device, DeviceBatch
+
+# Values per lookup query: a whole file, so that any file costs one query per kind of identity; fewer where the
+# database limits the parameters of one statement (SQLite).
+LOOKUP_CHUNK = csv_import.MAX_ROWS
+
+
+def _chunks(values: Sequence, size: int) -> Iterable[Sequence]:
+    limit = getattr(connection.features, "max_query_params", None)
+    if limit:
+        size = max(1, min(size, limit - 10))
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def registered_matching(*, digests: set[str], product_ids: set[str], serials: set[str]) -> csv_import.Registered:
+    """The registered devices, in any tenant, that share an identity with a file: one query per kind of identity
+    (hardware hash, product ID, serial number), each with every value of the file (in chunks of LOOKUP_CHUNK)."""
+    by_digest: dict[str, int] = {}
+    for chunk in _chunks(sorted(digests), LOOKUP_CHUNK):
+        by_digest.update(
+            Device.objects.filter(hardware_hash_digest__in=chunk).values_list("hardware_hash_digest", "tenant_id")
+        )
+    by_product_id: dict[str, int] = {}
+    for chunk in _chunks(sorted(product_ids), LOOKUP_CHUNK):
+        by_product_id.update(
+            Device.objects.filter(windows_product_id__in=chunk).values_list("windows_product_id", "tenant_id")
+        )
+    by_serial: dict[tuple[str, str, str], int] = {}
+    for chunk in _chunks(sorted(serials), LOOKUP_CHUNK):
+        # The same expression as the unique constraint's (upper-cased serial number), so its index serves the query.
+        matches = (
+            Device.objects.annotate(serial_upper=Upper("serial_number"))
+            .filter(serial_upper__in=chunk)
+            .exclude(manufacturer="")
+            .exclude(model="")
+            .values_list("serial_upper", "manufacturer", "model", "tenant_id")
+        )
+        by_serial.update(((serial, manufacturer, model), tenant) for serial, manufacturer, model, tenant in matches)
+    return csv_import.Registered(by_digest=by_digest, by_product_id=by_product_id, by_serial=by_serial)
+
+
+def devices_of(tenant: Tenant) -> QuerySet[Device]:
+    """A tenant's devices, newest first, with what the device table shows (one query per page)."""
+    return (
+        Device.objects.filter(tenant=tenant)
+        .select_related("batch", "profile", "added_by_partner__tenant")
+        .defer("hardware_hash", "batch__content", "batch__report")
+        .order_by("-added_at", "-id")
+    )
+
+
+def batches_of(tenant: Tenant) -> QuerySet[DeviceBatch]:
+    """A tenant's device lists, newest first, without the stored file and report."""
+    return (
+        DeviceBatch.objects.filter(tenant=tenant)
+        .select_related("partner__tenant", "uploaded_by")
+        .defer("content", "report")
+        .order_by("-uploaded_at", "-id")
+    )
+
+
+def registered_batches_of(tenant: Tenant) -> QuerySet[DeviceBatch]:
+    """The device lists whose devices are registered, with how many of them remain."""
+    return (
+        batches_of(tenant)
+        .filter(state=DeviceBatch.State.REGISTERED)
+        .annotate(device_count=Count("devices"))
+        .filter(device_count__gt=0)
+    )
+
+
+def profiles_of(tenant: Tenant) -> QuerySet[AutopilotProfile]:
+    return AutopilotProfile.objects.filter(tenant=tenant).order_by("name", "pk")
+
+
+def profiles_with_counts(tenant: Tenant) -> QuerySet[AutopilotProfile]:
+    return profiles_of(tenant).select_related("created_by").annotate(device_count=Count("devices"))

@@ -1,0 +1,485 @@
+"""State changes of Windows Autopilot: uploading, checking and registering device lists, removing devices, and
+profiles (create, edit, delete, apply, remove). Each writes one audit event, bulk actions included (with the counts
+and the ids, never one event per device); bulk changes are single statements.
+
+Who may do it is the caller's to check (autopilot/rules.py); the bulk actions take the rules' queryset filter
+(`allowed`) so that they touch only the devices the user may manage.
+"""
+
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partnercenter.audit import audit_record
+from partnercenter.models import Partner, Tenant, User
+
+from . import csv_import, selectors
+from .models import AutopilotProfile, Device, DeviceBatch, DeviceSource
+
+log = logging.getLogger(__name__)
+
+# Files of more devices than this are checked by a worker (autopilot.tasks.validate_batch), with a progress page;
+# smaller ones in the request.
+SYNC_MAX_ROWS = 500
+# Rows per INSERT statement: a whole file is one statement (Django splits it where the database limits parameters).
+INSERT_CHUNK = csv_import.MAX_ROWS
+# How many devices one bulk action may name (a page shows 50; whole device lists are named by the list).
+MAX_SELECTION = 500
+# How often a worker reports its progress: at each tenth of the rows.
+PROGRESS_STEPS = 10
+
+State = DeviceBatch.State
+
+
+def _partner_details(partner: Partner | None) -> dict[str, str]:
+    return {"partner": partner.name, "partner_id": partner.partner_id} if partner is not None else {}
+
+
+# --- device lists -----------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def device_batch_upload(
+    *,
+    customer: Tenant,
+    name: str,
+    data: bytes,
+    file_name: str,
+    source: str,
+    uploaded_by: User,
+    partner: Partner | None,
+) -> DeviceBatch:
+    """Take a device list's file for the customer: refuse it whole (ValidationError) if it is not a usable device
+    file; otherwise keep it and check its rows, in this request for a small file (registering it at once when every
+    row is good), or by a worker after commit for a large one.
+
+    `partner` is the partner whose agent uploads it (source PARTNER); None when the customer's own administrator
+    does (source INTUNE or a Microsoft Store)."""
+    if (source == DeviceSource.PARTNER) != (partner is not None):
+        raise ValueError("A partner uploads as a partner; the customer through Intune or a Microsoft Store.")
+    try:
+        parsed = csv_import.parse(data)
+    except csv_import.CsvFileError as error:
+        raise ValidationError(error.message, code=error.code) from None
+    batch = DeviceBatch(
+        tenant=customer,
+        name=name,
+        source=source,
+        partner=partner,
+        uploaded_by=uploaded_by,
+        file_name=file_name[:255],
+        content=parsed.text,
+        total_rows=len(parsed.rows),
+    )
+    batch.full_clean(exclude=["content"])
+    batch.save()
+    audit_record(
+        actor=uploaded_by,
+        action="autopilot.device_list.upload",
+        target_tenant=customer,
+        obj=batch,
+        details={"name": name, "rows": len(parsed.rows), "source": source, **_partner_details(partner)},
+    )
+    if len(parsed.rows) <= SYNC_MAX_ROWS:
+        _validate(batch, csv_import.check_rows(parsed.rows))
+    else:
+        transaction.on_commit(lambda: batch_dispatch(batch.pk))
+    return batch
+
+
+def batch_dispatch(batch_id: int) -> None:
+    """Hand the check of a large device list to a worker. A broker that is down must not leave the list waiting
+    forever: it is then checked here, in this process."""
+    from .tasks import validate_batch
+
+    try:
+        validate_batch.delay(batch_id)
+    except Exception:  # any broker or connection error
+        log.warning("Could not queue the check of device list %s; checking it in process.", batch_id, exc_info=True)
+        device_batch_validate(batch_id=batch_id)
+
+
+def device_batch_validate(*, batch_id: int) -> DeviceBatch | None:
+    """A worker's check of a device list that is waiting for one: its rows, then the database in bulk, reporting its
+    progress as it goes; then registered at once if every row is good. Safe to run twice (a redelivered task):
+    only the first one to finish changes the list."""
+    batch = DeviceBatch.objects.filter(pk=batch_id, state=State.VALIDATING).first()
+    if batch is None:
+        return None
+    try:
+        raw = csv_import.parse_text(batch.content).rows
+        batch.content = ""  # the rows have what they need of it: let the file's text go before the devices are built
+    except csv_import.CsvFileError:  # checked on upload, so only a file changed since (by site staff) gets here
+        DeviceBatch.objects.filter(pk=batch.pk, state=State.VALIDATING).update(
+            state=State.FAILED, failure="unreadable", content="", finished_at=timezone.now()
+        )
+        return None
+    rows = csv_import.check_rows(raw, on_progress=_progress_reporter(batch.pk, len(raw)))
+    with transaction.atomic():
+        # The file was read above; not again (it may be tens of megabytes).
+        locked = (
+            DeviceBatch.objects.select_for_update().defer("content").filter(pk=batch.pk, state=State.VALIDATING).first()
+        )
+        if locked is None:
+            return None  # another worker finished it first
+        _validate(locked, rows)
+    return locked
+
+
+def _progress_reporter(batch_id: int, total: int) -> Callable[[int], None]:
+    step = max(1, -(-total // PROGRESS_STEPS))
+
+    def report(checked: int) -> None:
+        if checked % step == 0 or checked == total:
+            DeviceBatch.objects.filter(pk=batch_id, state=State.VALIDATING).update(checked_rows=checked)
+
+    return report
+
+
+def _validate(batch: DeviceBatch, rows: list[csv_import.DeviceRow]) -> None:
+    """Check the rows against the registered devices (in bulk), keep the report, and register the devices if every
+    row is good. Runs inside the caller's transaction, with the batch row locked or new."""
+    digests, product_ids, serials = csv_import.file_keys(rows)
+    registered = selectors.registered_matching(digests=digests, product_ids=product_ids, serials=serials)
+    csv_import.mark_registered(rows, registered, tenant_id=batch.tenant_id)
+    bad = [row for row in rows if row.problems]
+    batch.total_rows = len(rows)
+    batch.checked_rows = len(rows)
+    batch.invalid_rows = len(bad)
+    batch.report = [csv_import.report_entry(row) for row in bad]
+    if not bad:
+        _register(batch, rows)
+        return
+    if len(bad) == len(rows):
+        batch.state = State.FAILED
+        batch.failure = "no_valid_rows"
+        batch.content = ""
+        batch.finished_at = timezone.now()
+    else:
+        batch.state = State.NEEDS_CONFIRMATION
+    batch.save()
+
+
+def _register(batch: DeviceBatch, rows: list[csv_import.DeviceRow], *, actor: User | None = None) -> bool:
+    """Register the rows' devices, all or none, and say so on the batch (saved). A device that another upload
+    registered since the rows were checked breaks a unique constraint: then nothing is registered, the rows are
+    checked again, and the batch waits for confirmation again (or fails, if no row is left). Returns whether the
+    devices were registered."""
+    devices = [
+        Device(
+            public_id=uuid.uuid4(),
+            tenant_id=batch.tenant_id,
+            serial_number=row.serial_number,
+            windows_product_id=row.windows_product_id,
+            hardware_hash=row.hardware_hash,
+            hardware_hash_digest=row.digest,
+            manufacturer=row.manufacturer,
+            model=row.model,
+            batch_id=batch.pk,
+            added_by_source=batch.source,
+            added_by_partner_id=batch.partner_id,
+            added_by_id=batch.uploaded_by_id,
+        )
+        # Every value was checked by csv_import against the models' limits; full_clean() on each device would cost
+        # a query per unique constraint per device, and the constraints protect the table anyway.
+        for row in rows
+    ]
+    try:
+        with transaction.atomic():
+            Device.objects.bulk_create(devices, batch_size=INSERT_CHUNK)
+    except IntegrityError:
+        digests, product_ids, serials = csv_import.file_keys(rows)
+        registered = selectors.registered_matching(digests=digests, product_ids=product_ids, serials=serials)
+        csv_import.mark_registered(rows, registered, tenant_id=batch.tenant_id)
+        newly_bad = [row for row in rows if row.problems]
+        if not newly_bad:
+            raise  # not a device registered meanwhile: a fault, not the file's
+        batch.report = sorted(
+            [*batch.report, *(csv_import.report_entry(row) for row in newly_bad)], key=lambda entry: entry["row"]
+        )
+        batch.invalid_rows = len(batch.report)
+        batch.failure = "changed"
+        if batch.invalid_rows >= batch.total_rows:
+            batch.state = State.FAILED
+            batch.content = ""
+            batch.finished_at = timezone.now()
+        else:
+            batch.state = State.NEEDS_CONFIRMATION
+        batch.save()
+        return False
+    batch.state = State.REGISTERED
+    batch.registered_rows = len(devices)
+    batch.failure = ""
+    batch.content = ""
+    batch.finished_at = timezone.now()
+    batch.save()
+    audit_record(
+        actor=actor or batch.uploaded_by,
+        action="autopilot.devices.register",
+        target_tenant=batch.tenant,
+        obj=batch,
+        details={
+            "name": batch.name,
+            "count": len(devices),
+            "skipped": batch.invalid_rows,
+            "source": batch.source,
+            **_partner_details(batch.partner),
+        },
+    )
+    return True
+
+
+def _waiting_batch(batch: DeviceBatch, *, with_file: bool = False) -> DeviceBatch:
+    batches = DeviceBatch.objects.select_for_update()
+    locked = (batches if with_file else batches.defer("content")).get(pk=batch.pk)
+    if locked.state != State.NEEDS_CONFIRMATION:
+        raise ValidationError(_("This device list is not waiting for confirmation."), code="not_waiting")
+    return locked
+
+
+@transaction.atomic
+def device_batch_confirm(*, batch: DeviceBatch, confirmed_by: User) -> tuple[DeviceBatch, bool]:
+    """Register only the valid rows of a list that has bad ones, all or nothing: the rows are read again from the
+    kept file, without those of the report. Returns the list and whether its devices were registered: not when some
+    of them were registered elsewhere since the list was checked (the report then shows them, and the list waits for
+    confirmation again, unless no row is left)."""
+    locked = _waiting_batch(batch, with_file=True)
+    bad_rows = {entry["row"] for entry in locked.report}
+    rows = [
+        row
+        for row in csv_import.check_rows(csv_import.parse_text(locked.content).rows)
+        if row.is_valid and row.number not in bad_rows
+    ]
+    if not rows:
+        raise ValidationError(_("No row of this device list can be registered."), code="no_valid_rows")
+    return locked, _register(locked, rows, actor=confirmed_by)
+
+
+@transaction.atomic
+def device_batch_discard(*, batch: DeviceBatch, discarded_by: User, partner: Partner | None = None) -> DeviceBatch:
+    """Register nothing of a list waiting for confirmation; its file is deleted, its report kept."""
+    locked = _waiting_batch(batch)
+    locked.state = State.DISCARDED
+    locked.content = ""
+    locked.finished_at = timezone.now()
+    locked.save(update_fields=["state", "content", "finished_at"])
+    audit_record(
+        actor=discarded_by,
+        action="autopilot.device_list.discard",
+        target_tenant=locked.tenant,
+        obj=locked,
+        details={"name": locked.name, "rows": locked.total_rows, **_partner_details(partner)},
+    )
+    return locked
+
+
+# --- devices ----------------------------------------------------------------------------------------------------------
+
+
+def _selected(customer: Tenant, device_ids: Sequence[UUID]):
+    if len(device_ids) > MAX_SELECTION:
+        raise ValidationError(
+            _("Select at most %(max)s devices at a time.") % {"max": f"{MAX_SELECTION:,}"}, code="too_many"
+        )
+    return Device.objects.filter(tenant=customer, public_id__in=list(device_ids))
+
+
+@transaction.atomic
+def devices_remove(
+    *,
+    customer: Tenant,
+    device_ids: Sequence[UUID],
+    allowed: Q,
+    removed_by: User,
+    partner: Partner | None = None,
+    on_behalf: bool = False,
+) -> tuple[int, int]:
+    """Deregister the selected devices the user may remove (`allowed`); returns (removed, skipped). One DELETE."""
+    selected = _selected(customer, device_ids)
+    removable = list(
+        selected.filter(allowed).values_list("pk", "public_id", "serial_number", "windows_product_id", "batch_id")
+    )
+    skipped = selected.count() - len(removable)
+    if not removable:
+        return 0, skipped
+    Device.objects.filter(pk__in=[r[0] for r in removable]).delete()
+    audit_record(
+        actor=removed_by,
+        action="autopilot.devices.remove",
+        target_tenant=customer,
+        details={
+            "count": len(removable),
+            "skipped": skipped,
+            "devices": [str(r[1]) for r in removable],
+            "serial_numbers": [r[2] for r in removable if r[2]],
+            "windows_product_ids": [r[3] for r in removable if r[3]],
+            **_partner_details(partner),
+        },
+        on_behalf=on_behalf,
+    )
+    return len(removable), skipped
+
+
+def _targets(customer: Tenant, device_ids: Sequence[UUID], batch_ids: Sequence[UUID]):
+    """The devices a profile action names: selected devices, or every device of whole device lists."""
+    if batch_ids:
+        batches = list(
+            DeviceBatch.objects.filter(tenant=customer, public_id__in=list(batch_ids)).values_list("pk", "public_id")
+        )
+        return Device.objects.filter(tenant=customer, batch_id__in=[b[0] for b in batches]), [
+            str(b[1]) for b in batches
+        ]
+    return _selected(customer, device_ids), []
+
+
+@transaction.atomic
+def profile_apply(
+    *,
+    customer: Tenant,
+    profile: AutopilotProfile | None,
+    allowed: Q,
+    applied_by: User,
+    device_ids: Sequence[UUID] = (),
+    batch_ids: Sequence[UUID] = (),
+    partner: Partner | None = None,
+) -> tuple[int, int]:
+    """Apply `profile` (None: remove their profile) to the selected devices or to every device of the named device
+    lists, those the user may manage (`allowed`); returns (changed, skipped). One UPDATE whatever the number of
+    devices."""
+    if profile is not None and profile.tenant_id != customer.pk:
+        raise ValueError("The profile is another tenant's.")
+    if not device_ids and not batch_ids:
+        raise ValidationError(_("Select devices or device lists first."), code="no_selection")
+    targets, lists = _targets(customer, device_ids, batch_ids)
+    if profile is None:
+        targets = targets.filter(profile__isnull=False)
+    total = targets.count()
+    manageable = targets.filter(allowed)
+    ids: list[str] = []
+    if device_ids:  # a selection from a page: name the devices in the audit event
+        ids = [str(i) for i in manageable.values_list("public_id", flat=True)]
+        changed = Device.objects.filter(tenant=customer, public_id__in=ids).update(profile=profile)
+    else:
+        changed = manageable.update(profile=profile)
+    audit_record(
+        actor=applied_by,
+        action="autopilot.profile.apply" if profile is not None else "autopilot.profile.unassign",
+        target_tenant=customer,
+        obj=profile,
+        details={
+            **({"profile": profile.name} if profile is not None else {}),
+            "count": changed,
+            "skipped": total - changed,
+            **({"devices": ids} if device_ids else {"device_lists": lists}),
+            **_partner_details(partner),
+        },
+    )
+    return changed, total - changed
+
+
+# --- profiles ---------------------------------------------------------------------------------------------------------
+
+PROFILE_SETTINGS = ("skip_privacy_settings", "disable_local_admin", "skip_setup_pages", "skip_eula")
+
+
+def _profile_snapshot(profile: AutopilotProfile) -> dict:
+    return {"name": profile.name, **{name: getattr(profile, name) for name in PROFILE_SETTINGS}}
+
+
+@transaction.atomic
+def profile_create(
+    *,
+    customer: Tenant,
+    name: str,
+    description: str = "",
+    skip_privacy_settings: bool = False,
+    disable_local_admin: bool = False,
+    skip_setup_pages: bool = False,
+    skip_eula: bool = False,
+    created_by: User,
+    partner: Partner | None = None,
+) -> AutopilotProfile:
+    profile = AutopilotProfile(
+        tenant=customer,
+        name=name,
+        description=description,
+        skip_privacy_settings=skip_privacy_settings,
+        disable_local_admin=disable_local_admin,
+        skip_setup_pages=skip_setup_pages,
+        skip_eula=skip_eula,
+        created_by=created_by,
+    )
+    profile.full_clean()
+    profile.save()
+    audit_record(
+        actor=created_by,
+        action="autopilot.profile.create",
+        target_tenant=customer,
+        obj=profile,
+        details={**_profile_snapshot(profile), **_partner_details(partner)},
+    )
+    return profile
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    profile: AutopilotProfile,
+    name: str,
+    description: str,
+    skip_privacy_settings: bool,
+    disable_local_admin: bool,
+    skip_setup_pages: bool,
+    skip_eula: bool,
+    updated_by: User,
+    partner: Partner | None = None,
+) -> AutopilotProfile:
+    profile = AutopilotProfile.objects.select_for_update().get(pk=profile.pk)
+    before = _profile_snapshot(profile)
+    profile.name = name
+    profile.description = description
+    profile.skip_privacy_settings = skip_privacy_settings
+    profile.disable_local_admin = disable_local_admin
+    profile.skip_setup_pages = skip_setup_pages
+    profile.skip_eula = skip_eula
+    profile.full_clean()
+    profile.save()
+    after = _profile_snapshot(profile)
+    audit_record(
+        actor=updated_by,
+        action="autopilot.profile.update",
+        target_tenant=profile.tenant,
+        obj=profile,
+        details={
+            "name": profile.name,
+            "changed": {key: [before[key], after[key]] for key in after if before[key] != after[key]},
+            **_partner_details(partner),
+        },
+    )
+    return profile
+
+
+@transaction.atomic
+def profile_delete(*, profile: AutopilotProfile, deleted_by: User, partner: Partner | None = None) -> int:
+    """Delete the profile; its devices keep no profile. Returns how many devices had it.
+
+    The deletion unassigns them in one UPDATE (SET_NULL: Django's collector updates them by the profile's key, without
+    loading them)."""
+    profile = AutopilotProfile.objects.select_for_update().get(pk=profile.pk)
+    unassigned = Device.objects.filter(profile=profile).count()
+    audit_record(
+        actor=deleted_by,
+        action="autopilot.profile.delete",
+        target_tenant=profile.tenant,
+        obj=profile,
+        details={"name": profile.name, "count": unassigned, **_partner_details(partner)},
+    )
+    profile.delete()
+    return unassigned

@@ -1,0 +1,432 @@
+"""Partner side of Windows Autopilot: Customers > a customer > Devices (the devices, the device lists, Add devices
+and a list's report, profiles). Every view starts from the access module (a reseller relationship, else 404) and
+asks autopilot/rules.py what the agent may do (else 403)."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from partnercenter.access import partner_customer_for, partner_group_kinds
+from partnercenter.models import Partner, Tenant
+from relationships.selectors import has_active_delegated_admin
+
+from . import pages, rules, selectors, services
+from .forms import DeviceUploadForm, ProfileForm, profile_choice, selected_ids
+from .models import AutopilotProfile, DeviceBatch, DeviceSource
+from .rules import PROFILE, REMOVE, PartnerRights
+
+
+def _customer(request: HttpRequest, tenant_id: UUID, *kinds: str) -> tuple[Partner, Tenant, PartnerRights]:
+    """The customer (404 without an active reseller relationship; 403 without one of `kinds`) and what the agent may
+    do with its Autopilot devices and profiles."""
+    partner, customer = partner_customer_for(request, tenant_id, *kinds)
+    rights = rules.partner_rights(
+        partner=partner,
+        kinds=partner_group_kinds(request.user),
+        has_dap=has_active_delegated_admin(partner=partner, customer=customer),
+    )
+    return partner, customer, rights
+
+
+def _require(allowed: bool, reason: str) -> None:
+    if not allowed:
+        raise PermissionDenied(reason or _("Your role does not include this."))
+
+
+def _profile_for(customer: Tenant, profile_id: UUID) -> AutopilotProfile:
+    profile = selectors.profiles_of(customer).filter(public_id=profile_id).first()
+    if profile is None:
+        raise Http404
+    return profile
+
+
+def _context(customer: Tenant, partner: Partner, rights: PartnerRights, **extra) -> dict:
+    return {"customer": customer, "partner": partner, "rights": rights, **extra}
+
+
+# --- devices ----------------------------------------------------------------------------------------------------------
+
+
+@require_GET
+def device_list(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+    partner, customer, rights = _customer(request, tenant_id)
+    devices = selectors.devices_of(customer)
+    own_lists = selectors.batches_of(customer).filter(partner=partner, state=DeviceBatch.State.REGISTERED)
+    selected_list = None
+    list_id = request.GET.get("list", "")
+    if list_id:
+        try:
+            selected_list = own_lists.filter(public_id=UUID(list_id)).first()
+        except ValueError:
+            selected_list = None
+        if selected_list is not None:
+            devices = devices.filter(batch=selected_list)
+    page = Paginator(devices, pages.DEVICES_PAGE_SIZE).get_page(request.GET.get("page"))
+    for device in page.object_list:
+        device.added_by_label = pages.added_by_label(device, viewer_partner=partner)
+        device.can_assign = rights.may(device, PROFILE)
+        device.can_remove = rights.may(device, REMOVE)
+        device.reason = rights.reason(device)
+        device.own_list = device.batch is not None and device.batch.partner_id == partner.pk
+    context = _context(
+        customer,
+        partner,
+        rights,
+        page=page,
+        profiles=list(selectors.profiles_of(customer)) if rights.can_manage_profiles else [],
+        own_lists=list(own_lists.select_related(None).only("public_id", "name")[:200]),
+        selected_list=selected_list,
+        page_query=f"list={selected_list.public_id}&" if selected_list else "",
+    )
+    return render(request, "autopilot/devices.html", context)
+
+
+@require_GET
+def device_export(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+    partner, customer, _rights = _customer(request, tenant_id)
+    return pages.devices_csv_response(customer, viewer_partner=partner)
+
+
+def _return_to(request: HttpRequest, customer: Tenant) -> str:
+    """Back to the page the bulk action came from: the device lists, or the devices (of one list)."""
+    if request.POST.get("return") == "lists":
+        return reverse("customers:device_lists", args=[customer.public_id])
+    url = reverse("customers:devices", args=[customer.public_id])
+    list_id = request.POST.get("list", "")
+    try:
+        return f"{url}?list={UUID(list_id)}" if list_id else url
+    except ValueError:
+        return url
+
+
+def _report_bulk(request: HttpRequest, changed: int, skipped: int, done: str) -> None:
+    """The outcome of a bulk action: what changed (`done`, already in words), and how many selected devices the user
+    may not manage were left alone."""
+    if changed:
+        messages.success(request, done)
+    if skipped:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s device was left as it was: you can't manage it.",
+                "%(count)s devices were left as they were: you can't manage them.",
+                skipped,
+            )
+            % {"count": skipped},
+        )
+    if not changed and not skipped:
+        messages.info(request, _("Nothing changed."))
+
+
+@require_POST
+def profile_apply(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+    partner, customer, rights = _customer(request, tenant_id)
+    _require(rights.can_manage_profiles, rights.profiles_reason)
+    back = _return_to(request, customer)
+    profile = profile_choice(customer, request.POST.get("profile", ""))
+    if profile is None:
+        messages.error(request, _("Choose the profile to apply."))
+        return redirect(back)
+    try:
+        changed, skipped = services.profile_apply(
+            customer=customer,
+            profile=profile,
+            allowed=rights.q(PROFILE),
+            applied_by=request.user,
+            device_ids=selected_ids(request.POST.getlist("device")),
+            batch_ids=selected_ids(request.POST.getlist("device_list")),
+            partner=partner,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    done = ngettext(
+        "Profile “%(name)s” was applied to %(count)s device.",
+        "Profile “%(name)s” was applied to %(count)s devices.",
+        changed,
+    ) % {"name": profile.name, "count": changed}
+    _report_bulk(request, changed, skipped, done)
+    return redirect(back)
+
+
+@require_POST
+def profile_unassign(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+    partner, customer, rights = _customer(request, tenant_id)
+    _require(rights.can_manage_profiles, rights.profiles_reason)
+    back = _return_to(request, customer)
+    try:
+        changed, skipped = services.profile_apply(
+            customer=customer,
+            profile=None,
+            allowed=rights.q(PROFILE),
+            applied_by=request.user,
+            device_ids=selected_ids(request.POST.getlist("device")),
+            batch_ids=selected_ids(request.POST.getlist("device_list")),
+            partner=partner,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    done = ngettext(
+        "The profile was removed from %(count)s device.", "The profile was removed from %(count)s devices.", changed
+    ) % {"count": changed}
+    _report_bulk(request, changed, skipped, done)
+    return redirect(back)
+
+
+@require_POST
+def device_remove(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+    """Remove the selected devices: first a confirmation page that lists them, then (confirmed) the removal."""
+    partner, customer, rights = _customer(request, tenant_id)
+    _require(rights.can_remove_devices, _("Only Admin agents can remove devices."))
+    back = _return_to(request, customer)
+    ids = selected_ids(request.POST.getlist("device"))
+    if not ids:
+        messages.error(request, _("Select the devices to remove first."))
+        return redirect(back)
+    if request.POST.get("confirm") != "yes":
+        selected = list(selectors.devices_of(customer).filter(public_id__in=ids[: services.MAX_SELECTION]))
+        for device in selected:
+            device.can_remove = rights.may(device, REMOVE)
+            device.reason = rights.reason(device)
+        list_ids = selected_ids([request.POST.get("list", "")])
+        context = _context(
+            customer,
+            partner,
+            rights,
+            devices=selected,
+            removable_count=sum(1 for device in selected if device.can_remove),
+            cancel_url=back,
+            list_id=list_ids[0] if list_ids else "",
+        )
+        return render(request, "autopilot/device_remove.html", context)
+    try:
+        removed, skipped = services.devices_remove(
+            customer=customer, device_ids=ids, allowed=rights.q(REMOVE), removed_by=request.user, partner=partner
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    done = ngettext("%(count)s device was removed.", "%(count)s devices were removed.", removed) % {"count": removed}
+    _report_bulk(request, removed, skipped, done)
+    return redirect(back)
+
+
+# --- device lists -----------------------------------------------------------------------------------------------------
+
+
+@require_GET
+def batch_list(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+    partner, customer, rights = _customer(request, tenant_id)
+    batches = selectors.batches_of(customer).filter(partner=partner)
+    page = Paginator(batches, 25).get_page(request.GET.get("page"))
+    counts = dict(
+        selectors.registered_batches_of(customer)
+        .filter(pk__in=[b.pk for b in page.object_list])
+        .values_list("pk", "device_count")
+    )
+    for batch in page.object_list:
+        batch.device_count = counts.get(batch.pk, 0)
+    context = _context(
+        customer,
+        partner,
+        rights,
+        page=page,
+        profiles=list(selectors.profiles_of(customer)) if rights.can_manage_profiles else [],
+    )
+    return render(request, "autopilot/batches.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def device_add(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+    partner, customer, rights = _customer(request, tenant_id, *rules.DEVICE_ADDERS)
+    form = DeviceUploadForm(request.POST, request.FILES) if request.method == "POST" else DeviceUploadForm()
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = services.device_batch_upload(
+                customer=customer,
+                name=form.cleaned_data["name"],
+                data=upload.read(),
+                file_name=upload.name or "",
+                source=DeviceSource.PARTNER,
+                uploaded_by=request.user,
+                partner=partner,
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            return redirect("customers:device_list", customer.public_id, batch.public_id)
+    status = 400 if form.is_bound else 200
+    context = _context(customer, partner, rights, form=form, **pages.UPLOAD_HELP)
+    return render(request, "autopilot/device_add.html", context, status=status)
+
+
+@require_GET
+def sample_csv(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+    _customer(request, tenant_id)
+    return pages.sample_csv_response()
+
+
+@require_GET
+def batch_detail(request: HttpRequest, tenant_id: UUID, batch_id: UUID) -> HttpResponse:
+    partner, customer, rights = _customer(request, tenant_id)
+    batch = pages.batch_for(customer, batch_id, partner=partner)
+    context = _context(
+        customer,
+        partner,
+        rights,
+        batch=batch,
+        report=pages.report_page(request, batch),
+        failure=pages.failure_message(batch),
+        status_text=pages.batch_status_text(batch),
+        can_confirm=rights.can_add_devices,
+        devices_url=reverse("customers:devices", args=[customer.public_id]) + f"?list={batch.public_id}",
+        add_url=reverse("customers:device_add", args=[customer.public_id]) if rights.can_add_devices else "",
+    )
+    return render(request, "autopilot/batch.html", context)
+
+
+@require_GET
+def batch_status(request: HttpRequest, tenant_id: UUID, batch_id: UUID) -> HttpResponse:
+    partner, customer, _rights = _customer(request, tenant_id)
+    return pages.batch_status_response(pages.batch_for(customer, batch_id, partner=partner))
+
+
+@require_GET
+def batch_report_csv(request: HttpRequest, tenant_id: UUID, batch_id: UUID) -> HttpResponse:
+    partner, customer, _rights = _customer(request, tenant_id)
+    return pages.report_csv_response(pages.batch_for(customer, batch_id, partner=partner))
+
+
+@require_POST
+def batch_confirm(request: HttpRequest, tenant_id: UUID, batch_id: UUID) -> HttpResponse:
+    """Register only the valid rows."""
+    partner, customer, _rights = _customer(request, tenant_id, *rules.DEVICE_ADDERS)
+    batch = pages.batch_for(customer, batch_id, partner=partner)
+    try:
+        batch, registered = services.device_batch_confirm(batch=batch, confirmed_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if registered:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s device was registered.", "%(count)s devices were registered.", batch.registered_rows
+                )
+                % {"count": batch.registered_rows},
+            )
+        else:
+            messages.error(request, pages.failure_message(batch))
+    return redirect("customers:device_list", customer.public_id, batch.public_id)
+
+
+@require_POST
+def batch_discard(request: HttpRequest, tenant_id: UUID, batch_id: UUID) -> HttpResponse:
+    partner, customer, _rights = _customer(request, tenant_id, *rules.DEVICE_ADDERS)
+    batch = pages.batch_for(customer, batch_id, partner=partner)
+    try:
+        services.device_batch_discard(batch=batch, discarded_by=request.user, partner=partner)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The device list was discarded. No device was registered."))
+    return redirect("customers:device_list", customer.public_id, batch.public_id)
+
+
+# --- profiles ---------------------------------------------------------------------------------------------------------
+
+
+@require_GET
+def profile_list(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+    partner, customer, rights = _customer(request, tenant_id)
+    page = Paginator(selectors.profiles_with_counts(customer), 50).get_page(request.GET.get("page"))
+    return render(request, "autopilot/profiles.html", _context(customer, partner, rights, page=page))
+
+
+def _profile_values(form: ProfileForm) -> dict:
+    data = form.cleaned_data
+    return {key: data[key] for key in ("name", "description", *services.PROFILE_SETTINGS)}
+
+
+@require_http_methods(["GET", "POST"])
+def profile_new(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+    partner, customer, rights = _customer(request, tenant_id)
+    _require(rights.can_manage_profiles, rights.profiles_reason)
+    form = ProfileForm(request.POST if request.method == "POST" else None, tenant=customer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile = services.profile_create(
+                customer=customer, created_by=request.user, partner=partner, **_profile_values(form)
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Profile “%(name)s” was created.") % {"name": profile.name})
+            return redirect("customers:profiles", customer.public_id)
+    status = 400 if form.is_bound else 200
+    return render(
+        request,
+        "autopilot/profile_form.html",
+        _context(customer, partner, rights, form=form, profile=None),
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest, tenant_id: UUID, profile_id: UUID) -> HttpResponse:
+    partner, customer, rights = _customer(request, tenant_id)
+    profile = _profile_for(customer, profile_id)
+    _require(rights.can_manage_profiles, rights.profiles_reason)
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=profile, tenant=customer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile = services.profile_update(
+                profile=profile, updated_by=request.user, partner=partner, **_profile_values(form)
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Profile “%(name)s” was saved.") % {"name": profile.name})
+            return redirect("customers:profiles", customer.public_id)
+    status = 400 if form.is_bound else 200
+    return render(
+        request,
+        "autopilot/profile_form.html",
+        _context(customer, partner, rights, form=form, profile=profile),
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def profile_delete(request: HttpRequest, tenant_id: UUID, profile_id: UUID) -> HttpResponse:
+    partner, customer, rights = _customer(request, tenant_id)
+    profile = _profile_for(customer, profile_id)
+    _require(rights.can_manage_profiles, rights.profiles_reason)
+    if request.method == "POST":
+        unassigned = services.profile_delete(profile=profile, deleted_by=request.user, partner=partner)
+        messages.success(
+            request,
+            ngettext(
+                "Profile “%(name)s” was deleted; %(count)s device no longer has a profile.",
+                "Profile “%(name)s” was deleted; %(count)s devices no longer have a profile.",
+                unassigned,
+            )
+            % {"name": profile.name, "count": unassigned},
+        )
+        return redirect("customers:profiles", customer.public_id)
+    device_count = profile.devices.count()
+    return render(
+        request,
+        "autopilot/profile_delete.html",
+        _context(customer, partner, rights, profile=profile, device_count=device_count),
+    )

@@ -1,0 +1,305 @@
+"""Benchmark of Windows Autopilot's bulk paths on PostgreSQL: a 10,000-row device file uploaded, checked and
+registered, then a profile applied to all 10,000 devices.
+
+What it does:
+
+1. creates a dedicated database (partnercenter_autopilot_bench), migrates it and seeds a partner, its Admin agent, a
+   customer (reseller relationship with delegated admin), and devices already registered to another organisation (so
+   that the lookups search a table that is not empty);
+2. builds a device file of N rows with hardware hashes the size of real ones (4,000 base64 characters), serial
+   numbers, manufacturers and models;
+3. end to end through Django's request handling, as an Admin agent (the embedded default: the worker's task runs in
+   process after the upload's transaction commits): POST the file to Add devices, then POST "Apply profile" for the
+   whole device list; prints the time, the SQL queries and the peak Python memory (tracemalloc, in a second run:
+   tracing slows Python down, so it is not timed) of each step and in all;
+4. does it for 1,000 rows too, to show that the number of queries does not grow with the rows;
+5. drops the database (unless --keep).
+
+    .venv/bin/python bench/autopilot_bench.py [--rows 10000] [--keep]
+
+The aim: under 5 seconds end to end for 10,000 rows, and the same number of queries for 1,000 and 10,000.
+"""
+
+import argparse
+import base64
+import hashlib
+import os
+import sys
+import time
+import tracemalloc
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TARGET_SECONDS = 5.0
+HASH_CHARS = 4000
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=10_000, help="rows of the device file (default 10000)")
+    parser.add_argument("--small", type=int, default=1_000, help="rows of the comparison file (default 1000)")
+    parser.add_argument("--elsewhere", type=int, default=20_000, help="devices registered elsewhere (default 20000)")
+    parser.add_argument("--db-name", default="partnercenter_autopilot_bench", help="database to create and drop")
+    parser.add_argument("--db-url", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server, no db")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    return parser.parse_args()
+
+
+def say(message: str) -> None:
+    print(f"==> {message}", flush=True)
+
+
+def admin_connection(server_url: str):
+    import psycopg2
+
+    conn = psycopg2.connect(f"{server_url}/postgres")
+    conn.autocommit = True
+    return conn
+
+
+def create_database(server_url: str, name: str) -> None:
+    with closing(admin_connection(server_url)) as conn, conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cur.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(server_url: str, name: str) -> None:
+    with closing(admin_connection(server_url)) as conn, conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def configure_environment(args: argparse.Namespace) -> None:
+    """Production-like settings (DEBUG off), in-process tasks, and the test client's host allowed."""
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "partnercenter.settings",
+            "DEBUG": "false",
+            "SECRET_KEY": "bench-" + os.urandom(24).hex(),
+            "ALLOWED_HOSTS": "testserver",
+            "SITE_URL": "http://testserver",
+            "SECURE_COOKIES": "false",
+            "DATABASE_URL": f"{args.db_url}/{args.db_name}",
+            "CONN_MAX_AGE": "600",
+            "CACHE_URL": "locmemcache://",
+            "LOG_LEVEL": "WARNING",
+            "EMAIL_URL": "",
+            "CELERY_BROKER_URL": "",
+            "SECURE_SSL_REDIRECT": "false",
+            "BEHIND_TLS_PROXY": "false",
+            "SECURE_HSTS_SECONDS": "0",
+            "PARTNER_MFA_REQUIRED": "false",
+            "AUTOPILOT_STRICT_PARTNER_RULES": "false",
+        }
+    )
+
+
+def hardware_hash(n: int) -> str:
+    """Base64 of 3,000 bytes that look random, as a real hash's do to a compressor (the worst case for storing it)."""
+    return base64.b64encode(hashlib.shake_256(f"bench-{n}".encode()).digest(HASH_CHARS * 3 // 4)).decode()
+
+
+def device_file(rows: int, start: int) -> bytes:
+    from autopilot.csv_import import PARTNER_CENTER_HEADER
+
+    lines = [PARTNER_CENTER_HEADER]
+    lines += [f"BENCH{n:07d},,{hardware_hash(n)},Contoso Devices,Laptop {n % 7}" for n in range(start, start + rows)]
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+@dataclass
+class World:
+    agent_id: int
+    customer_public_id: str
+    profile_public_id: str
+
+
+def seed(elsewhere: int) -> World:
+    from django.db import connection, transaction
+
+    from autopilot.models import AutopilotProfile, Device, DeviceSource
+    from partnercenter.models import SecurityGroup
+    from partnercenter.services import partner_create, tenant_create, user_create
+    from relationships.models import DelegatedAdminGrant, ResellerRelationship
+
+    with transaction.atomic():
+        partner = partner_create(name="Fabrikam Bench", primary_domain="fabrikam-bench.example", partner_id="9100001")
+        agent = user_create(
+            tenant=partner.tenant,
+            email="admin@fabrikam-bench.example",
+            password=os.urandom(16).hex(),
+            group_kinds=[SecurityGroup.Kind.ADMIN_AGENTS],
+        )
+        customer = tenant_create(name="Contoso Bench", primary_domain="contoso-bench.example")
+        other = tenant_create(name="Litware Bench", primary_domain="litware-bench.example")
+        ResellerRelationship.objects.create(partner=partner, customer=customer)
+        DelegatedAdminGrant.objects.create(partner=partner, customer=customer)
+        profile = AutopilotProfile.objects.create(tenant=customer, name="Standard", skip_eula=True)
+        from autopilot.csv_import import hash_digest
+
+        Device.objects.bulk_create(
+            (
+                Device(
+                    tenant=other,
+                    serial_number=f"ELSE{n:07d}",
+                    hardware_hash=hardware_hash(-n - 1),
+                    hardware_hash_digest=hash_digest(hardware_hash(-n - 1)),
+                    manufacturer="Contoso Devices",
+                    model=f"Laptop {n % 7}",
+                    added_by_source=DeviceSource.OEM,
+                )
+                for n in range(elsewhere)
+            ),
+            batch_size=5000,
+        )
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE")
+    return World(agent.pk, str(customer.public_id), str(profile.public_id))
+
+
+@dataclass
+class Step:
+    name: str
+    seconds: float = 0.0
+    queries: int = 0
+    peak_mb: float = 0.0
+
+
+@contextmanager
+def counting_queries(step: Step):
+    from django.db import connection
+
+    def count(execute, sql, params, many, context):
+        step.queries += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        yield
+
+
+def client_for(world: World):
+    from django.test import Client
+
+    from partnercenter.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(pk=world.agent_id))
+    return client
+
+
+def run(world: World, rows: int, start: int, *, trace_memory: bool) -> list[Step]:
+    """Upload a file of `rows` devices (checked and registered in process), then apply the profile to the whole
+    list. Returns the steps; raises if anything did not happen."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from autopilot.models import Device, DeviceBatch
+
+    data = device_file(rows, start)
+    client = client_for(world)
+    client.get(reverse("customers:devices", args=[world.customer_public_id]))  # warm: session, caches, templates
+    upload_url = reverse("customers:device_add", args=[world.customer_public_id])
+    apply_url = reverse("customers:profile_apply", args=[world.customer_public_id])
+
+    steps = [Step("upload, check and register"), Step("apply the profile to all the devices")]
+    if trace_memory:
+        tracemalloc.start()
+    with counting_queries(steps[0]):
+        began = time.perf_counter()
+        response = client.post(
+            upload_url, {"name": f"Bench {rows}", "file": SimpleUploadedFile("bench.csv", data, "text/csv")}
+        )
+        steps[0].seconds = time.perf_counter() - began
+    if trace_memory:
+        steps[0].peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.reset_peak()
+    assert response.status_code == 302, response.status_code
+    batch = DeviceBatch.objects.get(name=f"Bench {rows}")
+    assert batch.state == DeviceBatch.State.REGISTERED and batch.registered_rows == rows, (batch.state, batch.failure)
+
+    with counting_queries(steps[1]):
+        began = time.perf_counter()
+        response = client.post(
+            apply_url, {"profile": world.profile_public_id, "device_list": [str(batch.public_id)], "return": "lists"}
+        )
+        steps[1].seconds = time.perf_counter() - began
+    if trace_memory:
+        steps[1].peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    assert response.status_code == 302, response.status_code
+    assert Device.objects.filter(batch=batch, profile__isnull=False).count() == rows
+    return steps
+
+
+def clean(world: World) -> None:
+    from autopilot.models import Device, DeviceBatch
+
+    DeviceBatch.objects.filter(tenant__public_id=world.customer_public_id).delete()
+    Device.objects.filter(tenant__public_id=world.customer_public_id).delete()
+
+
+def report(title: str, rows: int, timed: list[Step], traced: list[Step]) -> float:
+    total = sum(s.seconds for s in timed)
+    print(f"\n{title}: {rows:,} rows, file of {len(device_file(1, 0)) * rows / 2**20:,.1f} MB")
+    print(f"  {'step':<40} {'seconds':>8} {'queries':>8} {'peak MB':>8}")
+    for step, memory in zip(timed, traced, strict=True):
+        print(f"  {step.name:<40} {step.seconds:>8.2f} {step.queries:>8} {memory.peak_mb:>8.1f}")
+    print(
+        f"  {'end to end':<40} {total:>8.2f} {sum(s.queries for s in timed):>8} {max(s.peak_mb for s in traced):>8.1f}"
+    )
+    return total
+
+
+def main() -> int:
+    args = parse_args()
+    configure_environment(args)
+    say(f"Creating database {args.db_name}")
+    create_database(args.db_url, args.db_name)
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        say("Migrating")
+        call_command("migrate", verbosity=0)
+        say(f"Seeding a partner, a customer and {args.elsewhere:,} devices registered elsewhere")
+        world = seed(args.elsewhere)
+
+        results = {}
+        for rows, start in ((args.small, 1_000_000), (args.rows, 2_000_000)):
+            say(f"{rows:,} rows: timed run")
+            timed = run(world, rows, start, trace_memory=False)
+            clean(world)
+            say(f"{rows:,} rows: memory run (tracemalloc)")
+            traced = run(world, rows, start, trace_memory=True)
+            clean(world)
+            results[rows] = (timed, traced)
+
+        for rows, (timed, traced) in results.items():
+            total = report("Result", rows, timed, traced)
+        small_queries = [s.queries for s in results[args.small][0]]
+        large_queries = [s.queries for s in results[args.rows][0]]
+        print()
+        print(f"Queries per step, {args.small:,} rows: {small_queries}; {args.rows:,} rows: {large_queries}")
+        flat = small_queries == large_queries
+        fast = total < TARGET_SECONDS
+        print(f"Queries do not grow with the rows: {'yes' if flat else 'NO'}")
+        print(f"{args.rows:,} rows end to end under {TARGET_SECONDS:.0f} s: {'yes' if fast else 'NO'} ({total:.2f} s)")
+        return 0 if flat and fast else 1
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if args.keep:
+            say(f"Keeping database {args.db_name}")
+        else:
+            say(f"Dropping database {args.db_name}")
+            drop_database(args.db_url, args.db_name)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

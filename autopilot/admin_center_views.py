@@ -38,7 +38,10 @@ def device_list(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
     center = _center(request, tenant_id)
     page = Paginator(selectors.devices_of(center.tenant), pages.DEVICES_PAGE_SIZE).get_page(request.GET.get("page"))
     for device in page.object_list:
-        device.added_by_label = pages.added_by_label(device, viewer_partner=None)
+        # A partner acting on the customer's behalf reads who added each device as a partner does: other partners are
+        # not named to it (nor their device lists), as Settings > Partner relationships is not shown to it either.
+        device.added_by_label = pages.added_by_label(device, viewer_partner=center.partner)
+        device.list_name = pages.list_name(device, viewer_partner=center.partner)
     context = {
         "center": center,
         "page": page,
@@ -59,7 +62,7 @@ def device_list(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
 @require_GET
 def device_export(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
     center = _center(request, tenant_id)
-    return pages.devices_csv_response(center.tenant, viewer_partner=None)
+    return pages.devices_csv_response(center.tenant, viewer_partner=center.partner)
 
 
 @require_GET

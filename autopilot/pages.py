@@ -39,6 +39,13 @@ def added_by_label(device: Device, *, viewer_partner: Partner | None) -> str:
     return _("The customer, through %(source)s") % {"source": DeviceSource(source).label}
 
 
+def list_name(device: Device, *, viewer_partner: Partner | None) -> str:
+    """The name of the device's list, if the viewer may know it: the customer knows every list, a partner its own."""
+    if device.batch is None or (viewer_partner is not None and device.batch.partner_id != viewer_partner.pk):
+        return ""
+    return device.batch.name
+
+
 def batch_for(tenant: Tenant, batch_id: UUID, *, partner: Partner | None = None, own: bool = False) -> DeviceBatch:
     """A device list of the tenant (404 for any other): for a partner, one it uploaded; with own=True on the
     customer side, one the customer uploaded itself."""
@@ -153,9 +160,7 @@ def devices_csv_response(tenant: Tenant, *, viewer_partner: Partner | None) -> H
                 device.windows_product_id,
                 device.manufacturer,
                 device.model,
-                device.batch.name
-                if device.batch and (viewer_partner is None or device.batch.partner_id == viewer_partner.pk)
-                else "",
+                list_name(device, viewer_partner=viewer_partner),
                 added_by_label(device, viewer_partner=viewer_partner),
                 device.added_at.date().isoformat(),
                 device.profile.name if device.profile else "",

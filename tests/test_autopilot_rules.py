@@ -367,3 +367,22 @@ def test_the_setting_is_off_by_default():
     from django.conf import settings
 
     assert settings.AUTOPILOT_STRICT_PARTNER_RULES is False
+
+
+def test_a_partner_in_the_admin_center_is_not_told_which_other_partners_added_devices(world, client_for):
+    from autopilot.models import DeviceBatch
+
+    theirs = DeviceBatch.objects.create(
+        tenant=world.customer_x, name="Northwind order", source=DeviceSource.PARTNER, partner=world.partner_b
+    )
+    device(world.customer_x, 2, partner=world.partner_b, batch=theirs)
+    device(world.customer_x, 1, partner=world.partner_a)
+    x = world.customer_x.public_id
+    page = text(client_for("a_admin").get(reverse("admincenter:devices", args=[x])))
+    assert "Another partner" in page and "Your organisation" in page
+    assert "Northwind" not in page
+    export = b"".join(client_for("a_admin").get(reverse("admincenter:device_export", args=[x])).streaming_content)
+    assert b"Northwind" not in export
+    # The customer's own Global admin is told.
+    page = text(client_for("x_ga").get(reverse("admincenter:devices", args=[x])))
+    assert "Northwind" in page and "Northwind order" in page

@@ -151,3 +151,32 @@ def test_a_list_checked_by_a_worker_shows_its_progress_and_then_its_outcome(site
         worker.join()
     expect(page.locator("progress")).to_have_count(0)
     context.checker.check(page, "device list checked by the worker")
+
+
+def test_the_customers_global_admin_adds_devices_as_the_organisation_in_the_admin_center(site, live_world, new_context):
+    world = live_world
+    context = new_context("en-US")
+    check = context.checker.check
+    page = context.new_page()
+    page.goto(site + "/")
+    sign_in(page, t, world.x_ga.email)
+    page.get_by_role("navigation", name=t("Main")).get_by_role("link", name=t("Admin center")).click()
+    page.get_by_role("navigation", name=t("Admin center")).get_by_role("link", name=t("Devices")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Devices"))
+    check(page, "admin center Devices (empty)")
+
+    page.get_by_role("link", name=t("Add devices")).click()
+    check(page, "admin center Add devices")
+    page.get_by_label(t("Device list name")).fill("Office desktops")
+    page.get_by_label("Microsoft Store for Business").check()
+    page.get_by_label(t("CSV file")).set_input_files(
+        files=[{"name": "office.csv", "mimeType": "text/csv", "buffer": csv_file(good_row(7), good_row(8))}]
+    )
+    page.get_by_role("button", name=t("Upload"), exact=True).click()
+    expect(page.get_by_text("2 devices of this list were registered.")).to_be_visible()
+    check(page, "admin center device list")
+
+    page.get_by_role("link", name=t("See the devices")).click()
+    table = page.locator("table.devices")
+    expect(table.get_by_role("cell", name="Your organisation, through Microsoft Store for Business")).to_have_count(2)
+    check(page, "admin center Devices")

@@ -354,3 +354,32 @@ def test_messages_are_in_the_active_language():
         message = refused(b"").message
     assert message  # translated once the catalogue has it; never the code
     assert message != "empty"
+
+
+# --- the two readers agree --------------------------------------------------------------------------------------------
+
+QUOTE_FREE_TEXTS = [
+    HEADER + "\r\n" + good_row(1) + "\r\n" + good_row(2) + "\r\n",
+    HEADER + "\n" + good_row(1) + "\n\n,,,,\n" + good_row(2),
+    HEADER + "\r" + good_row(1) + "\r" + good_row(2) + "\r",
+    HEADER + "\r\n" + "SN1,,,Con\u2028toso,La\x0bptop\x1c\x85" + "\r\n",
+    HEADER + "\r\n" + good_row(1) + ",,\r\n" + "SN2,," + "\r\n\r\n\r\n",
+    HEADER.replace(",", ";") + "\r\n" + "SN1;;;Contoso, Ltd;Laptop\r\n",
+    HEADER.replace(",", "\t") + "\r\n" + "SN1\t\t\tContoso\tLaptop\r\n",
+    "",
+    "\r\n\r\n",
+]
+
+
+@pytest.mark.parametrize("text", QUOTE_FREE_TEXTS)
+def test_the_fast_reader_of_quote_free_files_reads_them_as_the_csv_module_does(text):
+    for delimiter in (",", ";", "\t"):
+        assert list(ci._records_plain(text, delimiter)) == list(ci._records_csv(text, delimiter))
+
+
+def test_both_readers_refuse_a_value_over_the_limit_on_the_same_line():
+    text = HEADER + "\r\n" + good_row(1) + "\r\nSN1,,,Contoso," + "M" * (ci.FIELD_LIMIT + 1) + "\r\n"
+    for reader in (ci._records_plain, ci._records_csv):
+        with pytest.raises(ci.CsvFileError) as caught:
+            list(reader(text, ","))
+        assert caught.value.params["line"] == 3

@@ -360,50 +360,42 @@ def _profile_values(form: ProfileForm) -> dict:
 
 @require_http_methods(["GET", "POST"])
 def profile_new(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
-    partner, customer, rights = _customer(request, tenant_id)
-    _require(rights.can_manage_profiles, rights.profiles_reason)
-    form = ProfileForm(request.POST if request.method == "POST" else None, tenant=customer)
-    if request.method == "POST" and form.is_valid():
-        try:
-            profile = services.profile_create(
-                customer=customer, created_by=request.user, partner=partner, **_profile_values(form)
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Profile “%(name)s” was created.") % {"name": profile.name})
-            return redirect("customers:profiles", customer.public_id)
-    status = 400 if form.is_bound else 200
-    return render(
-        request,
-        "autopilot/profile_form.html",
-        _context(customer, partner, rights, form=form, profile=None),
-        status=status,
-    )
+    return _profile_form(request, tenant_id, profile_id=None)
 
 
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest, tenant_id: UUID, profile_id: UUID) -> HttpResponse:
+    return _profile_form(request, tenant_id, profile_id=profile_id)
+
+
+def _profile_form(request: HttpRequest, tenant_id: UUID, profile_id: UUID | None) -> HttpResponse:
+    """Create a profile (no profile_id) or edit one: the same form, and one service call either way."""
     partner, customer, rights = _customer(request, tenant_id)
-    profile = _profile_for(customer, profile_id)
+    profile = _profile_for(customer, profile_id) if profile_id else None
     _require(rights.can_manage_profiles, rights.profiles_reason)
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=profile, tenant=customer)
     if request.method == "POST" and form.is_valid():
         try:
-            profile = services.profile_update(
-                profile=profile, updated_by=request.user, partner=partner, **_profile_values(form)
-            )
+            if profile is None:
+                saved = services.profile_create(
+                    customer=customer, created_by=request.user, partner=partner, **_profile_values(form)
+                )
+                done = _("Profile “%(name)s” was created.")
+            else:
+                saved = services.profile_update(
+                    profile=profile, updated_by=request.user, partner=partner, **_profile_values(form)
+                )
+                done = _("Profile “%(name)s” was saved.")
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Profile “%(name)s” was saved.") % {"name": profile.name})
+            messages.success(request, done % {"name": saved.name})
             return redirect("customers:profiles", customer.public_id)
-    status = 400 if form.is_bound else 200
     return render(
         request,
         "autopilot/profile_form.html",
         _context(customer, partner, rights, form=form, profile=profile),
-        status=status,
+        status=400 if form.is_bound else 200,
     )
 
 

@@ -129,20 +129,7 @@ def resource_group_create(
     _require_active(subscription)
     group = ResourceGroup(subscription=subscription, name=name.strip(), region=region, created_by=created_by)
     _save(group, _("This subscription already has a resource group with this name."))
-    audit_record(
-        actor=created_by,
-        action="azure_resource_group.create",
-        target_tenant=subscription.tenant,
-        obj=group,
-        details={
-            "subscription": subscription.name,
-            "subscription_id": str(subscription.public_id),
-            "resource_group": group.name,
-            "region": group.region,
-            **_partner_details(partner),
-        },
-        on_behalf=partner is not None,
-    )
+    _audit_resource_group(action="azure_resource_group.create", group=group, actor=created_by, partner=partner)
     return group
 
 
@@ -153,16 +140,21 @@ def resource_group_delete(*, resource_group: ResourceGroup, deleted_by: User, pa
     deleted, _by_model = ResourceGroup.objects.filter(pk=resource_group.pk).delete()
     if not deleted:
         raise ValidationError(_("This resource group was already deleted."))
+    _audit_resource_group(action="azure_resource_group.delete", group=resource_group, actor=deleted_by, partner=partner)
+
+
+def _audit_resource_group(*, action: str, group: ResourceGroup, actor: User, partner: Partner | None) -> None:
+    subscription = group.subscription
     audit_record(
-        actor=deleted_by,
-        action="azure_resource_group.delete",
+        actor=actor,
+        action=action,
         target_tenant=subscription.tenant,
-        obj=resource_group,
+        obj=group,
         details={
             "subscription": subscription.name,
             "subscription_id": str(subscription.public_id),
-            "resource_group": resource_group.name,
-            "region": resource_group.region,
+            "resource_group": group.name,
+            "region": group.region,
             **_partner_details(partner),
         },
         on_behalf=partner is not None,

@@ -177,6 +177,10 @@ def seed(customers: int) -> tuple[str, str]:
     session[SESSION_KEY] = str(agent.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = agent.get_session_auth_hash()
+    # Partner users must have two-step verification: give the agent an authenticator, as signing in would require.
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(agent, generate_totp_secret())
     session.create()
     return session.session_key, get_random_string(32)
 

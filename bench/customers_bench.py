@@ -37,6 +37,8 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.database import create_database, drop_database, say  # noqa: E402  (after the path is set)
+
 TARGET = 0.70
 WORDS = ["Contoso", "Fabrikam", "Litware", "Northwind", "Tailspin", "Woodgrove", "Wingtip", "Proseware", "Adatum"]
 REGIONS = ["Holdings", "Retail", "Pharma", "Logistics", "Energy", "Media", "Foods", "Labs", "Bank", "Travel"]
@@ -67,32 +69,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--db-url", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server, no db")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     return parser.parse_args()
-
-
-def say(message: str) -> None:
-    print(f"==> {message}", flush=True)
-
-
-# --- database --------------------------------------------------------------------------------------------------------
-
-
-def admin_connection(server_url: str):
-    import psycopg2
-
-    conn = psycopg2.connect(f"{server_url}/postgres")
-    conn.autocommit = True
-    return conn
-
-
-def create_database(server_url: str, name: str) -> None:
-    with closing(admin_connection(server_url)) as conn, conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(server_url: str, name: str) -> None:
-    with closing(admin_connection(server_url)) as conn, conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def configure_environment(args: argparse.Namespace) -> dict[str, str]:

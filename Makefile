@@ -22,4 +22,4 @@ format:
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
 
 messages:  ## Refresh the translation catalogues after changing strings
-	.venv/bin/python manage.py makemessages -l zh_Hant --ignore=.venv --ignore=bench --no-obsolete
+	DEBUG=$${DEBUG:-1} .venv/bin/python manage.py makemessages -l zh_Hant --ignore=.venv --ignore=bench --no-obsolete

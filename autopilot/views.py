@@ -135,8 +135,24 @@ def profile_apply(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
     if profile is None:
         messages.error(request, _("Choose the profile to apply."))
         return redirect(back)
+    result = _set_profile(request, customer, rights, partner, profile)
+    if result is None:
+        return redirect(back)
+    changed, skipped = result
+    done = ngettext(
+        "Profile “%(name)s” was applied to %(count)s device.",
+        "Profile “%(name)s” was applied to %(count)s devices.",
+        changed,
+    ) % {"name": profile.name, "count": changed}
+    _report_bulk(request, changed, skipped, done)
+    return redirect(back)
+
+
+def _set_profile(request, customer, rights, partner, profile) -> tuple[int, int] | None:
+    """Apply `profile` (None: remove the profile) to the selected devices and device lists the agent may manage;
+    (changed, skipped), or None with an error message when the selection is refused."""
     try:
-        changed, skipped = services.profile_apply(
+        return services.profile_apply(
             customer=customer,
             profile=profile,
             allowed=rights.q(PROFILE),
@@ -147,14 +163,7 @@ def profile_apply(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect(back)
-    done = ngettext(
-        "Profile “%(name)s” was applied to %(count)s device.",
-        "Profile “%(name)s” was applied to %(count)s devices.",
-        changed,
-    ) % {"name": profile.name, "count": changed}
-    _report_bulk(request, changed, skipped, done)
-    return redirect(back)
+        return None
 
 
 @require_POST
@@ -162,19 +171,10 @@ def profile_unassign(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
     partner, customer, rights = _customer(request, tenant_id)
     _require(rights.can_manage_profiles, rights.profiles_reason)
     back = _return_to(request, customer)
-    try:
-        changed, skipped = services.profile_apply(
-            customer=customer,
-            profile=None,
-            allowed=rights.q(PROFILE),
-            applied_by=request.user,
-            device_ids=selected_ids(request.POST.getlist("device")),
-            batch_ids=selected_ids(request.POST.getlist("device_list")),
-            partner=partner,
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    result = _set_profile(request, customer, rights, partner, None)
+    if result is None:
         return redirect(back)
+    changed, skipped = result
     done = ngettext(
         "The profile was removed from %(count)s device.", "The profile was removed from %(count)s devices.", changed
     ) % {"count": changed}

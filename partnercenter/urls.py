@@ -16,6 +16,9 @@ not_offered = [
     path("accounts/login/code/confirm/", views.not_offered, name="account_confirm_login_code"),
 ]
 
+# The portal's 400 page says what was wrong, in the page's language (see the view).
+handler400 = views.bad_request
+
 urlpatterns = [
     path("", views.home, name="home"),
     *not_offered,

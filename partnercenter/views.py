@@ -1,14 +1,20 @@
-"""The shell's own pages: home, and the local mailbox of the embedded default."""
+"""The shell's own pages: home, the error pages Django's defaults would render bare, and the local mailbox of the
+embedded default."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET
 
 from .access import partner_of
+from .middleware import NulCharacterInRequest
 from .models import LocalMailboxMessage
 
 
@@ -57,3 +63,26 @@ def mailbox_message_html(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(message.body_html or "<p>(no HTML part)</p>")
     response["X-Frame-Options"] = "SAMEORIGIN"
     return response
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler400: the portal's page, saying what was wrong (Django's own renders 400.html with no word of why). The
+    request may have been refused before LocaleMiddleware ran (see RejectNulCharactersMiddleware), so the language is
+    chosen here the way LocaleMiddleware would. Never reads request.GET or POST: they may be what was refused."""
+    language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language_from_request(request)
+    with translation.override(language):
+        if isinstance(exception, NulCharacterInRequest):
+            reason = _("The address or the form contains a character that is not allowed (a null character).")
+        elif isinstance(exception, RequestDataTooBig):
+            reason = _("What you sent is larger than this site accepts at once.")
+        elif isinstance(exception, TooManyFieldsSent):
+            reason = _("What you sent has more fields than this site accepts at once.")
+        else:
+            reason = _("The request could not be understood.")
+        return render(request, "400.html", {"reason": reason}, status=400)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: the portal's page. Django's own renders 403_csrf.html with no word of which check failed, so
+    it could not tell a browser that refuses cookies from a form that went stale."""
+    return render(request, "403_csrf.html", {"no_cookie": reason == REASON_NO_CSRF_COOKIE}, status=403)

@@ -30,6 +30,9 @@ class RelationshipRequest(models.Model):
     # Stored state never says "expired": a pending request past its expiry is expired (see effective_state).
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
     recipient_email = models.EmailField(_("recipient"), blank=True)
+    # When the current link was emailed. A draft is sent once (a double click or a second tab must not email the
+    # customer twice); Resend issues a new link and clears this, so that draft can be sent in turn.
+    link_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     customer = models.ForeignKey(

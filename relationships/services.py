@@ -40,6 +40,14 @@ class RequestNotUsable(Exception):
         self.state = state
 
 
+class DraftAlreadySent(Exception):
+    """This link was emailed already. Sending a draft is idempotent: only Resend (a new link) emails again."""
+
+    def __init__(self, recipient_email: str):
+        super().__init__(recipient_email)
+        self.recipient_email = recipient_email
+
+
 def _new_expiry():
     return timezone.now() + timedelta(days=settings.RELATIONSHIP_REQUEST_LIFETIME_DAYS)
 
@@ -73,7 +81,8 @@ def relationship_request_reissue(*, relationship_request: RelationshipRequest, r
     token = token_new()
     locked.token_hash = token_hash(token)
     locked.expires_at = _new_expiry()
-    locked.save(update_fields=["token_hash", "expires_at"])
+    locked.link_sent_at = None  # the new link's draft has not been sent
+    locked.save(update_fields=["token_hash", "expires_at", "link_sent_at"])
     audit_record(actor=reissued_by, action="relationship_request.reissue", obj=locked)
     return IssuedRequest(locked, token)
 
@@ -88,7 +97,8 @@ def relationship_request_send(
     message: str,
     language: str,
 ) -> OutboxEmail:
-    """Email the agent's draft to the customer. The draft may be edited but must keep the personalised link."""
+    """Email the agent's draft to the customer. The draft may be edited but must keep the personalised link. A link
+    is emailed once: sending its draft again raises DraftAlreadySent (Resend issues a new link to send)."""
     if not token_matches(relationship_request, token):
         raise ValidationError(_("This link is no longer valid. Open the request again to get a new link."))
     if relationship_request.effective_state != RelationshipRequest.State.PENDING:
@@ -104,8 +114,26 @@ def relationship_request_send(
         }
     if errors:
         raise ValidationError(errors)
+    # The checks above read a copy that may already be stale: this conditional UPDATE is the one that counts. Of two
+    # posts at the same moment (a double click, two tabs, two web processes), the second waits on the first's row
+    # lock, then finds link_sent_at set and matches nothing, so only one email is written.
+    now = timezone.now()
+    claimed = RelationshipRequest.objects.filter(
+        pk=relationship_request.pk,
+        state=RelationshipRequest.State.PENDING,
+        token_hash=token_hash(token),
+        expires_at__gt=now,
+        link_sent_at__isnull=True,
+    ).update(link_sent_at=now, recipient_email=recipient_email)
+    if not claimed:
+        current = RelationshipRequest.objects.get(pk=relationship_request.pk)
+        if not token_matches(current, token):
+            raise ValidationError(_("This link is no longer valid. Open the request again to get a new link."))
+        if current.effective_state != RelationshipRequest.State.PENDING:
+            raise ValidationError(_("Only a pending request can be sent."))
+        raise DraftAlreadySent(current.recipient_email)
+    relationship_request.link_sent_at = now
     relationship_request.recipient_email = recipient_email
-    relationship_request.save(update_fields=["recipient_email"])
     email = email_enqueue(
         to=recipient_email,
         template="relationship_request",

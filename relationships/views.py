@@ -25,7 +25,7 @@ from . import services
 from .forms import AcceptForm, DraftEmailForm, OrganisationSignupForm, RequestOptionsForm
 from .models import RelationshipRequest
 from .selectors import latest_emails_by_request, relationship_request_by_token, requests_for
-from .services import IssuedRequest, RequestNotUsable
+from .services import DraftAlreadySent, IssuedRequest, RequestNotUsable
 from .tokens import token_matches
 
 # Rule: requesting a reseller relationship is for Admin agents and Sales agents.
@@ -97,6 +97,14 @@ def request_send(request: HttpRequest, public_id) -> HttpResponse:
             message=form.cleaned_data["message"],
             language=translation.get_language(),
         )
+    except DraftAlreadySent as sent:
+        # A double click or a second tab: the first post sent it; this one is told so, and nothing more is sent.
+        messages.info(
+            request,
+            _("This draft was already sent to %(email)s. To email the customer again, use Resend: it makes a new link.")
+            % {"email": sent.recipient_email},
+        )
+        return redirect("relationships:request_list")
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             for field, field_errors in error.error_dict.items():

@@ -140,6 +140,42 @@ def test_a_bad_address_is_refused_with_a_clear_message(world, client_for):
     assert OutboxEmail.objects.count() == 0
 
 
+def _sends(relationship_request) -> tuple[int, int]:
+    topic = str(relationship_request.public_id)
+    emails = OutboxEmail.objects.filter(topic_id=topic).count()
+    return emails, AuditEvent.objects.filter(action="relationship_request.send").count()
+
+
+def test_posting_a_draft_twice_emails_the_customer_once(world, client_for):
+    """A double click, or the same draft sent from a second tab: the second post sends nothing and says why."""
+    client = client_for("a_admin")
+    _, token = _new_request(client)
+    relationship_request, first = _send(client, world, token)
+    _, second = _send(client, world, token, email="someone-else@customer.test")
+    assert first.status_code == second.status_code == 302
+    assert _sends(relationship_request) == (1, 1)
+    page = client.get(second["Location"]).content.decode()
+    assert "This draft was already sent to it@customer.test" in page and "use Resend" in page
+    relationship_request.refresh_from_db()
+    assert relationship_request.recipient_email == "it@customer.test"
+
+
+def test_only_resend_emails_the_customer_again_with_a_new_link(world, client_for):
+    client = client_for("a_admin")
+    _, token = _new_request(client)
+    relationship_request, _ = _send(client, world, token)
+    response = client.post(reverse("relationships:request_reissue", args=[relationship_request.public_id]))
+    new_token = LINK.search(response.content.decode()).group(1)
+    _send(client, world, new_token)
+    _send(client, world, new_token)  # the new draft, too, is sent once
+    url = reverse("relationships:request_send", args=[relationship_request.public_id])
+    stale = client.post(url, {"token": token, "recipient_email": "it@customer.test", "message": LINK.pattern})
+    assert stale.status_code == 302  # the first draft's link no longer works: nothing is sent
+    assert _sends(relationship_request) == (2, 2)
+    emails = OutboxEmail.objects.filter(topic_id=str(relationship_request.public_id)).order_by("created_at")
+    assert [e.to for e in emails] == ["it@customer.test", "it@customer.test"]
+
+
 def test_another_partners_request_does_not_exist_for_you(world, client_for):
     url = reverse("relationships:request_revoke", args=[world.pending.request.public_id])
     assert client_for("b_admin").post(url).status_code == 404

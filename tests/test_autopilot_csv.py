@@ -383,3 +383,38 @@ def test_both_readers_refuse_a_value_over_the_limit_on_the_same_line():
         with pytest.raises(ci.CsvFileError) as caught:
             list(reader(text, ","))
         assert caught.value.params["line"] == 3
+
+
+# Blank lines and rows of empty cells count towards a limit of lines, checked before the file is decoded or split.
+
+
+@pytest.mark.parametrize("filler", ["", ",,,,", " ; "], ids=["blank lines", "empty rows", "spaces"])
+@pytest.mark.parametrize("newline", ["\r\n", "\n", "\r"])
+def test_a_file_of_blank_or_empty_lines_over_the_line_limit_is_refused(filler, newline):
+    data = csv_file(good_row(1), *([filler] * ci.MAX_LINES), newline=newline)
+    error = refused(data)
+    assert error.code == "too_many_lines"
+    assert error.message == (
+        f"The file has more than {ci.MAX_LINES:,} lines, blank ones included. A device list has one line per device, "
+        f"{ci.MAX_ROWS:,} devices at most."
+    )
+
+
+def test_the_line_limit_counts_utf16_and_quoted_files_too():
+    blank = [""] * ci.MAX_LINES
+    assert refused(codecs.BOM_UTF16_LE + csv_file(good_row(1), *blank, encoding="utf-16-le")).code == "too_many_lines"
+    assert refused(csv_file(f'"SN1",,"{hardware_hash(1)}",,', *blank)).code == "too_many_lines"
+    with pytest.raises(ci.CsvFileError) as caught:  # the text's own check, as a worker reads a stored file
+        ci.parse_text(csv_file(good_row(1), *blank).decode())
+    assert caught.value.code == "too_many_lines"
+
+
+def test_blank_rows_a_spreadsheet_leaves_at_the_end_are_within_the_limit():
+    rows = read(csv_file(good_row(1), good_row(2), *([",,,,"] * 500)))
+    assert [r.number for r in rows] == [2, 3]
+
+
+def test_lines_are_split_as_before_one_at_a_time():
+    rows = read(b"\r\n\n" + csv_file(good_row(1), "", good_row(2), newline="\r") + b"\n" + good_row(3).encode())
+    assert [r.serial_number for r in rows] == ["SN000001", "SN000002", "SN000003"]
+    assert [r.number for r in rows] == [4, 6, 7]  # "\r" then "\n" is one line break

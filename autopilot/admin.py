@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from partnercenter.admin import ReadOnlyAdmin
+
 from .models import AutopilotProfile, Device, DeviceBatch
 
 
 @admin.register(Device)
-class DeviceAdmin(admin.ModelAdmin):
+class DeviceAdmin(ReadOnlyAdmin):
     list_display = [
         "serial_number",
         "windows_product_id",
@@ -18,12 +20,11 @@ class DeviceAdmin(admin.ModelAdmin):
     list_select_related = ["tenant"]
     search_fields = ["serial_number", "windows_product_id", "public_id", "tenant__name", "tenant__primary_domain"]
     readonly_fields = ["public_id", "hardware_hash_digest", "added_at"]
-    autocomplete_fields = ["tenant", "batch", "added_by_partner", "added_by", "profile"]
     date_hierarchy = "added_at"
 
 
 @admin.register(DeviceBatch)
-class DeviceBatchAdmin(admin.ModelAdmin):
+class DeviceBatchAdmin(ReadOnlyAdmin):
     list_display = [
         "name",
         "tenant",
@@ -39,12 +40,11 @@ class DeviceBatchAdmin(admin.ModelAdmin):
     list_select_related = ["tenant", "partner__tenant"]
     search_fields = ["name", "public_id", "file_name", "tenant__name", "tenant__primary_domain"]
     readonly_fields = ["public_id", "uploaded_at", "finished_at", "report"]
-    autocomplete_fields = ["tenant", "partner", "uploaded_by"]
     date_hierarchy = "uploaded_at"
 
 
 @admin.register(AutopilotProfile)
-class AutopilotProfileAdmin(admin.ModelAdmin):
+class AutopilotProfileAdmin(ReadOnlyAdmin):
     list_display = [
         "name",
         "tenant",
@@ -58,4 +58,3 @@ class AutopilotProfileAdmin(admin.ModelAdmin):
     list_select_related = ["tenant"]
     search_fields = ["name", "public_id", "tenant__name", "tenant__primary_domain"]
     readonly_fields = ["public_id", "created_at", "updated_at"]
-    autocomplete_fields = ["tenant", "created_by"]

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,11 @@ class PartnerCenterConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401  (connects the receivers)
+
+
+class PartnerCenterAdminConfig(admin_apps.AdminConfig):
+    """The Django admin on the portal's own site class (partnercenter/admin_site.py): staff sign in with two-step
+    verification."""
+
+    default = False  # named in INSTALLED_APPS; the directory's own config stays this module's default
+    default_site = "partnercenter.admin_site.AdminSite"

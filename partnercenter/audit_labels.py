@@ -15,6 +15,7 @@ from .models import AuditEvent, Tenant
 ACTION_LABELS: dict[str, str] = {
     # The directory.
     "tenant.create": gettext_lazy("Created the organisation"),
+    "partner.create": gettext_lazy("Added a partner"),
     "user.create": gettext_lazy("Added a user"),
     "user.update": gettext_lazy("Edited a user"),
     "user.delete": gettext_lazy("Deleted a user"),

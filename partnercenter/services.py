@@ -23,14 +23,22 @@ def tenant_create(*, name: str, primary_domain: str) -> Tenant:
 
 
 @transaction.atomic
-def partner_create(*, name: str, primary_domain: str, partner_id: str) -> Partner:
-    """A partner tenant with its built-in Admin Agents, Helpdesk Agents and Sales Agents groups."""
+def partner_create(*, name: str, primary_domain: str, partner_id: str, created_by: User | None = None) -> Partner:
+    """A partner tenant with its built-in Admin Agents, Helpdesk Agents and Sales Agents groups. `created_by` is the
+    site staff member who added it (None: the system, e.g. the demo data)."""
     tenant = tenant_create(name=name, primary_domain=primary_domain)
     partner = Partner(tenant=tenant, partner_id=partner_id)
     partner.full_clean()
     partner.save()
     SecurityGroup.objects.bulk_create(
         SecurityGroup(tenant=tenant, kind=kind, name=SecurityGroup.Kind(kind).label) for kind in BUILTIN_PARTNER_GROUPS
+    )
+    audit_record(
+        actor=created_by,
+        action="partner.create",
+        target_tenant=tenant,
+        obj=partner,
+        details={"name": tenant.name, "partner_id": partner.partner_id, "domain": tenant.primary_domain},
     )
     return partner
 

@@ -26,7 +26,7 @@ CSRF_FAILURE_VIEW = "partnercenter.views.csrf_failure"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "partnercenter.apps.PartnerCenterAdminConfig",  # the Django admin, behind two-step verification
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

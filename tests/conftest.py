@@ -14,6 +14,7 @@ from relationships.models import RelationshipRequest
 from relationships.services import IssuedRequest, relationship_request_create
 
 from .factories import (
+    PASSWORD,
     DelegatedAdminGrantFactory,
     PartnerFactory,
     ResellerRelationshipFactory,
@@ -99,6 +100,22 @@ def client_for(world):
         return client
 
     return make
+
+
+def staff_user(email: str = "staff@site.test", *, authenticator: bool = True) -> User:
+    """Site staff: a superuser with an authenticator, as the Django admin requires."""
+    staff = User.objects.create_superuser(email, PASSWORD)
+    if authenticator:
+        mfa_enable(staff)
+    return staff
+
+
+@pytest.fixture
+def staff_client(db) -> Client:
+    """A client signed in as site staff."""
+    client = Client()
+    client.force_login(staff_user())
+    return client
 
 
 def pending_request(world: World) -> RelationshipRequest:

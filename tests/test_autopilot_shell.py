@@ -9,9 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from autopilot.models import AutopilotProfile, Device, DeviceBatch, DeviceSource
-from partnercenter.models import DirectoryRole, User
+from partnercenter.models import DirectoryRole
 
 from .autopilot_data import device
+from .conftest import staff_user
 from .factories import UserFactory
 
 
@@ -50,9 +51,8 @@ def test_the_devices_nav_entry_is_current_on_device_pages(world, client_for):
 
 
 def test_the_django_admin_shows_devices_lists_and_profiles(world):
-    staff = User.objects.create_superuser("staff@site.test", "Staff-password-123")
     client = Client()
-    client.force_login(staff)
+    client.force_login(staff_user())
     d = device(world.customer_x, 1, partner=world.partner_a)
     batch = DeviceBatch.objects.create(tenant=world.customer_x, name="List", source=DeviceSource.INTUNE)
     profile = AutopilotProfile.objects.create(tenant=world.customer_x, name="Standard")

@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from partnercenter.models import AuditEvent, User
 
+from .conftest import staff_user
+
 NUL = "\x00"
 NUL_REASON = "a character that is not allowed (a null character)"
 NUL_REASON_ZH = "網址或表單包含不允許的字元（null 字元）"
@@ -32,7 +34,7 @@ def _assert_styled_400(response, reason: str = NUL_REASON) -> str:
 @pytest.fixture
 def staff_client(world) -> Client:
     client = Client(raise_request_exception=False)
-    client.force_login(User.objects.create_superuser("staff@site.test", "Staff-password-123"))
+    client.force_login(staff_user())
     return client
 
 

@@ -4,7 +4,6 @@ demo data and the Django admin."""
 import io
 import re
 
-import pytest
 from django.contrib import admin
 from django.core.management import call_command
 from django.test import Client
@@ -68,14 +67,6 @@ def test_demo_data_is_idempotent(db):
     assert [m.objects.count() for m in (Tenant, User, Partner, ResellerRelationship, DelegatedAdminGrant)] == counts
     assert RelationshipRequest.objects.filter(state="pending").count() == 1
     assert User.objects.get(email="admin@fabrikam.example").check_password("Demo-password-2026")
-
-
-@pytest.fixture
-def staff_client(db):
-    staff = User.objects.create_superuser("staff@site.test", "Staff-password-123")
-    client = Client()
-    client.force_login(staff)
-    return client
 
 
 def test_every_model_is_in_the_admin_with_a_working_search(world, staff_client):

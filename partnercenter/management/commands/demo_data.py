@@ -13,14 +13,16 @@ from relationships.models import DelegatedAdminGrant, RelationshipRequest, Resel
 from relationships.services import relationship_request_create, relationship_request_reissue
 
 DEMO_PASSWORD = "Demo-password-2026"  # noqa: S105 -- documented demo sign-in, never in production
-# Partner users must use an authenticator app (TOTP). The demo's are published, so that a newcomer can sign in
-# without a phone (`manage.py totp_code EMAIL` prints the current code) or add them to a phone app by hand. Demo only:
-# anyone who reads this file can compute these users' codes.
+# Partner users and site staff must use an authenticator app (TOTP). The demo's are published, so that a newcomer can
+# sign in without a phone (`manage.py totp_code EMAIL` prints the current code) or add them to a phone app by hand.
+# Demo only: anyone who reads this file can compute these users' codes.
 DEMO_TOTP_SECRETS = {
     "admin@fabrikam.example": "DEMOFABRIKAMADMINXXXXXXXXXXXXXXX",
     "sales@fabrikam.example": "DEMOFABRIKAMSALESXXXXXXXXXXXXXXX",
     "helpdesk@fabrikam.example": "DEMOFABRIKAMHELPDESKXXXXXXXXXXXX",
     "admin@northwind.example": "DEMONORTHWINDADMINXXXXXXXXXXXXXX",
+    # Site staff sign in to the Django admin with two-step verification too.
+    "staff@partnercenter.example": "DEMOSTAFFXXXXXXXXXXXXXXXXXXXXXXX",
 }
 Kind = SecurityGroup.Kind
 GA = DirectoryRole.GLOBAL_ADMINISTRATOR
@@ -102,6 +104,7 @@ class Command(BaseCommand):
         if created:
             staff.set_password(DEMO_PASSWORD)
             staff.save()
+        self._authenticator(staff)
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Every sign-in's password: " + DEMO_PASSWORD))
         for email in [

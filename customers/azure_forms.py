@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from partnercenter.models import SecurityGroup, Tenant, User
+from partnercenter.models import Partner, SecurityGroup, Tenant, User
 
 from .azure_models import AzureRole, AzureSubscription, Region, ResourceGroup, resource_group_name_validator
 from .azure_services import assignable_groups, group_label
@@ -46,7 +46,9 @@ class ResourceGroupForm(forms.Form):
 
 class RoleAssignmentForm(forms.Form):
     """A role, and who gets it: a user of the tenant, one of its groups, or a partner's agent group. The choices'
-    values name the kind and the public ID ("user:<uuid>", "group:<uuid>"); integer keys stay on the server."""
+    values name the kind and the public ID ("user:<uuid>", "group:<uuid>"); integer keys stay on the server.
+    `acting_for` is the partner whose agent fills the form on the customer's behalf: only its own agent groups are
+    offered then (assignable_groups), so another partner's group id is refused like any value not in the list."""
 
     role = forms.ChoiceField(
         label=_("Role"),
@@ -61,10 +63,12 @@ class RoleAssignmentForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, tenant: Tenant, **kwargs):
+    def __init__(self, *args, tenant: Tenant, acting_for: Partner | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         users = User.objects.filter(tenant=tenant, is_active=True).order_by("email")
-        groups = assignable_groups(tenant).select_related("tenant").order_by("tenant__name", "name")
+        groups = (
+            assignable_groups(tenant, acting_for=acting_for).select_related("tenant").order_by("tenant__name", "name")
+        )
         self._principals: dict[str, User | SecurityGroup] = {}
         user_choices, group_choices, partner_choices = [], [], []
         for user in users:

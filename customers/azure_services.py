@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from partnercenter.access import azure_assignable_partner_tenants, partner_of
 from partnercenter.audit import audit_record
 from partnercenter.models import Partner, SecurityGroup, Tenant, User
 from relationships.models import ResellerRelationship
@@ -161,13 +162,25 @@ def _audit_resource_group(*, action: str, group: ResourceGroup, actor: User, par
     )
 
 
-def assignable_groups(tenant: Tenant):
+def assignable_groups(tenant: Tenant, *, acting_for: Partner | None = None):
     """The security groups that may hold a role on the tenant's subscriptions: the tenant's own, and the Admin Agents
-    and Helpdesk Agents of the partners it has an active reseller relationship with (foreign principals)."""
-    partner_tenants = ResellerRelationship.objects.filter(customer=tenant, is_active=True).values("partner__tenant")
+    and Helpdesk Agents of the partners access.azure_assignable_partner_tenants allows (foreign principals): any
+    partner working with the tenant for its own administrators, only its own for a partner acting for it."""
+    partner_tenants = azure_assignable_partner_tenants(tenant, acting_for=acting_for)
     return SecurityGroup.objects.filter(tenant=tenant) | SecurityGroup.objects.filter(
         tenant__in=partner_tenants, kind__in=PARTNER_GROUP_KINDS
     )
+
+
+def _acting_partner(subscription: AzureSubscription, actor: User, partner: Partner | None) -> Partner | None:
+    """The partner the actor acts for on the subscription: none for a user of the subscription's own tenant,
+    otherwise the actor's own partner (whatever the caller passed: the rule follows who acts, not what it says)."""
+    if actor.tenant_id == subscription.tenant_id:
+        return None
+    acting = partner_of(actor)
+    if acting is None or (partner is not None and partner.pk != acting.pk):
+        raise PermissionDenied(_("Only the organization's administrators and its partners can manage access."))
+    return acting
 
 
 @transaction.atomic
@@ -179,11 +192,18 @@ def role_assignment_create(
     created_by: User,
     partner: Partner | None = None,
 ) -> AzureRoleAssignment:
-    """Give a user of the subscription's tenant, or an assignable group, a role on the subscription."""
+    """Give a user of the subscription's tenant, or an assignable group, a role on the subscription. Which groups are
+    assignable depends on who acts (assignable_groups): it is checked here on the principal given, whatever the form
+    offered."""
+    acting = _acting_partner(subscription, created_by, partner)
     if isinstance(principal, User):
         assignment = AzureRoleAssignment(subscription=subscription, role=role, user=principal, created_by=created_by)
     else:
-        if not assignable_groups(subscription.tenant).filter(pk=principal.pk).exists():
+        if not assignable_groups(subscription.tenant, acting_for=acting).filter(pk=principal.pk).exists():
+            if acting is not None:
+                raise ValidationError(
+                    _("Only the organization's own groups and your own agent groups can be assigned a role.")
+                )
             raise ValidationError(
                 _("Only your organisation's groups and the agent groups of your partners can be assigned a role.")
             )

@@ -365,6 +365,20 @@ def azure_subscriptions_visible_to(user: User, tenant: Tenant):
     return subscriptions.filter(pk__in=azure_assignments_of(user).values("subscription"))
 
 
+def azure_assignable_partner_tenants(tenant: Tenant, *, acting_for: Partner | None):
+    """The partners whose agent groups may be given a role on the tenant's Azure subscriptions, as a queryset of their
+    tenants' ids. The customer's own administrators may give one to any partner that works with it (an active
+    reseller relationship). A partner acting for the customer only to its own groups, and only while it works with
+    the customer: another partner's groups are not its to hand access to, and offering them would tell it who the
+    customer's other partners are (Settings > Partner relationships is closed to it for the same reason)."""
+    from relationships.models import ResellerRelationship
+
+    relationships = ResellerRelationship.objects.filter(customer=tenant, is_active=True)
+    if acting_for is not None:
+        relationships = relationships.filter(partner=acting_for)
+    return relationships.values("partner__tenant")
+
+
 @dataclass(frozen=True)
 class AzureAccess:
     """One Azure subscription as the signed-in user may use it: its roles there, and whether it is a Global admin of

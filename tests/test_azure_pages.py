@@ -15,7 +15,7 @@ from customers.azure_services import (
 )
 from partnercenter.models import AuditEvent, SecurityGroup
 from relationships.services import relationship_request_accept
-from tests.factories import UserFactory
+from tests.factories import ResellerRelationshipFactory, UserFactory
 
 Kind = SecurityGroup.Kind
 
@@ -356,6 +356,34 @@ def test_users_and_groups_of_other_tenants_cannot_be_chosen(world, client_for, p
         assert response.status_code == 400
         assert "Select a user or group from the list." in response.content.decode()
     assert AzureRoleAssignment.objects.count() == 1
+
+
+def test_a_partner_acting_for_the_customer_is_offered_and_may_assign_only_its_own_groups(
+    world, client_for, provisioned
+):
+    # Northwind works for Contoso too: Contoso's admins may give its groups a role, Fabrikam may not, nor see them.
+    ResellerRelationshipFactory(partner=world.partner_b, customer=world.customer_x)
+    northwind = admin_agents(world.partner_b)
+    agent = client_for("a_admin")
+    form = agent.get(add_url(provisioned)).content.decode()
+    assert "Admin Agents — Fabrikam (partner)" in form
+    assert "Northwind" not in form and str(northwind.public_id) not in form
+    before = list(AzureRoleAssignment.objects.values_list("pk", "role", "group_id", "user_id").order_by("pk"))
+    events = AuditEvent.objects.count()
+    response = agent.post(add_url(provisioned), {"role": "owner", "principal": f"group:{northwind.public_id}"})
+    assert response.status_code == 400
+    assert "Select a user or group from the list." in response.content.decode()
+    assert "Northwind" not in response.content.decode()
+    assert list(AzureRoleAssignment.objects.values_list("pk", "role", "group_id", "user_id").order_by("pk")) == before
+    assert AuditEvent.objects.count() == events
+    assert client_for("b_admin").get(overview_url(provisioned)).status_code == 404
+
+    # The customer's own Global admin sees Northwind's groups as foreign principals, and may assign them.
+    ga = client_for("x_ga")
+    assert "Admin Agents — Northwind (partner)" in ga.get(add_url(provisioned)).content.decode()
+    response = ga.post(add_url(provisioned), {"role": "reader", "principal": f"group:{northwind.public_id}"})
+    assert response.status_code == 302
+    assert AzureRoleAssignment.objects.filter(subscription=provisioned, group=northwind, role="reader").exists()
 
 
 def test_a_duplicate_role_assignment_is_refused_with_a_message(world, client_for, provisioned):

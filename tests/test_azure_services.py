@@ -28,7 +28,7 @@ from partnercenter.access import (
 )
 from partnercenter.models import AuditEvent, DirectoryRole, SecurityGroup
 from relationships.services import delegated_admin_remove, relationship_request_accept
-from tests.factories import TenantFactory, UserFactory
+from tests.factories import ResellerRelationshipFactory, TenantFactory, UserFactory
 
 Kind = SecurityGroup.Kind
 GA = DirectoryRole.GLOBAL_ADMINISTRATOR
@@ -258,6 +258,37 @@ def test_groups_of_partners_without_a_relationship_cannot_be_assigned(world, own
         with pytest.raises(ValidationError):
             role_assignment_create(subscription=own, role=AZURE_OWNER, principal=group, created_by=world.x_ga)
     assert AzureRoleAssignment.objects.count() == 1  # the creator's Owner
+
+
+def test_a_partner_acting_for_the_customer_cannot_give_another_partners_group_a_role(world, provisioned):
+    """Whatever a form offered: the service checks the principal against who acts."""
+    ResellerRelationshipFactory(partner=world.partner_b, customer=world.customer_x)
+    before = set(AzureRoleAssignment.objects.values_list("pk", flat=True))
+    for partner in (world.partner_a, None):
+        with pytest.raises(ValidationError) as error:
+            role_assignment_create(
+                subscription=provisioned,
+                role=AZURE_OWNER,
+                principal=admin_agents(world.partner_b),
+                created_by=world.a_admin,
+                partner=partner,
+            )
+        assert "your own agent groups" in str(error.value)
+    # Nor may an agent claim to act for a partner it does not work for.
+    with pytest.raises(PermissionDenied):
+        role_assignment_create(
+            subscription=provisioned,
+            role=AZURE_READER,
+            principal=admin_agents(world.partner_a),
+            created_by=world.a_admin,
+            partner=world.partner_b,
+        )
+    assert set(AzureRoleAssignment.objects.values_list("pk", flat=True)) == before
+    # The customer's own Global admin may give a role to any partner that works with it.
+    role_assignment_create(
+        subscription=provisioned, role=AZURE_READER, principal=admin_agents(world.partner_b), created_by=world.x_ga
+    )
+    assert azure_roles(world.b_admin, provisioned) == {AZURE_READER}
 
 
 def test_users_of_other_tenants_cannot_be_assigned(world, own):

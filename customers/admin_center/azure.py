@@ -190,7 +190,9 @@ def access_control(request: HttpRequest, tenant_id: UUID, subscription_id: UUID)
 def role_assignment_add(request: HttpRequest, tenant_id: UUID, subscription_id: UUID) -> HttpResponse:
     access = azure_subscription_for(request, tenant_id, subscription_id, AZURE_MANAGE_ACCESS)
     tenant = access.subscription.tenant
-    form = RoleAssignmentForm(request.POST if request.method == "POST" else None, tenant=tenant)
+    form = RoleAssignmentForm(
+        request.POST if request.method == "POST" else None, tenant=tenant, acting_for=access.center.partner
+    )
     if request.method == "POST" and form.is_valid():
         try:
             assignment = services.role_assignment_create(

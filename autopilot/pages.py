@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from partnercenter.access import ANOTHER_PARTNER, partner_name_as_seen
 from partnercenter.csv_export import csv_response
 from partnercenter.models import Partner, Tenant
 
@@ -24,14 +25,14 @@ UPLOAD_HELP = {"max_rows": f"{csv_import.MAX_ROWS:,}", "partner_center_header": 
 
 def added_by_label(device: Device, *, viewer_partner: Partner | None) -> str:
     """Who added the device, as the viewer reads it: a partner sees its own organisation and "another partner" (never
-    which one); the customer sees every partner's name."""
+    which one: access.partner_name_as_seen); the customer sees every partner's name."""
     source = device.added_by_source
     if source == DeviceSource.PARTNER:
-        if viewer_partner is None:
-            return device.added_by_partner.name if device.added_by_partner else _("A partner")
-        if device.added_by_partner_id == viewer_partner.pk:
+        if viewer_partner is not None and device.added_by_partner_id == viewer_partner.pk:
             return _("Your organisation")
-        return _("Another partner")
+        if device.added_by_partner is None:
+            return _("A partner") if viewer_partner is None else str(ANOTHER_PARTNER)
+        return partner_name_as_seen(device.added_by_partner, viewer=viewer_partner)
     if source == DeviceSource.OEM:
         return str(DeviceSource.OEM.label)
     if viewer_partner is None:

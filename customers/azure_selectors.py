@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from partnercenter.access import NO_AZURE_ROLE, azure_assignments_of, azure_subscriptions_visible_to
-from partnercenter.models import Tenant, User
+from partnercenter.models import Partner, Tenant, User
 
 from .azure_models import AzureRole, AzureRoleAssignment, AzureSubscription, ResourceGroup
 from .azure_services import group_label
@@ -69,7 +69,11 @@ def role_assignments_of(subscription: AzureSubscription) -> QuerySet[AzureRoleAs
     )
 
 
-def assignment_rows(subscription: AzureSubscription, assignments: Iterable[AzureRoleAssignment]) -> list[AssignmentRow]:
+def assignment_rows(
+    subscription: AzureSubscription, assignments: Iterable[AzureRoleAssignment], *, viewer: Partner | None = None
+) -> list[AssignmentRow]:
+    """The rows as `viewer` (the partner acting for the customer, None for its own users) reads them: other
+    partners' groups are foreign principals of "Another partner" to a partner."""
     rows = []
     for a in assignments:
         if a.user_id is not None:
@@ -77,7 +81,7 @@ def assignment_rows(subscription: AzureSubscription, assignments: Iterable[Azure
             rows.append(AssignmentRow(a, f"{name} ({a.user.email})" if name else a.user.email, "user"))
         else:
             foreign = a.group.tenant_id != subscription.tenant_id
-            label = group_label(a.group, home_tenant_id=subscription.tenant_id)
+            label = group_label(a.group, home_tenant_id=subscription.tenant_id, viewer=viewer)
             rows.append(AssignmentRow(a, label, "foreign" if foreign else "group"))
     return rows
 
@@ -86,8 +90,10 @@ def assignment_for(subscription: AzureSubscription, assignment_id) -> AzureRoleA
     return role_assignments_of(subscription).filter(public_id=assignment_id).first()
 
 
-def assignment_row(subscription: AzureSubscription, assignment: AzureRoleAssignment) -> AssignmentRow:
-    return assignment_rows(subscription, [assignment])[0]
+def assignment_row(
+    subscription: AzureSubscription, assignment: AzureRoleAssignment, *, viewer: Partner | None = None
+) -> AssignmentRow:
+    return assignment_rows(subscription, [assignment], viewer=viewer)[0]
 
 
 def is_last_owner(assignment: AzureRoleAssignment) -> bool:

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from partnercenter.access import azure_assignable_partner_tenants, partner_of
+from partnercenter.access import azure_assignable_partner_tenants, partner_name_as_seen, partner_of
 from partnercenter.audit import audit_record
 from partnercenter.models import Partner, SecurityGroup, Tenant, User
 from relationships.models import ResellerRelationship
@@ -24,13 +24,16 @@ def _partner_details(partner: Partner | None) -> dict[str, str]:
     return {"partner": partner.name, "partner_id": partner.partner_id} if partner is not None else {}
 
 
-def group_label(group: SecurityGroup, *, home_tenant_id: int) -> str:
+def group_label(group: SecurityGroup, *, home_tenant_id: int, viewer: Partner | None = None) -> str:
     """How a group reads on Access control: the tenant's own group by its name; another tenant's (a partner's
-    built-in group) as a foreign principal, "Admin Agents — Fabrikam (partner)". Needs the group's tenant."""
+    built-in group) as a foreign principal, "Admin Agents — Fabrikam (partner)", with "Another partner" for a
+    partner other than `viewer`, the partner acting for the customer (access.partner_name_as_seen). Needs the group's
+    tenant."""
     name = group.get_kind_display() if group.kind != SecurityGroup.Kind.CUSTOM else group.name
     if group.tenant_id == home_tenant_id:
         return name
-    return _("%(group)s — %(partner)s (partner)") % {"group": name, "partner": group.tenant.name}
+    partner = partner_name_as_seen(group.tenant, viewer=viewer)
+    return _("%(group)s — %(partner)s (partner)") % {"group": name, "partner": partner}
 
 
 def _principal_record(principal: User | SecurityGroup, *, home_tenant_id: int) -> str:

@@ -5,6 +5,7 @@ yours"); actions the user may not take on objects it can see raise PermissionDen
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 from uuid import UUID
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _lazy
 
 from .models import DirectoryRole, DirectoryRoleAssignment, Partner, SecurityGroup, Tenant, User
@@ -449,3 +451,92 @@ def azure_subscription_for(request: HttpRequest, tenant_id: UUID, subscription_i
     if not access.can(need):
         raise PermissionDenied(_("Your role on this subscription does not include this."))
     return access
+
+
+# What a partner may learn about a customer's other partners. A partner acting for a customer reads, wherever it can
+# look (admin center pages and their exports), its own name and the customer's, but never another partner's: it gets
+# "Another partner" instead, and the names of another partner's objects (Azure subscriptions it provisioned and
+# their resource groups, its device lists, its groups) are withheld. Settings > Partner relationships is closed to it
+# for the same reason: who else works for the customer is the customer's to know. The customer's own users read
+# every partner's name.
+ANOTHER_PARTNER = gettext_lazy("Another partner")  # a name makemessages knows
+
+
+def partner_name_as_seen(partner: Partner | Tenant, *, viewer: Partner | None) -> str:
+    """A partner's name (given as the partner or its tenant) as `viewer` may read it: `viewer` is the partner acting
+    for the customer, None for the customer's own users, who read every name."""
+    tenant_id = partner.tenant_id if isinstance(partner, Partner) else partner.pk
+    if viewer is None or tenant_id == viewer.tenant_id:
+        return partner.name
+    return str(ANOTHER_PARTNER)
+
+
+@dataclass(frozen=True)
+class OtherPartners:
+    """A customer's other partners as one viewer must not learn them (the rule above); nothing is hidden from the
+    customer's own users (viewer None). `names` is what must not appear in a response to the viewer."""
+
+    customer: Tenant
+    viewer: Partner | None
+    tenant_ids: frozenset[int]
+    names: frozenset[str]
+
+    def name_of(self, partner: Partner | Tenant) -> str:
+        return partner_name_as_seen(partner, viewer=self.viewer)
+
+    def is_other_partner_tenant(self, tenant_id: int | None) -> bool:
+        """Any tenant but the customer and the viewer's own is another partner's, to a partner viewer."""
+        return (
+            self.viewer is not None
+            and tenant_id is not None
+            and tenant_id not in (self.customer.pk, self.viewer.tenant_id)
+        )
+
+    def redact(self, text: str) -> str:
+        """The text with every other partner's name replaced: for free text written before the viewer asked (audit
+        details name principals such as "Admin Agents — Northwind")."""
+        for name in sorted(self.names, key=len, reverse=True):
+            text = text.replace(name, str(ANOTHER_PARTNER))
+        return text
+
+    @cached_property
+    def azure_subscription_ids(self) -> frozenset[str]:
+        """The public IDs of the customer's Azure subscriptions other partners provisioned: their objects."""
+        from customers.azure_models import AzureSubscription
+
+        if self.viewer is None:
+            return frozenset()
+        provisioned = AzureSubscription.objects.filter(tenant=self.customer, provisioned_by__isnull=False).exclude(
+            provisioned_by=self.viewer
+        )
+        return frozenset(str(public_id) for public_id in provisioned.values_list("public_id", flat=True))
+
+    def withholds_event_details(self, event) -> bool:
+        """Whether an audit event's details are about another partner or its objects, so withheld from the viewer:
+        another partner's agent did it, it names another partner (its partner ID), or it is about an Azure
+        subscription another partner provisioned."""
+        if self.viewer is None:
+            return False
+        details = event.details if isinstance(event.details, dict) else {}
+        partner_id = details.get("partner_id")
+        return (
+            self.is_other_partner_tenant(event.actor_tenant_id)
+            or (partner_id not in (None, "") and partner_id != self.viewer.partner_id)
+            or str(details.get("subscription_id", "")) in self.azure_subscription_ids
+        )
+
+
+def other_partners_for(customer: Tenant, viewer: Partner | None) -> OtherPartners:
+    """The customer's other partners as `viewer` (the partner acting for it; None for its own users) must not learn
+    them: every partner that has or had a reseller relationship with it, but the viewer. One query, none for the
+    customer's own users."""
+    if viewer is None:
+        return OtherPartners(customer, None, frozenset(), frozenset())
+    others = (
+        Tenant.objects.filter(partner__reseller_relationships__customer=customer)
+        .exclude(pk=viewer.tenant_id)
+        .values_list("pk", "name")
+        .distinct()
+    )
+    pairs = list(others)
+    return OtherPartners(customer, viewer, frozenset(pk for pk, _name in pairs), frozenset(n for _pk, n in pairs))

@@ -10,6 +10,7 @@ from importlib import import_module
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .access import ANOTHER_PARTNER, OtherPartners
 from .models import AuditEvent, Tenant
 
 ACTION_LABELS: dict[str, str] = {
@@ -133,14 +134,20 @@ def _detail_value(key: str, value: object) -> str:
     return _choice_label(key, value)
 
 
-def details_summary(event: AuditEvent) -> list[tuple[str, str]]:
-    """The event's details worth showing, as (label, value) pairs in a fixed order."""
+def details_summary(event: AuditEvent, *, others: OtherPartners | None = None) -> list[tuple[str, str]]:
+    """The event's details worth showing, as (label, value) pairs in a fixed order. `others`: what the viewer must
+    not learn of a customer's other partners (access.other_partners_for)."""
+    if others is not None and others.withholds_event_details(event):
+        return []
     details = event.details if isinstance(event.details, dict) else {}
-    return [
+    summary = [
         (str(label), _detail_value(key, details[key]))
         for key, label in DETAIL_LABELS.items()
         if details.get(key) not in (None, "")
     ]
+    if others is not None:
+        summary = [(label, others.redact(value)) for label, value in summary]
+    return summary
 
 
 def actor_name(event: AuditEvent) -> str:
@@ -149,9 +156,12 @@ def actor_name(event: AuditEvent) -> str:
     return event.actor_email or _("System")
 
 
-def actor_label(event: AuditEvent, viewer: Tenant) -> str:
+def actor_label(event: AuditEvent, viewer: Tenant, others: OtherPartners | None = None) -> str:
     """Who did it, as the tenant `viewer` reads it: its own users by name; another tenant's users (a partner's
-    agents) with that tenant's name, and whether they acted on the viewer's behalf."""
+    agents) with that tenant's name, and whether they acted on the viewer's behalf. To a partner acting for the
+    viewer (`others`), another partner's agents are "Another partner", neither the person nor the partner named."""
+    if others is not None and others.is_other_partner_tenant(event.actor_tenant_id):
+        return str(ANOTHER_PARTNER)
     name = actor_name(event)
     if event.actor_tenant_id is None or event.actor_tenant_id == viewer.pk:
         return name

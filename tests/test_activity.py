@@ -16,12 +16,14 @@ from django.utils import timezone
 from customers.catalogue import Product
 from customers.models import Subscription
 from customers.subscription_services import license_assign, subscription_create
+from partnercenter.access import other_partners_for
 from partnercenter.audit import audit_record
 from partnercenter.audit_labels import ACTION_LABELS, details_summary
 from partnercenter.models import AuditEvent, DirectoryRole, SecurityGroup
 from relationships.models import ResellerRelationship
 
 from .factories import TenantFactory, UserFactory
+from .other_partners import leaked, northwind_works_for_contoso
 
 Kind = SecurityGroup.Kind
 
@@ -79,6 +81,24 @@ def test_customer_activity_shows_nothing_of_other_tenants(world, client_for):
     page = client_for("x_ga").get(_activity_url(world)).content.decode()
     assert "No activity yet." in page
     assert "litware" not in page.lower() and "Northwind" not in page
+
+
+def test_a_partner_reads_the_customers_activity_without_its_other_partners(world, client_for):
+    two = northwind_works_for_contoso(world)
+    url = reverse("admincenter:activity", args=[world.customer_x.public_id])
+    body = client_for("a_admin").get(url).content.decode()
+    assert leaked(body, two) == []
+    # Northwind's objects: its resource group, and the subscription it provisioned (in Contoso's events about it too).
+    assert "rg-nw-only" not in body and "Contoso analytics" not in body
+    # Northwind's events stay, done by "Another partner", without their details; Contoso's own events keep theirs,
+    # with Northwind's group as another partner's.
+    assert "Another partner" in body and "Provisioned an Azure subscription" in body
+    assert "Helpdesk Agents — Another partner" in body and "Contoso production" in body
+    assert other_partners_for(world.customer_x, world.partner_a).names == {"Northwind"}
+    # The customer's own Global admin reads every partner's name, people and objects.
+    body = client_for("x_ga").get(url).content.decode()
+    assert "Northwind" in body and world.b_admin.get_full_name() in body
+    assert "rg-nw-only" in body and "Contoso analytics" in body and "Another partner" not in body
 
 
 def test_an_unknown_action_code_is_shown_as_it_is(world, client_for):

@@ -16,6 +16,7 @@ from customers.azure_services import (
 from partnercenter.models import AuditEvent, SecurityGroup
 from relationships.services import relationship_request_accept
 from tests.factories import ResellerRelationshipFactory, UserFactory
+from tests.other_partners import leaked, northwind_works_for_contoso
 
 Kind = SecurityGroup.Kind
 
@@ -505,3 +506,17 @@ def test_azure_actions_read_in_words_on_the_customers_activity(world, client_for
     body = client_for("x_ga").get(reverse("admincenter:activity", args=[world.customer_x.public_id])).content.decode()
     for words in ("Created a resource group", "rg-web", "West Europe", "Provisioned an Azure subscription"):
         assert words in body
+
+
+def test_a_partner_reads_another_partners_subscription_and_groups_without_its_name(world, client_for):
+    two = northwind_works_for_contoso(world)
+    agent, ga = client_for("a_admin"), client_for("x_ga")
+    for url in (list_url(world.customer_x), overview_url(two.azure), access_url(two.azure)):
+        response = agent.get(url)
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert leaked(body, two) == [] and "Another partner" in body
+        body = ga.get(url).content.decode()
+        assert "Northwind" in body and "Another partner" not in body
+    access = agent.get(access_url(two.azure)).content.decode()
+    assert "Admin Agents — Another partner (partner)" in access and "Admin Agents — Fabrikam (partner)" in access

@@ -18,6 +18,7 @@ from partnercenter.models import AuditEvent, DirectoryRole, SecurityGroup
 from relationships.models import DelegatedAdminGrant, ResellerRelationship
 
 from .factories import PartnerFactory, TenantFactory, UserFactory, mfa_enable
+from .other_partners import leaked, northwind_works_for_contoso
 
 Kind = SecurityGroup.Kind
 BASIC = Product.M365_BUSINESS_BASIC
@@ -507,3 +508,14 @@ def test_adding_a_subscription_requires_multi_factor_authentication(world, clien
     mfa_enable(agent)
     assert client.post(_new_url(world), {"product": BASIC, "seats": "1"}).status_code == 302
     assert Subscription.objects.count() == 1
+
+
+def test_a_partner_reads_who_provisioned_another_partners_subscription_as_another_partner(world, client_for):
+    two = northwind_works_for_contoso(world)
+    for url in (_list_url(world), _detail_url(world, two.m365)):
+        response = client_for("a_admin").get(url)
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert leaked(body, two) == [] and "Another partner" in body
+        body = client_for("x_ga").get(url).content.decode()
+        assert "Northwind" in body and "Another partner" not in body

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from partnercenter.access import CAN_VIEW_ACTIVITY, admin_center_for
+from partnercenter.access import CAN_VIEW_ACTIVITY, admin_center_for, other_partners_for
 from partnercenter.audit_labels import action_label, actor_label, details_summary
 from partnercenter.selectors import audit_events_for_tenant
 
@@ -17,13 +17,15 @@ ACTIVITY_PAGE_SIZE = 50
 @require_GET
 def activity_list(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
     center = admin_center_for(request, tenant_id, CAN_VIEW_ACTIVITY)
+    # A partner acting for the customer does not learn of its other partners (access.OtherPartners).
+    others = other_partners_for(center.tenant, center.partner)
     page = Paginator(audit_events_for_tenant(center.tenant), ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
             "event": event,
-            "who": actor_label(event, center.tenant),
+            "who": actor_label(event, center.tenant, others),
             "action": action_label(event.action),
-            "details": details_summary(event),
+            "details": details_summary(event, others=others),
         }
         for event in page.object_list
     ]

@@ -33,11 +33,13 @@ from partnercenter.access import (
     AZURE_MANAGE_RESOURCES,
     AZURE_OWNER,
     AZURE_VIEW,
+    AdminCenter,
     AzureAccess,
     azure_center_for,
     azure_roles,
     azure_subscription_for,
     is_own_global_admin,
+    partner_name_as_seen,
 )
 
 PAGE_SIZE = 25
@@ -62,6 +64,15 @@ def _my_access(access: AzureAccess) -> tuple[str, str]:
     return ", ".join(labels), meaning
 
 
+def _provisioned_by_label(center: AdminCenter, subscription, *, own: str = "") -> str:
+    """Who provisioned the subscription, as the viewer may read it: the organisation itself (`own`, or its name), or
+    a partner, which is "Another partner" to any other partner acting for the customer
+    (access.partner_name_as_seen)."""
+    if subscription.provisioned_by is None:
+        return own or center.tenant.name
+    return partner_name_as_seen(subscription.provisioned_by, viewer=center.partner)
+
+
 def _context(access: AzureAccess, **extra) -> dict:
     """What every page of a subscription needs: the admin center shell, the subscription, what the user may do."""
     my_roles, my_access = _my_access(access)
@@ -70,6 +81,7 @@ def _context(access: AzureAccess, **extra) -> dict:
         "azure_nav": True,
         "access": access,
         "subscription": access.subscription,
+        "provisioned_by": _provisioned_by_label(access.center, access.subscription),
         "allows": access.allows,
         "my_roles": my_roles,
         "my_access": my_access,
@@ -87,6 +99,10 @@ def subscription_list(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
     page = Paginator(subscriptions_for(request.user, center.tenant), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     roles = roles_by_subscription(request.user, page.object_list)
+    for subscription in page.object_list:
+        subscription.provisioned_by_label = _provisioned_by_label(
+            center, subscription, own="" if center.on_behalf else _("Your organisation")
+        )
     elevated = not center.on_behalf and is_own_global_admin(request.user)
     context = {
         "center": center,
@@ -182,7 +198,7 @@ def resource_group_delete(
 def access_control(request: HttpRequest, tenant_id: UUID, subscription_id: UUID) -> HttpResponse:
     access = azure_subscription_for(request, tenant_id, subscription_id, AZURE_VIEW)
     page = Paginator(role_assignments_of(access.subscription), ASSIGNMENTS_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = assignment_rows(access.subscription, page.object_list)
+    rows = assignment_rows(access.subscription, page.object_list, viewer=access.center.partner)
     return render(request, "admincenter/azure/access_control.html", _context(access, page=page, rows=rows))
 
 
@@ -205,7 +221,7 @@ def role_assignment_add(request: HttpRequest, tenant_id: UUID, subscription_id: 
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            row = assignment_row(access.subscription, assignment)
+            row = assignment_row(access.subscription, assignment, viewer=access.center.partner)
             messages.success(
                 request,
                 _("%(principal)s now has the %(role)s role on this subscription.")
@@ -226,13 +242,15 @@ def role_assignment_remove(
     assignment = assignment_for(access.subscription, assignment_id)
     if assignment is None:
         raise Http404
-    row = assignment_row(access.subscription, assignment)
+    row = assignment_row(access.subscription, assignment, viewer=access.center.partner)
     if request.method == "GET":
         context = _context(
             access,
             row=row,
             last_owner=is_last_owner(assignment),
-            partner_name=assignment.group.tenant.name if row.is_foreign else "",
+            partner_name=partner_name_as_seen(assignment.group.tenant, viewer=access.center.partner)
+            if row.is_foreign
+            else "",
             own_access=_is_own_access(request, assignment),
         )
         return render(request, "admincenter/azure/role_assignment_remove.html", context)

@@ -16,7 +16,13 @@ from django.views.decorators.http import require_GET, require_POST
 from customers import subscription_services as services
 from customers.models import LicenseAssignment, Subscription
 from customers.subscription_forms import LicenseAssignForm
-from partnercenter.access import CAN_MANAGE_LICENSES, CAN_VIEW_LICENSES, AdminCenter, admin_center_for
+from partnercenter.access import (
+    CAN_MANAGE_LICENSES,
+    CAN_VIEW_LICENSES,
+    AdminCenter,
+    admin_center_for,
+    partner_name_as_seen,
+)
 from partnercenter.models import Tenant, User
 
 SUBSCRIPTIONS_PAGE_SIZE = 25
@@ -45,7 +51,18 @@ def subscription_list(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
     center = admin_center_for(request, tenant_id, CAN_VIEW_LICENSES)
     subscriptions = _subscriptions_of(center.tenant).order_by("product", "created_at", "pk")
     page = Paginator(subscriptions, SUBSCRIPTIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for subscription in page.object_list:
+        subscription.provisioned_by_label = _provisioned_by_label(center, subscription)
     return render(request, "admincenter/subscriptions.html", {"center": center, "page": page})
+
+
+def _provisioned_by_label(center: AdminCenter, subscription: Subscription) -> str:
+    """Who provisioned the subscription, as the viewer may read it: a partner acting for the customer reads
+    "Another partner" for any partner but itself (access.partner_name_as_seen)."""
+    if subscription.provisioned_by is None:
+        return _("Your organisation")
+    return partner_name_as_seen(subscription.provisioned_by, viewer=center.partner)
 
 
 def _render_detail(
@@ -58,6 +75,7 @@ def _render_detail(
     context = {
         "center": center,
         "subscription": subscription,
+        "provisioned_by": _provisioned_by_label(center, subscription),
         "page": page,
         "form": form,
     }

@@ -540,3 +540,23 @@ def other_partners_for(customer: Tenant, viewer: Partner | None) -> OtherPartner
     )
     pairs = list(others)
     return OtherPartners(customer, viewer, frozenset(pk for pk, _name in pairs), frozenset(n for _pk, n in pairs))
+
+
+# The partner's Activity log (Settings > Activity log, and its CSV export).
+AZURE_OBJECT_DETAILS = frozenset({"subscription", "resource_group", "principal"})
+
+
+def activity_log_withheld_details(user: User) -> frozenset[str]:
+    """The details of the partner's Activity log that `user` may not read, as keys of AuditEvent.details.
+
+    The rule: every partner user reads every event of the log, whoever of its organisation did it, for which
+    customer and when — the log is the organisation's account of what it did, and each agent answers for it. The
+    names of Azure objects (subscriptions, their resource groups, and who was given a role on them) are read only by
+    Admin agents. Azure subscriptions are reached only through their own role assignments, which a partner gets for
+    its Admin Agents group when it provisions one; Sales and Helpdesk agents hold none, so the Azure pages would not
+    show them these names and the log must not either. (A customer may give the Helpdesk Agents a role on one
+    subscription; they then read its names on its pages, not in the log, which cannot tell which subscription's names
+    each of them may read at the time of asking.)"""
+    if Kind.ADMIN_AGENTS in partner_group_kinds(user):
+        return frozenset()
+    return AZURE_OBJECT_DETAILS

@@ -1,7 +1,8 @@
 """Partner settings > Activity log: what the partner's users did, filtered, and its CSV export.
 
 Every partner user may read the log (Admin, Sales and Helpdesk agents alike): it shows what the organisation's own
-users did, which each of them is accountable for, and no customer data beyond the names of its own customers."""
+users did, which each of them is accountable for, and no customer data beyond the names of its own customers. What of
+each event a user may read is access.activity_log_withheld_details: the page and the export follow the same rule."""
 
 from django import forms
 from django.core.paginator import Paginator
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from .access import partner_for
+from .access import activity_log_withheld_details, partner_for
 from .audit_labels import action_choices, action_label, actor_name, details_summary
 from .csv_export import csv_response
 from .models import AuditEvent, Partner, Tenant, User
@@ -93,6 +94,7 @@ def _filtered(request: HttpRequest, partner: Partner) -> tuple[ActivityFilterFor
 
 
 def _render_log(request: HttpRequest, form: ActivityFilterForm, events: QuerySet[AuditEvent] | None) -> HttpResponse:
+    withheld = activity_log_withheld_details(request.user)
     page = rows = None
     if events is not None:
         page = Paginator(events, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -101,7 +103,7 @@ def _render_log(request: HttpRequest, form: ActivityFilterForm, events: QuerySet
                 "event": event,
                 "who": actor_name(event),
                 "action": action_label(event.action),
-                "details": details_summary(event),
+                "details": details_summary(event, withheld=withheld),
             }
             for event in page.object_list
         ]
@@ -130,6 +132,7 @@ def activity_export(request: HttpRequest) -> HttpResponse:
     if events is None:
         return _render_log(request, form, None)
     language = translation.get_language()
+    withheld = activity_log_withheld_details(request.user)
 
     def rows():
         # The response streams after the view returns: keep the page's language for the labels.
@@ -145,7 +148,7 @@ def activity_export(request: HttpRequest) -> HttpResponse:
                     action_label(event.action),
                     event.action,
                     _("Yes") if event.on_behalf else _("No"),
-                    "; ".join(f"{label}: {value}" for label, value in details_summary(event)),
+                    "; ".join(f"{label}: {value}" for label, value in details_summary(event, withheld=withheld)),
                 )
 
     header = [

@@ -134,16 +134,19 @@ def _detail_value(key: str, value: object) -> str:
     return _choice_label(key, value)
 
 
-def details_summary(event: AuditEvent, *, others: OtherPartners | None = None) -> list[tuple[str, str]]:
+def details_summary(
+    event: AuditEvent, *, others: OtherPartners | None = None, withheld: frozenset[str] = frozenset()
+) -> list[tuple[str, str]]:
     """The event's details worth showing, as (label, value) pairs in a fixed order. `others`: what the viewer must
-    not learn of a customer's other partners (access.other_partners_for)."""
+    not learn of a customer's other partners (access.other_partners_for); `withheld`: detail keys the viewer may not
+    read (access.activity_log_withheld_details)."""
     if others is not None and others.withholds_event_details(event):
         return []
     details = event.details if isinstance(event.details, dict) else {}
     summary = [
         (str(label), _detail_value(key, details[key]))
         for key, label in DETAIL_LABELS.items()
-        if details.get(key) not in (None, "")
+        if details.get(key) not in (None, "") and key not in withheld
     ]
     if others is not None:
         summary = [(label, others.redact(value)) for label, value in summary]

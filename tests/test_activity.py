@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from customers.azure_services import azure_subscription_provision, resource_group_create, role_assignment_create
 from customers.catalogue import Product
 from customers.models import Subscription
 from customers.subscription_services import license_assign, subscription_create
@@ -360,6 +361,47 @@ def test_activity_export_has_the_filtered_events_with_headers(world, client_for,
     assert rows[2][:2] == ["2024-03-01T09:00:00+00:00", world.a_sales.email]
     assert rows[2][5:8] == ["Added a subscription", "subscription.create", "No"]
     assert len(rows) == 3
+
+
+@pytest.fixture
+def azure_log(world):
+    """Fabrikam's Admin agent provisions an Azure subscription for Contoso, creates a resource group in it and gives
+    Fabrikam's Helpdesk Agents a role on it: names only Fabrikam's Admin agents may read."""
+    subscription = azure_subscription_provision(
+        partner=world.partner_a, customer=world.customer_x, name="Fabrikam-sub-7Q", agent=world.a_admin
+    )
+    resource_group_create(
+        subscription=subscription,
+        name="rg-fab-7Q",
+        region="westeurope",
+        created_by=world.a_admin,
+        partner=world.partner_a,
+    )
+    helpdesk = SecurityGroup.objects.get(tenant=world.partner_a.tenant, kind=Kind.HELPDESK_AGENTS)
+    role_assignment_create(
+        subscription=subscription, role="reader", principal=helpdesk, created_by=world.a_admin, partner=world.partner_a
+    )
+    return ("Fabrikam-sub-7Q", "rg-fab-7Q", "Helpdesk Agents — Fabrikam")
+
+
+@pytest.mark.parametrize("persona", ["a_sales", "a_helpdesk"])
+def test_sales_and_helpdesk_agents_read_azure_events_without_azure_names(world, client_for, azure_log, persona):
+    client = client_for(persona)
+    page = client.get(reverse(LOG)).content.decode()
+    export = "\n".join(",".join(row) for row in _csv(client.get(reverse(EXPORT))))
+    for body in (page, export):
+        assert [name for name in azure_log if name in body] == []
+        for action in ("Provisioned an Azure subscription", "Created a resource group", "Added an Azure role"):
+            assert action in body
+        assert "West Europe" in body  # what is not a name stays
+
+
+def test_admin_agents_read_azure_names_in_the_log_and_its_export(world, client_for, azure_log):
+    client = client_for("a_admin")
+    page = client.get(reverse(LOG)).content.decode()
+    export = "\n".join(",".join(row) for row in _csv(client.get(reverse(EXPORT))))
+    for body in (page, export):
+        assert [name for name in azure_log if name in body] == list(azure_log)
 
 
 def test_activity_export_without_a_filter_has_every_event_of_the_partner_only(world, client_for, log):

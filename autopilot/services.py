@@ -368,6 +368,8 @@ def profile_apply(
         changed = Device.objects.filter(tenant=customer, public_id__in=ids).update(profile=profile)
     else:
         changed = manageable.update(profile=profile)
+    if not changed:  # nothing the user may manage was named (e.g. another tenant's devices): nothing to record
+        return 0, total
     audit_record(
         actor=applied_by,
         action="autopilot.profile.apply" if profile is not None else "autopilot.profile.unassign",

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from partnercenter.access import partner_customer_for, partner_group_kinds
 from partnercenter.models import Partner, Tenant
-from relationships.selectors import has_active_delegated_admin
+from partnercenter.selectors import has_active_delegated_admin
 
 from . import pages, rules, selectors, services
 from .forms import DeviceUploadForm, ProfileForm, profile_choice, selected_ids

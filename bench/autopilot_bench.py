@@ -166,9 +166,8 @@ def seed(elsewhere: int) -> World:
     from django.db import connection, transaction
 
     from autopilot.models import AutopilotProfile, Device, DeviceSource
-    from partnercenter.models import SecurityGroup
+    from partnercenter.models import DelegatedAdminGrant, ResellerRelationship, SecurityGroup
     from partnercenter.services import partner_create, tenant_create, user_create
-    from relationships.models import DelegatedAdminGrant, ResellerRelationship
 
     with transaction.atomic():
         partner = partner_create(name="Fabrikam Bench", primary_domain="fabrikam-bench.example", partner_id="9100001")

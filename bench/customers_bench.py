@@ -107,9 +107,8 @@ def seed(customers: int) -> tuple[str, str]:
     from django.utils import timezone
     from django.utils.crypto import get_random_string
 
-    from partnercenter.models import SecurityGroup, Tenant
+    from partnercenter.models import DelegatedAdminGrant, ResellerRelationship, SecurityGroup, Tenant
     from partnercenter.services import partner_create, user_create
-    from relationships.models import DelegatedAdminGrant, ResellerRelationship
 
     with transaction.atomic():
         partner = partner_create(name="Fabrikam Bench", primary_domain="fabrikam-bench.example", partner_id="9000001")

@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 
 from partnercenter.access import azure_assignable_partner_tenants, partner_name_as_seen, partner_of
 from partnercenter.audit import audit_record
-from partnercenter.models import Partner, SecurityGroup, Tenant, User
-from relationships.models import ResellerRelationship
+from partnercenter.models import Partner, ResellerRelationship, SecurityGroup, Tenant, User
 
 from .azure_models import AzureRole, AzureRoleAssignment, AzureSubscription, ResourceGroup
 

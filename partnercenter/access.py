@@ -16,15 +16,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _lazy
 
-from .models import DirectoryRole, DirectoryRoleAssignment, Partner, SecurityGroup, Tenant, User
+from .models import (
+    DelegatedAdminGrant,
+    DirectoryRole,
+    DirectoryRoleAssignment,
+    Partner,
+    ResellerRelationship,
+    SecurityGroup,
+    Tenant,
+    User,
+)
+from .selectors import has_active_delegated_admin
 
 Kind = SecurityGroup.Kind
-
-# Which partner group implies which directory role in a customer tenant while delegated admin is active.
-DELEGATED_ROLE_OF_GROUP: dict[str, str] = {
-    Kind.ADMIN_AGENTS: DirectoryRole.GLOBAL_ADMINISTRATOR,
-    Kind.HELPDESK_AGENTS: DirectoryRole.HELPDESK_ADMINISTRATOR,
-}
 
 
 def partner_of(user: User) -> Partner | None:
@@ -69,8 +73,6 @@ def effective_roles(user: User, tenant: Tenant) -> frozenset[str]:
     """User U's effective directory roles in tenant T: its own roles if T is its home tenant; plus, while U's partner
     holds an active delegated admin grant for T, the roles its groups imply. A reseller relationship alone gives
     none."""
-    from relationships.selectors import has_active_delegated_admin
-
     if not user.is_authenticated:
         return frozenset()
     if tenant.pk == user.tenant_id:
@@ -78,7 +80,8 @@ def effective_roles(user: User, tenant: Tenant) -> frozenset[str]:
     partner = partner_of(user)
     if partner is None:
         return frozenset()
-    implied = {DELEGATED_ROLE_OF_GROUP[k] for k in partner_group_kinds(user) if k in DELEGATED_ROLE_OF_GROUP}
+    role_of_group = DelegatedAdminGrant.ROLE_OF_GROUP
+    implied = {role_of_group[k] for k in partner_group_kinds(user) if k in role_of_group}
     if implied and has_active_delegated_admin(partner=partner, customer=tenant):
         return frozenset(implied)
     return frozenset()
@@ -152,8 +155,6 @@ def relationship_request_for(request: HttpRequest, public_id: UUID, *kinds: str)
 def partner_customer_for(request: HttpRequest, tenant_id: UUID, *kinds: str) -> tuple[Partner, Tenant]:
     """A customer of the user's partner (an active reseller relationship; 404 for any other tenant), if the user is
     in one of the given partner groups (403 otherwise; no groups given: any partner user)."""
-    from relationships.models import ResellerRelationship
-
     partner = partner_of(request.user)
     if partner is None:
         raise Http404
@@ -373,8 +374,6 @@ def azure_assignable_partner_tenants(tenant: Tenant, *, acting_for: Partner | No
     reseller relationship). A partner acting for the customer only to its own groups, and only while it works with
     the customer: another partner's groups are not its to hand access to, and offering them would tell it who the
     customer's other partners are (Settings > Partner relationships is closed to it for the same reason)."""
-    from relationships.models import ResellerRelationship
-
     relationships = ResellerRelationship.objects.filter(customer=tenant, is_active=True)
     if acting_for is not None:
         relationships = relationships.filter(partner=acting_for)
@@ -413,8 +412,6 @@ def azure_center_for(request: HttpRequest, tenant_id: UUID) -> AdminCenter:
     """The Azure subscriptions of tenant `tenant_id`, for the list: any user of the tenant (who sees the ones it may
     see); a partner user holding a role on one of them; a partner user of a customer without such a role: 403 with
     the reason; anyone else: 404."""
-    from relationships.models import ResellerRelationship
-
     user = request.user
     if user.tenant is not None and user.tenant.public_id == tenant_id:
         return _azure_center(request, user.tenant)

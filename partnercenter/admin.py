@@ -24,10 +24,12 @@ from django.utils.translation import gettext_lazy as _
 from .audit import audit_record
 from .models import (
     AuditEvent,
+    DelegatedAdminGrant,
     DirectoryRoleAssignment,
     LocalMailboxMessage,
     OutboxEmail,
     Partner,
+    ResellerRelationship,
     SecurityGroup,
     Tenant,
     User,
@@ -211,6 +213,22 @@ class DirectoryRoleAssignmentAdmin(ReadOnlyAdmin):
     list_filter = ["role"]
     list_select_related = ["user"]
     search_fields = ["user__email", "user__tenant__name"]
+
+
+@admin.register(ResellerRelationship)
+class ResellerRelationshipAdmin(ReadOnlyAdmin):
+    list_display = ["partner", "customer", "is_active", "created_at", "removed_at"]
+    list_filter = ["is_active"]
+    list_select_related = ["partner__tenant", "customer"]
+    search_fields = ["partner__tenant__name", "customer__name", "customer__primary_domain"]
+
+
+@admin.register(DelegatedAdminGrant)
+class DelegatedAdminGrantAdmin(ReadOnlyAdmin):
+    list_display = ["partner", "customer", "granted_at", "removed_at"]
+    list_filter = [("removed_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["partner__tenant", "customer"]
+    search_fields = ["partner__tenant__name", "customer__name"]
 
 
 @admin.register(AuditEvent)

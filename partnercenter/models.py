@@ -1,7 +1,9 @@
-"""The directory core that every app shares: tenants, users, partners, security groups, directory roles, audit
-events, and the email outbox."""
+"""The directory core that every app shares: tenants, users, partners, security groups, directory roles, the
+relationships that give roles (reseller relationships, delegated admin grants), audit events, and the email
+outbox."""
 
 import uuid
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -144,6 +146,64 @@ class DirectoryRoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}"
+
+
+class ResellerRelationship(models.Model):
+    """Partner ↔ customer tenant; created when a customer's Global admin accepts a request."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="reseller_relationships")
+    customer = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="reseller_relationships")
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+    is_active = models.BooleanField(default=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "relationships_resellerrelationship"  # created by the invitation app, which it outgrew
+        ordering = ["customer__name"]
+        verbose_name = _("reseller relationship")
+        verbose_name_plural = _("reseller relationships")
+        constraints = [models.UniqueConstraint(fields=["partner", "customer"], name="one_reseller_relationship")]
+        indexes = [models.Index(fields=["partner", "is_active"], name="relationshi_partner_eadff8_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.partner} → {self.customer.name}"
+
+
+class DelegatedAdminGrant(models.Model):
+    """Delegated admin privileges of a partner in a customer tenant. While active (removed_at is empty) the partner's
+    Admin Agents are Global Administrators of the customer, and its Helpdesk Agents Helpdesk Administrators
+    (ROLE_OF_GROUP)."""
+
+    # Which partner group implies which directory role in the customer tenant while the grant is active.
+    ROLE_OF_GROUP: ClassVar[dict[str, str]] = {
+        SecurityGroup.Kind.ADMIN_AGENTS: DirectoryRole.GLOBAL_ADMINISTRATOR,
+        SecurityGroup.Kind.HELPDESK_AGENTS: DirectoryRole.HELPDESK_ADMINISTRATOR,
+    }
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="delegated_admin_grants")
+    customer = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="delegated_admin_grants")
+    granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
+    granted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+    removed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        db_table = "relationships_delegatedadmingrant"  # created by the invitation app, which it outgrew
+        ordering = ["-granted_at"]
+        verbose_name = _("delegated admin grant")
+        verbose_name_plural = _("delegated admin grants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "customer"], condition=Q(removed_at__isnull=True), name="one_active_grant"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} ⇒ {self.customer.name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.removed_at is None
 
 
 class AuditEvent(models.Model):

@@ -1,11 +1,16 @@
-"""Reads of the directory core that cross tables: audit events as the activity pages show them."""
+"""Reads of the directory core that cross tables: delegated admin state, and audit events as the activity pages show
+them."""
 
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import AuditEvent, Partner, Tenant, User
+from .models import AuditEvent, DelegatedAdminGrant, Partner, Tenant, User
+
+
+def has_active_delegated_admin(*, partner: Partner, customer: Tenant) -> bool:
+    return DelegatedAdminGrant.objects.filter(partner=partner, customer=customer, removed_at__isnull=True).exists()
 
 
 def audit_events_for_tenant(tenant: Tenant) -> QuerySet[AuditEvent]:

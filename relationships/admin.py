@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from partnercenter.admin import ReadOnlyAdmin
 
-from .models import DelegatedAdminGrant, RelationshipRequest, ResellerRelationship
+from .models import RelationshipRequest
 
 
 @admin.register(RelationshipRequest)
@@ -13,19 +13,3 @@ class RelationshipRequestAdmin(ReadOnlyAdmin):
     search_fields = ["public_id", "partner__tenant__name", "recipient_email", "customer__name"]
     readonly_fields = ["public_id", "token_hash", "created_at", "decided_at", "decided_by"]
     date_hierarchy = "created_at"
-
-
-@admin.register(ResellerRelationship)
-class ResellerRelationshipAdmin(ReadOnlyAdmin):
-    list_display = ["partner", "customer", "is_active", "created_at", "removed_at"]
-    list_filter = ["is_active"]
-    list_select_related = ["partner__tenant", "customer"]
-    search_fields = ["partner__tenant__name", "customer__name", "customer__primary_domain"]
-
-
-@admin.register(DelegatedAdminGrant)
-class DelegatedAdminGrantAdmin(ReadOnlyAdmin):
-    list_display = ["partner", "customer", "granted_at", "removed_at"]
-    list_filter = [("removed_at", admin.EmptyFieldListFilter)]
-    list_select_related = ["partner__tenant", "customer"]
-    search_fields = ["partner__tenant__name", "customer__name"]

@@ -1,9 +1,10 @@
-"""Relationship requests (the personalised invitation links), reseller relationships and delegated admin grants."""
+"""Relationship requests: the personalised invitation links. The rows an accepted request creates (the reseller
+relationship, the delegated admin grant) decide access, so they live with the code that decides it, in the core
+(partnercenter.models)."""
 
 import uuid
 
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -56,52 +57,3 @@ class RelationshipRequest(models.Model):
 
     def get_effective_state_display(self) -> str:
         return self.State(self.effective_state).label
-
-
-class ResellerRelationship(models.Model):
-    """Partner ↔ customer tenant; created when a customer's Global admin accepts a request."""
-
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="reseller_relationships")
-    customer = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="reseller_relationships")
-    created_at = models.DateTimeField(_("since"), auto_now_add=True)
-    is_active = models.BooleanField(default=True)
-    removed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["customer__name"]
-        verbose_name = _("reseller relationship")
-        verbose_name_plural = _("reseller relationships")
-        constraints = [models.UniqueConstraint(fields=["partner", "customer"], name="one_reseller_relationship")]
-        indexes = [models.Index(fields=["partner", "is_active"])]
-
-    def __str__(self) -> str:
-        return f"{self.partner} → {self.customer.name}"
-
-
-class DelegatedAdminGrant(models.Model):
-    """Delegated admin privileges of a partner in a customer tenant. While active (removed_at is empty) the partner's
-    Admin Agents are Global Administrators of the customer, and its Helpdesk Agents Helpdesk Administrators."""
-
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="delegated_admin_grants")
-    customer = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="delegated_admin_grants")
-    granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
-    granted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
-    removed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-
-    class Meta:
-        ordering = ["-granted_at"]
-        verbose_name = _("delegated admin grant")
-        verbose_name_plural = _("delegated admin grants")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["partner", "customer"], condition=Q(removed_at__isnull=True), name="one_active_grant"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.partner} ⇒ {self.customer.name}"
-
-    @property
-    def is_active(self) -> bool:
-        return self.removed_at is None

@@ -14,15 +14,18 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from partnercenter.access import DELEGATED_ROLE_OF_GROUP
-from partnercenter.models import DirectoryRole, OutboxEmail, Partner, SecurityGroup, Tenant
+from partnercenter.models import (
+    DelegatedAdminGrant,
+    DirectoryRole,
+    OutboxEmail,
+    Partner,
+    ResellerRelationship,
+    SecurityGroup,
+    Tenant,
+)
 
-from .models import DelegatedAdminGrant, RelationshipRequest, ResellerRelationship
+from .models import RelationshipRequest
 from .tokens import token_hash
-
-
-def has_active_delegated_admin(*, partner: Partner, customer: Tenant) -> bool:
-    return DelegatedAdminGrant.objects.filter(partner=partner, customer=customer, removed_at__isnull=True).exists()
 
 
 def customers_for(partner: Partner) -> QuerySet[ResellerRelationship]:
@@ -88,7 +91,7 @@ def admin_portal_availability(*, group_kinds: frozenset[str], rows: Iterable[Res
     admin_center = _("Admin center")
     devices = _("Devices")
     devices_shape = reverse("customers:devices", args=[_TENANT_PLACEHOLDER])
-    role_maps = any(kind in DELEGATED_ROLE_OF_GROUP for kind in group_kinds)
+    role_maps = any(kind in DelegatedAdminGrant.ROLE_OF_GROUP for kind in group_kinds)
     no_role = _("Your role does not include this.")
     never_granted = _("No delegated admin privileges.")
     url_shape = reverse("admincenter:home", args=[_TENANT_PLACEHOLDER])
@@ -148,7 +151,7 @@ class PartnerRelationship:
             return []
         return [
             (DirectoryRole(role).label, SecurityGroup.Kind(kind).label)
-            for kind, role in DELEGATED_ROLE_OF_GROUP.items()
+            for kind, role in DelegatedAdminGrant.ROLE_OF_GROUP.items()
         ]
 
 

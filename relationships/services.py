@@ -14,9 +14,17 @@ from django.utils.translation import gettext as _
 from partnercenter.access import is_own_global_admin, partner_of
 from partnercenter.audit import audit_record
 from partnercenter.emails import email_enqueue
-from partnercenter.models import OutboxEmail, Partner, SecurityGroup, Tenant, User
+from partnercenter.models import (
+    DelegatedAdminGrant,
+    OutboxEmail,
+    Partner,
+    ResellerRelationship,
+    SecurityGroup,
+    Tenant,
+    User,
+)
 
-from .models import DelegatedAdminGrant, RelationshipRequest, ResellerRelationship
+from .models import RelationshipRequest
 from .tokens import invitation_link, token_hash, token_matches, token_new
 
 

@@ -4,9 +4,8 @@ their built-in groups, users their roles)."""
 import factory
 from factory.django import DjangoModelFactory
 
-from partnercenter.models import Partner, Tenant, User
+from partnercenter.models import DelegatedAdminGrant, Partner, ResellerRelationship, Tenant, User
 from partnercenter.services import partner_create, user_create
-from relationships.models import DelegatedAdminGrant, ResellerRelationship
 
 PASSWORD = "Correct-horse-battery-9"
 # A fixed TOTP secret (base32) for partner users, so tests can compute codes.

@@ -20,8 +20,7 @@ from customers.subscription_services import license_assign, subscription_create
 from partnercenter.access import other_partners_for
 from partnercenter.audit import audit_record
 from partnercenter.audit_labels import ACTION_LABELS, details_summary
-from partnercenter.models import AuditEvent, DirectoryRole, SecurityGroup
-from relationships.models import ResellerRelationship
+from partnercenter.models import AuditEvent, DirectoryRole, ResellerRelationship, SecurityGroup
 
 from .factories import TenantFactory, UserFactory
 from .other_partners import leaked, northwind_works_for_contoso

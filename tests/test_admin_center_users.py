@@ -15,8 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from partnercenter.models import AuditEvent, DirectoryRole, DirectoryRoleAssignment, User
-from relationships.models import DelegatedAdminGrant
+from partnercenter.models import AuditEvent, DelegatedAdminGrant, DirectoryRole, DirectoryRoleAssignment, User
 
 from .factories import PASSWORD, UserFactory
 

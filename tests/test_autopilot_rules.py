@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from autopilot import rules
 from autopilot.models import AutopilotProfile, Device, DeviceSource
-from partnercenter.models import AuditEvent
-from relationships.models import DelegatedAdminGrant, ResellerRelationship
+from partnercenter.models import AuditEvent, DelegatedAdminGrant, ResellerRelationship
 
 from .autopilot_data import csv_file, device, good_row
 

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from relationships.models import ResellerRelationship
+from partnercenter.models import ResellerRelationship
 
 from .factories import ResellerRelationshipFactory, TenantFactory
 

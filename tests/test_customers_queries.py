@@ -6,8 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from partnercenter.models import Tenant
-from relationships.models import DelegatedAdminGrant, ResellerRelationship
+from partnercenter.models import DelegatedAdminGrant, ResellerRelationship, Tenant
 
 
 def add_customers(partner, start: int, count: int) -> None:

@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from partnercenter.models import AuditEvent, DirectoryRole, Tenant, User
-from relationships.models import DelegatedAdminGrant, RelationshipRequest, ResellerRelationship
+from partnercenter.models import AuditEvent, DelegatedAdminGrant, DirectoryRole, ResellerRelationship, Tenant, User
+from relationships.models import RelationshipRequest
 from relationships.services import RequestNotUsable, relationship_request_accept, relationship_request_create
 
 from .factories import PASSWORD

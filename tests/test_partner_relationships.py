@@ -15,8 +15,14 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from partnercenter.access import effective_roles
-from partnercenter.models import AuditEvent, DirectoryRole, OutboxEmail, SecurityGroup
-from relationships.models import DelegatedAdminGrant, ResellerRelationship
+from partnercenter.models import (
+    AuditEvent,
+    DelegatedAdminGrant,
+    DirectoryRole,
+    OutboxEmail,
+    ResellerRelationship,
+    SecurityGroup,
+)
 from relationships.selectors import admin_portal_availability, customers_for, partner_relationships_of
 from relationships.services import DelegatedAdminNotActive, delegated_admin_remove
 

@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from partnercenter.mailbox import LocalMailboxBackend
-from partnercenter.models import LocalMailboxMessage, Partner, Tenant, User
-from relationships.models import DelegatedAdminGrant, RelationshipRequest, ResellerRelationship
+from partnercenter.models import DelegatedAdminGrant, LocalMailboxMessage, Partner, ResellerRelationship, Tenant, User
+from relationships.models import RelationshipRequest
 
 
 def test_every_page_has_a_strict_content_security_policy(world, client_for):

@@ -24,11 +24,10 @@ from customers.directory_selectors import (
 from partnercenter.access import (
     CAN_MANAGE_ROLES,
     CAN_VIEW_ROLES,
-    DELEGATED_ROLE_OF_GROUP,
     admin_center_for,
     tenant_user_for,
 )
-from partnercenter.models import DirectoryRole
+from partnercenter.models import DelegatedAdminGrant, DirectoryRole
 
 PAGE_SIZE = 50
 CANDIDATES_PAGE_SIZE = 25
@@ -48,7 +47,7 @@ DESCRIPTIONS = {
 }
 
 # The roles a partner's agents hold implicitly while the partner has delegated admin privileges.
-IMPLICIT_PARTNER_ROLES = frozenset(DELEGATED_ROLE_OF_GROUP.values())
+IMPLICIT_PARTNER_ROLES = frozenset(DelegatedAdminGrant.ROLE_OF_GROUP.values())
 
 
 def _role(slug: str) -> DirectoryRole:

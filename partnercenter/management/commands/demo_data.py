@@ -7,9 +7,17 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from partnercenter.models import DirectoryRole, Partner, SecurityGroup, Tenant, User
+from partnercenter.models import (
+    DelegatedAdminGrant,
+    DirectoryRole,
+    Partner,
+    ResellerRelationship,
+    SecurityGroup,
+    Tenant,
+    User,
+)
 from partnercenter.services import partner_create, tenant_create, user_create
-from relationships.models import DelegatedAdminGrant, RelationshipRequest, ResellerRelationship
+from relationships.models import RelationshipRequest
 from relationships.services import relationship_request_create, relationship_request_reissue
 
 DEMO_PASSWORD = "Demo-password-2026"  # noqa: S105 -- documented demo sign-in, never in production

@@ -30,6 +30,7 @@ from partnercenter.access import (
 )
 from partnercenter.audit import audit_record
 from partnercenter.models import DirectoryRole, DirectoryRoleAssignment, Tenant, User
+from partnercenter.services import email_domain_check
 
 GA = DirectoryRole.GLOBAL_ADMINISTRATOR
 
@@ -118,7 +119,9 @@ def tenant_user_create(
     roles: Iterable[str] = (),
 ) -> UserWithPassword:
     """A new user of the center's tenant, with `password` or, when it is None, a generated one. Roles only from a
-    Global Administrator (who manages roles)."""
+    Global Administrator (who manages roles). The address must be at the tenant's domain, which is checked before the
+    address is looked up (partnercenter.services.email_domain_check): whoever adds the user, the customer's own admin
+    or a partner acting for it, learns nothing about addresses at other tenants' domains."""
     center.require(CAN_MANAGE_USERS)
     roles = sorted(set(roles))
     if roles:
@@ -133,6 +136,7 @@ def tenant_user_create(
         last_name=last_name.strip(),
     )
     user.full_clean(exclude=["password"], validate_unique=False)
+    email_domain_check(tenant=center.tenant, email=user.email)
     if User.objects.filter(email__iexact=user.email).exists():
         raise ValidationError({"email": _("A user with this email address already exists.")})
     generated = password is None

@@ -8,7 +8,7 @@ class PartnerCenterConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import checks, signals  # noqa: F401  (registers the system checks, connects the receivers)
 
 
 class PartnerCenterAdminConfig(admin_apps.AdminConfig):

@@ -3,7 +3,9 @@
 from collections.abc import Iterable
 
 from django.contrib.auth.password_validation import validate_password
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from .audit import audit_record
 from .models import DirectoryRoleAssignment, Partner, SecurityGroup, Tenant, User
@@ -13,6 +15,28 @@ BUILTIN_PARTNER_GROUPS = (
     SecurityGroup.Kind.HELPDESK_AGENTS,
     SecurityGroup.Kind.SALES_AGENTS,
 )
+
+
+def email_domain(email: str) -> str:
+    """The domain of an address, lower case: what follows the last @."""
+    return email.strip().rpartition("@")[2].lower()
+
+
+def email_domain_check(*, tenant: Tenant, email: str) -> None:
+    """A user's address must be at its own tenant's domain, so that no tenant can create (and so take away, or pose
+    as) an address at another tenant's domain. The tenant's domain is its primary domain, exactly, compared without
+    case: not its subdomains, which it has not shown it owns and may have handed to someone else (the directory has no
+    other domains of a tenant). Called before anything looks the address up: an address outside the domain is refused
+    the same whether or not it exists elsewhere, so that a form never tells what other tenants' users there are."""
+    if email_domain(email) != tenant.primary_domain.lower():
+        raise ValidationError(
+            {
+                "email": ValidationError(
+                    _("Use an address at %(domain)s, the organisation's domain.") % {"domain": tenant.primary_domain},
+                    code="foreign_domain",
+                )
+            }
+        )
 
 
 def tenant_create(*, name: str, primary_domain: str) -> Tenant:
@@ -55,10 +79,13 @@ def user_create(
     group_kinds: Iterable[str] = (),
     preferred_language: str = "",
 ) -> User:
-    """A user of `tenant`, with directory roles in it and, for partner tenants, membership of built-in groups."""
+    """A user of `tenant`, with directory roles in it and, for partner tenants, membership of built-in groups. Its
+    address must be at the tenant's domain (email_domain_check)."""
+    email = User.objects.normalize_email(email.strip()).lower()
+    email_domain_check(tenant=tenant, email=email)
     user = User(
         tenant=tenant,
-        email=User.objects.normalize_email(email).lower(),
+        email=email,
         first_name=first_name,
         last_name=last_name,
         preferred_language=preferred_language,
@@ -81,12 +108,40 @@ def user_create(
 def customer_organisation_create(
     *, name: str, primary_domain: str, first_name: str, last_name: str, email: str, password: str, language: str = ""
 ) -> User:
-    """A new customer tenant and its first Global admin, who signs up from an invitation link."""
+    """A new customer tenant and its first Global admin, who signs up from an invitation link.
+
+    The admin's address must be at the domain it names. A domain already in use is refused on the domain, whether a
+    tenant has it or some account's address is at it (site staff, or users created before addresses had to be at
+    their tenant's domain): one answer, about the domain, never about an address, and the new tenant's domain then has
+    no address that is not its own. Both are decided before the password is looked at or anything is written."""
     from .models import DirectoryRole
 
-    tenant = tenant_create(name=name, primary_domain=primary_domain)
+    domain = primary_domain.strip().lower()
+    email = User.objects.normalize_email(email.strip()).lower()
+    if email_domain(email) != domain:
+        raise ValidationError(
+            {
+                "email": ValidationError(
+                    _("Use an address at %(domain)s, the domain name you entered.") % {"domain": domain},
+                    code="foreign_domain",
+                )
+            }
+        )
+    taken = ValidationError(
+        {"primary_domain": ValidationError(_("This domain name is already in use."), code="domain_taken")}
+    )
+    if (
+        Tenant.objects.filter(primary_domain__iexact=domain).exists()
+        or User.objects.filter(email__iendswith=f"@{domain}").exists()
+    ):
+        raise taken
     probe = User(email=email, first_name=first_name, last_name=last_name)
     validate_password(password, user=probe)
+    try:
+        with transaction.atomic():
+            tenant = tenant_create(name=name, primary_domain=domain)
+    except IntegrityError:  # the same domain, signed up a moment ago
+        raise taken from None
     user = user_create(
         tenant=tenant,
         email=email,

@@ -1,7 +1,7 @@
 """Settings, all read from the environment.
 
-The embedded default (no variables set) runs on SQLite, runs Celery tasks in-process and delivers email to a local
-mailbox that can be read in the browser. Production differs only through variables; see `.env.example`.
+The embedded default (DEBUG on, no other variables set) runs on SQLite, runs Celery tasks in-process and delivers email
+to a local mailbox that can be read in the browser. Production differs only through variables; see `.env.example`.
 """
 
 from pathlib import Path
@@ -115,6 +115,10 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# Nothing tells whether an address has an account: "Forgot your password?" answers the same for every address (allauth's
+# default, set here so that it stays on), and the forms that add users refuse an address outside the tenant's domain
+# before they look for it (partnercenter.services.email_domain_check).
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,5/5m/key"),
     "reset_password": "20/m/ip,5/m/key",
@@ -146,8 +150,11 @@ STORAGES = {
     },
 }
 
-# Email: the outbox table says what must be sent; the mailer below delivers it. The embedded default delivers to
-# the local mailbox (a table, readable at /mailbox/); production sets EMAIL_URL, e.g. smtp://user:pw@host:587.
+# Email: the outbox table says what must be sent; the mailer below delivers it. Production sets EMAIL_URL, e.g.
+# smtp://user:pw@host:587; it is required outside DEBUG. With DEBUG on and no EMAIL_URL, the embedded default delivers
+# to the local mailbox (a table, readable by anyone at /mailbox/). With DEBUG off and no EMAIL_URL there is no mailer:
+# the system check partnercenter.E001 (partnercenter/checks.py) stops `check`, `migrate` and `runserver`, and should
+# the portal run all the same, sending fails (the outbox keeps the emails) rather than fall back to the local mailbox.
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Partner Center <no-reply@partnercenter.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_URL = env.str("EMAIL_URL", default="")
@@ -167,10 +174,12 @@ if EMAIL_URL:
             },
         }
     }
-else:
+elif DEBUG:
     MAILERS = {"default": {"BACKEND": "partnercenter.mailbox.LocalMailboxBackend"}}
-# The local mailbox is a developer's tool: its pages exist only while it is the mailer.
-LOCAL_MAILBOX_ENABLED = MAILERS["default"]["BACKEND"] == "partnercenter.mailbox.LocalMailboxBackend"
+else:
+    MAILERS = {"default": {"BACKEND": "partnercenter.mailbox.NoMailerBackend"}}
+# The local mailbox is a developer's tool: its pages exist only with DEBUG on, while it is the mailer.
+LOCAL_MAILBOX_ENABLED = DEBUG and MAILERS["default"]["BACKEND"] == "partnercenter.mailbox.LocalMailboxBackend"
 EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)
 # Seconds before the second try of an email that failed for a passing reason; each later try waits twice as long.
 EMAIL_RETRY_DELAY = env.int("EMAIL_RETRY_DELAY", default=30)

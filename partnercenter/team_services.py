@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from .audit import audit_record
 from .emails import email_enqueue
 from .models import DirectoryRole, DirectoryRoleAssignment, Partner, SecurityGroup, User
-from .services import user_create
+from .services import email_domain_check, user_create
 
 Kind = SecurityGroup.Kind
 
@@ -56,9 +56,12 @@ def partner_user_create(
     group_kinds: Iterable[str],
     language: str,
 ) -> User:
-    """A new user of the partner's tenant in the chosen built-in groups, emailed a link to choose its password."""
+    """A new user of the partner's tenant in the chosen built-in groups, emailed a link to choose its password. Its
+    address must be at the partner's domain, which is checked before the address is looked up (see
+    services.email_domain_check): only an address at the partner's own domain may be said to exist already."""
     kinds = _clean_kinds(group_kinds)
     email = User.objects.normalize_email(email.strip()).lower()
+    email_domain_check(tenant=partner.tenant, email=email)
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("A user with this email address already exists.")})
     user = user_create(

@@ -28,6 +28,7 @@ urlpatterns = [
     path("settings/", include("partnercenter.partner_settings_urls")),
     path("", include("relationships.urls")),
     path("i18n/setlang/", login_not_required(require_POST(set_language)), name="set_language"),
+    # The local mailbox: 404 unless DEBUG is on and it is the mailer (views._mailbox_enabled).
     path("mailbox/", views.mailbox, name="mailbox"),
     path("mailbox/<int:pk>/", views.mailbox_message, name="mailbox_message"),
     path("mailbox/<int:pk>/html/", views.mailbox_message_html, name="mailbox_message_html"),

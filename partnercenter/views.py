@@ -31,7 +31,10 @@ def not_offered(request: HttpRequest, **kwargs) -> HttpResponse:
 
 
 def _mailbox_enabled() -> None:
-    if not settings.LOCAL_MAILBOX_ENABLED:
+    """The mailbox pages exist only on a developer's machine: DEBUG on and the local mailbox the mailer. Anywhere else
+    they answer 404, whatever LOCAL_MAILBOX_ENABLED says (settings make it false without DEBUG; this does not rely
+    on it)."""
+    if not (settings.DEBUG and settings.LOCAL_MAILBOX_ENABLED):
         raise Http404
 
 
@@ -39,7 +42,8 @@ def _mailbox_enabled() -> None:
 @require_GET
 def mailbox(request: HttpRequest) -> HttpResponse:
     """Every message the embedded default sent, newest first. Open to anyone: it exists only on a developer's
-    machine (the mailer is the local mailbox), so a newcomer can read a customer's invitation without an account."""
+    machine (DEBUG on, the mailer is the local mailbox), so a newcomer can read a customer's invitation without an
+    account."""
     _mailbox_enabled()
     page = Paginator(LocalMailboxMessage.objects.all(), 25).get_page(request.GET.get("page"))
     return render(request, "mailbox/list.html", {"page": page})

@@ -51,7 +51,8 @@ class UserFactory(factory.Factory):
         model = User
 
     tenant = factory.SubFactory(TenantFactory)
-    email = factory.Sequence(lambda n: f"user{n}@example.test")
+    # At the tenant's domain, as every user's address must be (partnercenter.services.email_domain_check).
+    email = factory.LazyAttributeSequence(lambda o, n: f"user{n}@{o.tenant.primary_domain}")
     password = PASSWORD
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")

@@ -90,3 +90,25 @@ def test_password_reset_by_email(world):
 def test_signing_up_on_ones_own_is_not_offered(world):
     assert Client().get("/accounts/signup/").status_code == 404
     assert Client().get("/accounts/email/").status_code == 404
+
+
+def test_password_reset_answers_the_same_for_known_and_unknown_addresses(world, settings):
+    """ "Forgot your password?" does not tell whether an address has an account (allauth's enumeration prevention,
+    which the settings keep on): the same redirect and the same page; only the account's owner gets a link."""
+    from allauth.account import app_settings
+
+    assert settings.ACCOUNT_PREVENT_ENUMERATION is True and app_settings.PREVENT_ENUMERATION is True
+    answers = []
+    for email in ["ga@contoso.test", "nobody@contoso.test", "nobody@nowhere.test"]:
+        cache.clear()
+        mail.outbox.clear()
+        client = Client()
+        response = client.post(reverse("account_reset_password"), {"email": email})
+        assert response.status_code == 302, email
+        done = client.get(response["Location"])
+        page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", done.content.decode())
+        answers.append((response["Location"], done.status_code, page))
+        links = [m for m in mail.outbox if "/accounts/password/reset/key/" in m.body]
+        assert [m.to for m in links] == ([["ga@contoso.test"]] if email == "ga@contoso.test" else []), email
+    assert answers[0] == answers[1] == answers[2]
+    cache.clear()

@@ -264,7 +264,8 @@ def test_helpdesk_admin_and_global_reader_cannot_add_users(world, admins, who):
     [
         (new_user_data(email="user@contoso.test"), "A user with this email address already exists."),
         (new_user_data(email="USER@contoso.test"), "A user with this email address already exists."),
-        (new_user_data(email="ga@litware.test"), "A user with this email address already exists."),
+        # Another tenant's user: refused for its domain, not found to exist (finding 3 of issue 14).
+        (new_user_data(email="ga@litware.test"), "Use an address at contoso.test, the organisation&#x27;s domain."),
         (new_user_data(email="not-an-email"), "Enter a valid email address."),
         (new_user_data(password="password123"), "This password is too common."),
         (new_user_data(password="Ab1-x"), "This password is too short."),
@@ -301,6 +302,62 @@ def test_errors_are_in_the_pages_language(world, client_for):
     page = response.content.decode()
     assert response.status_code == 400 and 'lang="zh-hant"' in page
     assert "請輸入有效的電子郵件地址。" in page
+
+
+# A user's address is at the tenant's own domain (issue 14, findings 2 and 3).
+
+
+def _form_errors(response) -> dict[str, list[str]]:
+    return {field: list(errors) for field, errors in response.context["form"].errors.items()}
+
+
+@pytest.mark.parametrize("persona", ["x_ga", "a_admin"])
+@pytest.mark.parametrize(
+    "email",
+    [
+        "ga@litware.test",  # another customer's Global admin: exists
+        "nobody@litware.test",  # made up, at the same foreign domain
+        "admin@fabrikam.test",  # the acting partner's own agent
+        "megan@sales.contoso.test",  # a subdomain is not the tenant's domain
+        "megan@contoso.test.example",
+        "megan@notcontoso.test",
+    ],
+)
+def test_a_user_outside_the_tenants_domain_is_refused_and_nothing_is_written(world, client_for, persona, email):
+    """Whether the customer's own Global admin adds the user or a partner acting for it through delegated admin."""
+    before = (User.objects.count(), DirectoryRoleAssignment.objects.count(), AuditEvent.objects.count())
+    response = client_for(persona).post(url(world, "user_new"), new_user_data(email=email, roles=[GA]))
+    assert response.status_code == 400
+    assert _form_errors(response) == {"email": ["Use an address at contoso.test, the organisation's domain."]}
+    assert "already exists" not in response.content.decode()
+    assert (User.objects.count(), DirectoryRoleAssignment.objects.count(), AuditEvent.objects.count()) == before
+    assert User.objects.get(email="ga@litware.test").tenant == world.customer_y
+
+
+def test_adding_tells_nothing_about_addresses_of_other_tenants(world, client_for):
+    """An existing and a made-up address at another tenant's domain get the same answer: only an address at the
+    tenant's own domain can be said to exist already."""
+    client = client_for("x_ga")
+    existing = client.post(url(world, "user_new"), new_user_data(email="ga@litware.test"))
+    made_up = client.post(url(world, "user_new"), new_user_data(email="made-up@litware.test"))
+    assert existing.status_code == made_up.status_code == 400
+    assert _form_errors(existing) == _form_errors(made_up)
+    own = client.post(url(world, "user_new"), new_user_data(email="user@contoso.test"))
+    assert _form_errors(own) == {"email": ["A user with this email address already exists."]}
+
+
+def test_the_tenants_domain_matches_whatever_its_case(world, client_for):
+    response = client_for("a_admin").post(url(world, "user_new"), new_user_data(email="Megan@CONTOSO.Test"))
+    assert response.status_code == 302
+    assert User.objects.get(email="megan@contoso.test").tenant == world.customer_x
+
+
+def test_the_domain_error_is_in_the_pages_language(world, client_for):
+    data = new_user_data(email="megan@litware.test")
+    response = client_for("x_ga").post(url(world, "user_new"), data, HTTP_ACCEPT_LANGUAGE="zh-hant")
+    assert response.status_code == 400
+    assert "請使用 contoso.test 的電子郵件地址，這是組織的網域。" in response.content.decode()
+    assert not User.objects.filter(email="megan@litware.test").exists()
 
 
 # Editing

@@ -119,22 +119,100 @@ def test_a_new_organisation_and_its_first_global_admin_then_accept(world):
     assert ResellerRelationship.objects.filter(partner=world.partner_a, customer=tenant).exists()
 
 
-def test_a_new_organisation_with_a_taken_domain_is_refused_and_nothing_is_written(world):
-    before = (Tenant.objects.count(), User.objects.count())
-    response = Client().post(
-        reverse("relationships:invitation_signup", args=[world.pending.token]),
-        {
-            "organisation_name": "Contoso again",
-            "primary_domain": "contoso.test",
-            "first_name": "C",
-            "last_name": "A",
-            "email": "new@contoso-again.test",
-            "password": PASSWORD,
-        },
-    )
+def _signup(token, **overrides):
+    data = {
+        "organisation_name": "Tailspin Toys",
+        "primary_domain": "tailspin.example",
+        "first_name": "Terry",
+        "last_name": "Adams",
+        "email": "terry@tailspin.example",
+        "password": PASSWORD,
+    }
+    data.update(overrides)
+    return Client().post(reverse("relationships:invitation_signup", args=[token]), data)
+
+
+def _form_errors(response) -> dict[str, list[str]]:
+    return {field: list(errors) for field, errors in response.context["form"].errors.items()}
+
+
+def _rows() -> tuple[int, ...]:
+    return (Tenant.objects.count(), User.objects.count(), AuditEvent.objects.count())
+
+
+TAKEN = {"primary_domain": ["This domain name is already in use."]}
+
+
+@pytest.mark.parametrize(
+    ("domain", "email"),
+    [
+        ("contoso.test", "new@contoso.test"),
+        ("Contoso.TEST", "new@CONTOSO.test"),
+        ("contoso.test", "ga@contoso.test"),  # an existing user's address at the taken domain: the same answer
+    ],
+)
+def test_a_new_organisation_with_a_taken_domain_is_refused_and_nothing_is_written(world, domain, email):
+    before = _rows()
+    response = _signup(world.pending.token, organisation_name="Contoso again", primary_domain=domain, email=email)
     assert response.status_code == 400
-    assert "already exists" in response.content.decode()
-    assert (Tenant.objects.count(), User.objects.count()) == before
+    assert _form_errors(response) == TAKEN
+    assert "already exists" not in response.content.decode()
+    assert _rows() == before
+
+
+def test_a_domain_where_an_account_already_has_its_address_is_taken_too(world):
+    """Site staff (no tenant), or a user created before addresses had to be at their tenant's domain: a new
+    organisation does not get a domain with someone else's addresses at it."""
+    User.objects.create_user("staff@site.test", "Staff-password-123", is_staff=True)
+    before = _rows()
+    response = _signup(world.pending.token, primary_domain="site.test", email="terry@site.test")
+    assert response.status_code == 400
+    assert _form_errors(response) == TAKEN
+    assert _rows() == before
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "terry@contoso.test",  # another tenant's domain
+        "ga@litware.test",  # another tenant's user: exists
+        "terry@eu.tailspin.example",  # a subdomain of the domain named
+        "terry@tailspin.example.com",
+        "terry@gmail.example",
+    ],
+)
+def test_the_first_admins_address_must_be_at_the_domain_it_names(world, email):
+    """Refused before anything is looked up: whether the address or its domain exists elsewhere is not told."""
+    before = _rows()
+    response = _signup(world.pending.token, email=email)
+    assert response.status_code == 400
+    assert _form_errors(response) == {"email": ["Use an address at tailspin.example, the domain name you entered."]}
+    assert "already exists" not in response.content.decode() and "already in use" not in response.content.decode()
+    assert _rows() == before
+    assert not Tenant.objects.filter(primary_domain="tailspin.example").exists()
+
+
+def test_signing_up_tells_nothing_about_other_tenants_addresses(world):
+    existing = _signup(world.pending.token, email="ga@litware.test")
+    made_up = _signup(world.pending.token, email="made-up@litware.test")
+    assert existing.status_code == made_up.status_code == 400
+    assert _form_errors(existing) == _form_errors(made_up)
+
+
+def test_the_signup_domain_errors_are_in_the_pages_language(world):
+    url = reverse("relationships:invitation_signup", args=[world.pending.token])
+    data = {
+        "organisation_name": "Tailspin Toys",
+        "primary_domain": "tailspin.example",
+        "first_name": "Terry",
+        "last_name": "Adams",
+        "email": "terry@contoso.test",
+        "password": PASSWORD,
+    }
+    page = Client().post(url, data, HTTP_ACCEPT_LANGUAGE="zh-hant").content.decode()
+    assert "請使用 tailspin.example 的電子郵件地址，也就是您輸入的網域名稱。" in page
+    page = Client().post(url, {**data, "primary_domain": "contoso.test"}, HTTP_ACCEPT_LANGUAGE="zh-hant")
+    assert "此網域名稱已在使用中。" in page.content.decode()
 
 
 def test_a_new_organisation_with_a_weak_password_is_refused_and_nothing_is_written(world):

@@ -235,7 +235,9 @@ def test_the_email_is_in_the_language_the_admin_uses(world, ga_client, django_ca
     assert User.objects.get(email="robin@fabrikam.test").preferred_language == "zh-hant"
 
 
-@pytest.mark.parametrize("email", ["sales@fabrikam.test", "SALES@Fabrikam.test", "ga@contoso.test"])
+# Only an address at the partner's own domain can be in use already: another tenant's (ga@contoso.test) is refused for
+# its domain, below.
+@pytest.mark.parametrize("email", ["sales@fabrikam.test", "SALES@Fabrikam.test", "helpdesk@FABRIKAM.TEST"])
 def test_an_email_address_already_in_use_is_refused(world, ga_client, email):
     before = User.objects.count()
     response = ga_client.post(NEW, {**NEW_USER, "email": email})
@@ -266,6 +268,66 @@ def test_bad_input_gets_a_clear_message_and_nothing_is_written(world, ga_client,
     assert User.objects.count() == before
     assert not OutboxEmail.objects.exists()
     assert not AuditEvent.objects.filter(action="partner_user.create").exists()
+
+
+# A partner user's address is at the partner's own domain (issue 14, findings 2 and 3).
+
+
+def _form_errors(response) -> dict[str, list[str]]:
+    return {field: list(errors) for field, errors in response.context["form"].errors.items()}
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "ga@contoso.test",  # a customer's Global admin: exists
+        "nobody@contoso.test",  # made up, at the same customer's domain
+        "admin@northwind.test",  # another partner's agent
+        "robin@eu.fabrikam.test",  # a subdomain is not the partner's domain
+        "robin@fabrikam.test.example",
+    ],
+)
+def test_a_user_outside_the_partners_domain_is_refused_and_nothing_is_written(world, ga_client, email):
+    before = (User.objects.count(), AuditEvent.objects.count(), OutboxEmail.objects.count())
+    members = {g.pk: set(g.members.values_list("pk", flat=True)) for g in SecurityGroup.objects.all()}
+    response = ga_client.post(NEW, {**NEW_USER, "email": email, "roles": ["admin_agents"]})
+    assert response.status_code == 400
+    assert _form_errors(response) == {"email": ["Use an address at fabrikam.test, the organisation's domain."]}
+    assert "already exists" not in response.content.decode()
+    assert (User.objects.count(), AuditEvent.objects.count(), OutboxEmail.objects.count()) == before
+    assert {g.pk: set(g.members.values_list("pk", flat=True)) for g in SecurityGroup.objects.all()} == members
+    assert User.objects.get(email="ga@contoso.test").tenant == world.customer_x
+
+
+def test_adding_a_partner_user_tells_nothing_about_other_tenants_addresses(world, ga_client):
+    existing = ga_client.post(NEW, {**NEW_USER, "email": "admin@northwind.test"})
+    made_up = ga_client.post(NEW, {**NEW_USER, "email": "made-up@northwind.test"})
+    assert existing.status_code == made_up.status_code == 400
+    assert _form_errors(existing) == _form_errors(made_up)
+
+
+def test_the_domain_error_is_in_traditional_chinese(world, ga_client):
+    response = ga_client.post(NEW, {**NEW_USER, "email": "robin@contoso.test"}, HTTP_ACCEPT_LANGUAGE="zh-hant")
+    assert response.status_code == 400
+    assert "請使用 fabrikam.test 的電子郵件地址，這是組織的網域。" in response.content.decode()
+    assert not User.objects.filter(email="robin@contoso.test").exists()
+
+
+def test_the_service_refuses_another_domain_whoever_calls_it(world, a_ga):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        partner_user_create(
+            partner=world.partner_a,
+            created_by=a_ga,
+            email="ga@contoso.test",
+            first_name="N",
+            last_name="U",
+            group_kinds=[],
+            language="en",
+        )
+    assert refused.value.error_dict["email"][0].code == "foreign_domain"
+    assert User.objects.get(email="ga@contoso.test").tenant == world.customer_x
 
 
 def test_bad_input_is_explained_in_traditional_chinese(world, ga_client):

@@ -2,14 +2,22 @@
 demo data and the Django admin."""
 
 import io
+import os
 import re
+import secrets
+import subprocess
+import sys
 
+import pytest
+from django.conf import settings as settings_module
 from django.contrib import admin
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from partnercenter.mailbox import LocalMailboxBackend
+from partnercenter.checks import mailer_check
+from partnercenter.mailbox import LocalMailboxBackend, NoMailerBackend
 from partnercenter.models import DelegatedAdminGrant, LocalMailboxMessage, Partner, ResellerRelationship, Tenant, User
 from relationships.models import RelationshipRequest
 
@@ -43,6 +51,7 @@ def test_links_in_emails_come_from_site_url_not_the_host_header(world, client_fo
 
 
 def test_the_local_mailbox_shows_what_was_sent(db, settings):
+    settings.DEBUG = True
     settings.LOCAL_MAILBOX_ENABLED = True
     from django.core.mail import EmailMultiAlternatives
 
@@ -58,6 +67,126 @@ def test_the_local_mailbox_shows_what_was_sent(db, settings):
     assert "<b>there</b>" in html.content.decode()
     assert "script-src" not in html["Content-Security-Policy"]
     assert "default-src 'none'" in html["Content-Security-Policy"]
+
+
+# The local mailbox is for local development only (issue 14, finding 1).
+
+
+def test_without_debug_the_mailbox_pages_do_not_exist_for_anyone(world, client_for, settings):
+    """Even were the local mailbox the mailer: with DEBUG off its pages answer 404, signed in or not, and show
+    nothing of what was sent."""
+    settings.DEBUG = False
+    settings.LOCAL_MAILBOX_ENABLED = True
+    from django.core.mail import EmailMessage
+
+    reset = EmailMessage("Reset your password", "http://testserver/accounts/password/reset/key/SECRET/", to=["a@x"])
+    LocalMailboxBackend(alias="default").send_messages([reset])
+    stored = LocalMailboxMessage.objects.get()
+    for persona in ["anon", "x_ga", "a_admin"]:
+        client = client_for(persona)
+        for path in ["/mailbox/", f"/mailbox/{stored.pk}/", f"/mailbox/{stored.pk}/html/"]:
+            response = client.get(path)
+            assert response.status_code == 404, (persona, path)
+            assert b"SECRET" not in response.content and b"Reset your password" not in response.content
+    assert LocalMailboxMessage.objects.count() == 1
+
+
+def _production_env(tmp_path, **variables) -> dict[str, str]:
+    """The production variables of scripts/test.sh, and nothing from this process's environment or a .env file
+    (they are set, so a .env does not fill them in)."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(settings_module.BASE_DIR),
+        "DJANGO_SETTINGS_MODULE": "partnercenter.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": "k" + secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "partnercenter.example",
+        "SITE_URL": "https://partnercenter.example",
+        "SECURE_SSL_REDIRECT": "true",
+        "SECURE_HSTS_SECONDS": "31536000",
+        "SECURE_COOKIES": "true",
+        "BEHIND_TLS_PROXY": "false",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy-check.sqlite3'}",
+        "CELERY_BROKER_URL": "",
+        "EMAIL_URL": "",
+    }
+    env.update(variables)
+    return env
+
+
+def _manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings_module.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_without_a_mailer_fails_with_a_clear_message(tmp_path):
+    result = _manage(_production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "(partnercenter.E001) No mailer: with DEBUG off, EMAIL_URL must name a real mail server." in result.stderr
+    assert "HINT: Set EMAIL_URL" in result.stderr
+    # Not only `check --deploy`: every command that checks the project, as production's start (migrate) does.
+    result = _manage(_production_env(tmp_path), "migrate", "--plan")
+    assert result.returncode != 0 and "partnercenter.E001" in result.stderr
+
+
+def test_check_deploy_with_a_mailer_passes(tmp_path):
+    result = _manage(
+        _production_env(tmp_path, EMAIL_URL="smtp://localhost:25"), "check", "--deploy", "--fail-level", "WARNING"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_without_debug_and_without_a_mailer_nothing_falls_back_to_the_local_mailbox(tmp_path):
+    """Started all the same (gunicorn runs no checks), the portal has no local mailbox: sending fails and says why."""
+    probe = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.MAILERS['default']['BACKEND'], settings.LOCAL_MAILBOX_ENABLED)"
+    )
+
+    def effective(**variables) -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", probe],
+            cwd=settings_module.BASE_DIR,
+            env=_production_env(tmp_path, **variables),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    assert effective() == "partnercenter.mailbox.NoMailerBackend False"
+    assert effective(DEBUG="true") == "partnercenter.mailbox.LocalMailboxBackend True"
+    assert effective(EMAIL_URL="smtp://localhost:25") == "django.core.mail.backends.smtp.EmailBackend False"
+    assert effective(DEBUG="true", EMAIL_URL="smtp://localhost:25").endswith("smtp.EmailBackend False")
+
+
+def test_the_no_mailer_backend_refuses_to_send(db):
+    from django.core.mail import EmailMessage
+
+    with pytest.raises(ImproperlyConfigured, match="No mailer: set EMAIL_URL"):
+        NoMailerBackend(alias="default").send_messages([EmailMessage("s", "b", to=["a@x"])])
+    assert not LocalMailboxMessage.objects.exists()
+
+
+def test_the_mailer_check_is_an_error_only_without_debug(settings):
+    settings.MAILERS = {"default": {"BACKEND": "partnercenter.mailbox.LocalMailboxBackend"}}
+    settings.DEBUG = False
+    assert [e.id for e in mailer_check()] == ["partnercenter.E001"]
+    settings.MAILERS = {"default": {"BACKEND": "partnercenter.mailbox.NoMailerBackend"}}
+    assert [e.id for e in mailer_check()] == ["partnercenter.E001"]
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}
+    assert mailer_check() == []
+    settings.MAILERS = {"default": {"BACKEND": "partnercenter.mailbox.LocalMailboxBackend"}}
+    settings.DEBUG = True
+    assert mailer_check() == []
 
 
 def test_demo_data_is_idempotent(db):

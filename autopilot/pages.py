@@ -10,9 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from partnercenter.access import ANOTHER_PARTNER, partner_name_as_seen
 from partnercenter.csv_export import csv_response
 from partnercenter.models import Partner, Tenant
+from partnercenter.other_partners import ANOTHER_PARTNER, partner_name_as_seen
 
 from . import csv_import, selectors
 from .models import Device, DeviceBatch, DeviceSource
@@ -25,7 +25,7 @@ UPLOAD_HELP = {"max_rows": f"{csv_import.MAX_ROWS:,}", "partner_center_header": 
 
 def added_by_label(device: Device, *, viewer_partner: Partner | None) -> str:
     """Who added the device, as the viewer reads it: a partner sees its own organisation and "another partner" (never
-    which one: access.partner_name_as_seen); the customer sees every partner's name."""
+    which one: partnercenter.other_partners); the customer sees every partner's name."""
     source = device.added_by_source
     if source == DeviceSource.PARTNER:
         if viewer_partner is not None and device.added_by_partner_id == viewer_partner.pk:

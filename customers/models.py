@@ -1,5 +1,5 @@
 """Customer tenants' Microsoft 365 subscriptions and the licences assigned from them (Azure subscriptions: see
-azure_models)."""
+azure_subscriptions)."""
 
 import uuid
 
@@ -52,7 +52,3 @@ class LicenseAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.subscription.get_product_display()}"
-
-
-# Azure subscriptions, resource groups and their role assignments live in their own module.
-from .azure_models import AzureRole, AzureRoleAssignment, AzureSubscription, Region, ResourceGroup  # noqa: E402, F401

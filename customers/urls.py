@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import azure_views, views
+from . import views
 
 app_name = "customers"
 
@@ -10,5 +10,5 @@ urlpatterns = [
     path("<uuid:tenant_id>/", views.customer_detail, name="detail"),
     path("<uuid:tenant_id>/subscriptions/new/", views.subscription_new, name="subscription_new"),
     path("<uuid:tenant_id>/devices/", include("autopilot.urls")),  # Windows Autopilot
-    path("<uuid:tenant_id>/azure/new/", azure_views.azure_subscription_new, name="azure_subscription_new"),
+    path("<uuid:tenant_id>/azure/", include("azure_subscriptions.urls")),  # Add Azure subscription
 ]

@@ -12,12 +12,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from azure_subscriptions.rules import PROVISIONERS
+from azure_subscriptions.selectors import azure_portal_availability
 from partnercenter.access import partner_customer_for, partner_for, partner_group_kinds
 from partnercenter.csv_export import csv_response
 from partnercenter.models import SecurityGroup
 from relationships.selectors import admin_portal_availability, customers_for, customers_search
 
-from .azure_selectors import azure_portal_availability
 from .models import Subscription
 from .subscription_forms import SubscriptionForm
 from .subscription_services import subscription_create
@@ -83,7 +84,7 @@ def customer_detail(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
         "relationship": relationship_label(row),
         "page": page,
         "can_add_subscription": bool(kinds & set(SUBSCRIPTION_SELLERS)),
-        "can_add_azure_subscription": SecurityGroup.Kind.ADMIN_AGENTS in kinds,
+        "can_add_azure_subscription": bool(kinds & PROVISIONERS),
     }
     return render(request, "customers/detail.html", context)
 

@@ -5,16 +5,12 @@ yours"); actions the user may not take on objects it can see raise PermissionDen
 """
 
 from dataclasses import dataclass
-from functools import cached_property
 from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_lazy as _lazy
 
 from .models import (
     DelegatedAdminGrant,
@@ -107,7 +103,7 @@ def has_mfa(user: User) -> bool:
 MFA_SESSION_KEY = "partner_mfa_ok"
 
 
-def _require_mfa(request: HttpRequest) -> None:
+def require_mfa(request: HttpRequest) -> None:
     """Partner Center requires multi-factor authentication of partner users before they see customers or act for
     them. Once found, the answer is kept in the session (cleared when the user removes an authenticator), so partner
     pages do not pay a query for it on every request."""
@@ -123,7 +119,7 @@ def partner_for(request: HttpRequest) -> Partner:
     partner = partner_of(request.user)
     if partner is None:
         raise PermissionDenied(_("The partner area is for partner users."))
-    _require_mfa(request)
+    require_mfa(request)
     return partner
 
 
@@ -165,7 +161,7 @@ def partner_customer_for(request: HttpRequest, tenant_id: UUID, *kinds: str) -> 
     )
     if relationship is None:
         raise Http404
-    _require_mfa(request)
+    require_mfa(request)
     if kinds and not partner_group_kinds(request.user) & set(kinds):
         raise PermissionDenied(_("Your role does not include this."))
     return partner, relationship.customer
@@ -327,216 +323,6 @@ def partner_user_for(request: HttpRequest, user_id: UUID) -> tuple[Partner, User
     if user is None:
         raise Http404
     return partner, user
-
-
-# Azure subscriptions. Their own role assignments decide who manages them, not directory roles: delegated admin gives
-# a partner no access to a customer's Azure subscriptions, and a role assignment — to the user, or to a group it is a
-# member of (a partner's Admin Agents, on a subscription the partner provisioned) — keeps giving it, with or without
-# delegated admin. The tenant's own Global admins may also manage access, as Azure lets a Global admin elevate.
-AZURE_OWNER, AZURE_CONTRIBUTOR, AZURE_READER = "owner", "contributor", "reader"
-AZURE_VIEW, AZURE_MANAGE_RESOURCES, AZURE_MANAGE_ACCESS = "view", "manage_resources", "manage_access"
-AZURE_ROLES_THAT_CAN = {
-    AZURE_VIEW: frozenset({AZURE_OWNER, AZURE_CONTRIBUTOR, AZURE_READER}),
-    AZURE_MANAGE_RESOURCES: frozenset({AZURE_OWNER, AZURE_CONTRIBUTOR}),
-    AZURE_MANAGE_ACCESS: frozenset({AZURE_OWNER}),
-}
-NO_AZURE_ROLE = _lazy("No role assignment on this customer's subscriptions.")
-
-
-def azure_assignments_of(user: User):
-    """The Azure role assignments that apply to the user: its own, and its groups'."""
-    from customers.azure_models import AzureRoleAssignment
-
-    return AzureRoleAssignment.objects.filter(Q(user=user) | Q(group__members=user))
-
-
-def azure_roles(user: User, subscription) -> frozenset[str]:
-    """The user's roles on one Azure subscription (Owner, Contributor, Reader), from the role assignments alone."""
-    if not user.is_authenticated:
-        return frozenset()
-    return frozenset(azure_assignments_of(user).filter(subscription=subscription).values_list("role", flat=True))
-
-
-def azure_subscriptions_visible_to(user: User, tenant: Tenant):
-    """The tenant's Azure subscriptions the user may see: all of them for the tenant's own Global admins, otherwise
-    those the user holds a role on."""
-    from customers.azure_models import AzureSubscription
-
-    subscriptions = AzureSubscription.objects.filter(tenant=tenant)
-    if tenant.pk == user.tenant_id and is_own_global_admin(user):
-        return subscriptions
-    return subscriptions.filter(pk__in=azure_assignments_of(user).values("subscription"))
-
-
-def azure_assignable_partner_tenants(tenant: Tenant, *, acting_for: Partner | None):
-    """The partners whose agent groups may be given a role on the tenant's Azure subscriptions, as a queryset of their
-    tenants' ids. The customer's own administrators may give one to any partner that works with it (an active
-    reseller relationship). A partner acting for the customer only to its own groups, and only while it works with
-    the customer: another partner's groups are not its to hand access to, and offering them would tell it who the
-    customer's other partners are (Settings > Partner relationships is closed to it for the same reason)."""
-    relationships = ResellerRelationship.objects.filter(customer=tenant, is_active=True)
-    if acting_for is not None:
-        relationships = relationships.filter(partner=acting_for)
-    return relationships.values("partner__tenant")
-
-
-@dataclass(frozen=True)
-class AzureAccess:
-    """One Azure subscription as the signed-in user may use it: its roles there, and whether it is a Global admin of
-    the subscription's own tenant (who may manage access). `center` is the admin center shell around the pages."""
-
-    center: AdminCenter
-    subscription: object
-    roles: frozenset[str]
-    elevated: bool = False
-
-    def can(self, need: str) -> bool:
-        if need in (AZURE_VIEW, AZURE_MANAGE_ACCESS) and self.elevated:
-            return True
-        return bool(self.roles & AZURE_ROLES_THAT_CAN[need])
-
-    @property
-    def allows(self) -> dict[str, bool]:
-        return {need: self.can(need) for need in AZURE_ROLES_THAT_CAN}
-
-
-def _azure_center(request: HttpRequest, tenant: Tenant) -> AdminCenter:
-    user = request.user
-    if tenant.pk == user.tenant_id:
-        return AdminCenter(tenant=tenant, roles=own_directory_roles(user))
-    _require_mfa(request)
-    return AdminCenter(tenant=tenant, roles=effective_roles(user, tenant), partner=partner_of(user))
-
-
-def azure_center_for(request: HttpRequest, tenant_id: UUID) -> AdminCenter:
-    """The Azure subscriptions of tenant `tenant_id`, for the list: any user of the tenant (who sees the ones it may
-    see); a partner user holding a role on one of them; a partner user of a customer without such a role: 403 with
-    the reason; anyone else: 404."""
-    user = request.user
-    if user.tenant is not None and user.tenant.public_id == tenant_id:
-        return _azure_center(request, user.tenant)
-    partner = partner_of(user)
-    tenant = Tenant.objects.filter(public_id=tenant_id).first() if partner is not None else None
-    if tenant is None:
-        raise Http404
-    if not azure_subscriptions_visible_to(user, tenant).exists():
-        if not ResellerRelationship.objects.filter(partner=partner, customer=tenant, is_active=True).exists():
-            raise Http404
-        _require_mfa(request)
-        raise PermissionDenied(NO_AZURE_ROLE)
-    return _azure_center(request, tenant)
-
-
-def azure_subscription_for(request: HttpRequest, tenant_id: UUID, subscription_id: UUID, need: str) -> AzureAccess:
-    """An Azure subscription of tenant `tenant_id` the user may see (a role on it, or the tenant's own Global admin;
-    404 for any other, whatever delegated admin says), if its access includes `need` (403 otherwise)."""
-    from customers.azure_models import AzureSubscription
-
-    user = request.user
-    subscription = (
-        AzureSubscription.objects.select_related("tenant", "provisioned_by__tenant")
-        .filter(public_id=subscription_id, tenant__public_id=tenant_id)
-        .first()
-    )
-    if subscription is None or not user.is_authenticated:
-        raise Http404
-    elevated = subscription.tenant_id == user.tenant_id and is_own_global_admin(user)
-    roles = azure_roles(user, subscription)
-    if not roles and not elevated:
-        raise Http404
-    access = AzureAccess(_azure_center(request, subscription.tenant), subscription, roles, elevated)
-    if not access.can(need):
-        raise PermissionDenied(_("Your role on this subscription does not include this."))
-    return access
-
-
-# What a partner may learn about a customer's other partners. A partner acting for a customer reads, wherever it can
-# look (admin center pages and their exports), its own name and the customer's, but never another partner's: it gets
-# "Another partner" instead, and the names of another partner's objects (Azure subscriptions it provisioned and
-# their resource groups, its device lists, its groups) are withheld. Settings > Partner relationships is closed to it
-# for the same reason: who else works for the customer is the customer's to know. The customer's own users read
-# every partner's name.
-ANOTHER_PARTNER = gettext_lazy("Another partner")  # a name makemessages knows
-
-
-def partner_name_as_seen(partner: Partner | Tenant, *, viewer: Partner | None) -> str:
-    """A partner's name (given as the partner or its tenant) as `viewer` may read it: `viewer` is the partner acting
-    for the customer, None for the customer's own users, who read every name."""
-    tenant_id = partner.tenant_id if isinstance(partner, Partner) else partner.pk
-    if viewer is None or tenant_id == viewer.tenant_id:
-        return partner.name
-    return str(ANOTHER_PARTNER)
-
-
-@dataclass(frozen=True)
-class OtherPartners:
-    """A customer's other partners as one viewer must not learn them (the rule above); nothing is hidden from the
-    customer's own users (viewer None). `names` is what must not appear in a response to the viewer."""
-
-    customer: Tenant
-    viewer: Partner | None
-    tenant_ids: frozenset[int]
-    names: frozenset[str]
-
-    def name_of(self, partner: Partner | Tenant) -> str:
-        return partner_name_as_seen(partner, viewer=self.viewer)
-
-    def is_other_partner_tenant(self, tenant_id: int | None) -> bool:
-        """Any tenant but the customer and the viewer's own is another partner's, to a partner viewer."""
-        return (
-            self.viewer is not None
-            and tenant_id is not None
-            and tenant_id not in (self.customer.pk, self.viewer.tenant_id)
-        )
-
-    def redact(self, text: str) -> str:
-        """The text with every other partner's name replaced: for free text written before the viewer asked (audit
-        details name principals such as "Admin Agents — Northwind")."""
-        for name in sorted(self.names, key=len, reverse=True):
-            text = text.replace(name, str(ANOTHER_PARTNER))
-        return text
-
-    @cached_property
-    def azure_subscription_ids(self) -> frozenset[str]:
-        """The public IDs of the customer's Azure subscriptions other partners provisioned: their objects."""
-        from customers.azure_models import AzureSubscription
-
-        if self.viewer is None:
-            return frozenset()
-        provisioned = AzureSubscription.objects.filter(tenant=self.customer, provisioned_by__isnull=False).exclude(
-            provisioned_by=self.viewer
-        )
-        return frozenset(str(public_id) for public_id in provisioned.values_list("public_id", flat=True))
-
-    def withholds_event_details(self, event) -> bool:
-        """Whether an audit event's details are about another partner or its objects, so withheld from the viewer:
-        another partner's agent did it, it names another partner (its partner ID), or it is about an Azure
-        subscription another partner provisioned."""
-        if self.viewer is None:
-            return False
-        details = event.details if isinstance(event.details, dict) else {}
-        partner_id = details.get("partner_id")
-        return (
-            self.is_other_partner_tenant(event.actor_tenant_id)
-            or (partner_id not in (None, "") and partner_id != self.viewer.partner_id)
-            or str(details.get("subscription_id", "")) in self.azure_subscription_ids
-        )
-
-
-def other_partners_for(customer: Tenant, viewer: Partner | None) -> OtherPartners:
-    """The customer's other partners as `viewer` (the partner acting for it; None for its own users) must not learn
-    them: every partner that has or had a reseller relationship with it, but the viewer. One query, none for the
-    customer's own users."""
-    if viewer is None:
-        return OtherPartners(customer, None, frozenset(), frozenset())
-    others = (
-        Tenant.objects.filter(partner__reseller_relationships__customer=customer)
-        .exclude(pk=viewer.tenant_id)
-        .values_list("pk", "name")
-        .distinct()
-    )
-    pairs = list(others)
-    return OtherPartners(customer, viewer, frozenset(pk for pk, _name in pairs), frozenset(n for _pk, n in pairs))
 
 
 # The partner's Activity log (Settings > Activity log, and its CSV export).

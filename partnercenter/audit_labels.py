@@ -10,8 +10,8 @@ from importlib import import_module
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .access import ANOTHER_PARTNER, OtherPartners
 from .models import AuditEvent, Tenant
+from .other_partners import ANOTHER_PARTNER, OtherPartners
 
 ACTION_LABELS: dict[str, str] = {
     # The directory.
@@ -100,8 +100,8 @@ _CHOICES_OF_DETAIL: dict[str, tuple[str, ...]] = {
     "product": ("customers.catalogue:Product",),
     "role": ("partnercenter.models:DirectoryRole",),
     "roles": ("partnercenter.models:DirectoryRole", "partnercenter.models:SecurityGroup.Kind"),
-    "azure_role": ("customers.azure_models:AzureRole",),
-    "region": ("customers.azure_models:Region",),
+    "azure_role": ("azure_subscriptions.models:AzureRole",),
+    "region": ("azure_subscriptions.models:Region",),
     "source": ("autopilot.models:DeviceSource",),
 }
 
@@ -138,7 +138,7 @@ def details_summary(
     event: AuditEvent, *, others: OtherPartners | None = None, withheld: frozenset[str] = frozenset()
 ) -> list[tuple[str, str]]:
     """The event's details worth showing, as (label, value) pairs in a fixed order. `others`: what the viewer must
-    not learn of a customer's other partners (access.other_partners_for); `withheld`: detail keys the viewer may not
+    not learn of a customer's other partners (partnercenter.other_partners); `withheld`: detail keys the viewer may not
     read (access.activity_log_withheld_details)."""
     if others is not None and others.withholds_event_details(event):
         return []

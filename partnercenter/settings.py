@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "customers",
     "relationships",
     "autopilot",
+    "azure_subscriptions",
 ]
 
 MIDDLEWARE = [

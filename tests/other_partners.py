@@ -5,8 +5,8 @@ Agents a role on its own subscription and Fabrikam's Admin Agents a role on Nort
 
 from dataclasses import dataclass
 
-from customers.azure_models import AzureSubscription
-from customers.azure_services import (
+from azure_subscriptions.models import AzureSubscription
+from azure_subscriptions.services import (
     azure_subscription_create,
     azure_subscription_provision,
     resource_group_create,

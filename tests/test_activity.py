@@ -13,14 +13,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from customers.azure_services import azure_subscription_provision, resource_group_create, role_assignment_create
+from azure_subscriptions.services import azure_subscription_provision, resource_group_create, role_assignment_create
 from customers.catalogue import Product
 from customers.models import Subscription
 from customers.subscription_services import license_assign, subscription_create
-from partnercenter.access import other_partners_for
 from partnercenter.audit import audit_record
 from partnercenter.audit_labels import ACTION_LABELS, details_summary
 from partnercenter.models import AuditEvent, DirectoryRole, ResellerRelationship, SecurityGroup
+from partnercenter.other_partners import other_partners_for
 
 from .factories import TenantFactory, UserFactory
 from .other_partners import leaked, northwind_works_for_contoso

@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from customers.azure_models import AzureRoleAssignment, AzureSubscription, ResourceGroup
-from customers.azure_services import (
+from azure_subscriptions.models import AzureRoleAssignment, AzureSubscription, ResourceGroup
+from azure_subscriptions.services import (
     azure_subscription_create,
     azure_subscription_provision,
     resource_group_create,

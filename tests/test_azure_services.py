@@ -9,8 +9,15 @@ subscriptions, resource groups and role assignments.
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from customers.azure_models import AzureRole, AzureRoleAssignment, AzureSubscription, ResourceGroup
-from customers.azure_services import (
+from azure_subscriptions.models import AzureRole, AzureRoleAssignment, AzureSubscription, ResourceGroup
+from azure_subscriptions.rules import (
+    AZURE_CONTRIBUTOR,
+    AZURE_OWNER,
+    AZURE_READER,
+    azure_roles,
+    azure_subscriptions_visible_to,
+)
+from azure_subscriptions.services import (
     azure_subscription_create,
     azure_subscription_provision,
     resource_group_create,
@@ -18,14 +25,7 @@ from customers.azure_services import (
     role_assignment_create,
     role_assignment_remove,
 )
-from partnercenter.access import (
-    AZURE_CONTRIBUTOR,
-    AZURE_OWNER,
-    AZURE_READER,
-    azure_roles,
-    azure_subscriptions_visible_to,
-    effective_roles,
-)
+from partnercenter.access import effective_roles
 from partnercenter.models import AuditEvent, DirectoryRole, SecurityGroup
 from relationships.services import delegated_admin_remove, relationship_request_accept
 from tests.factories import ResellerRelationshipFactory, TenantFactory, UserFactory

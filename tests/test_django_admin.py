@@ -59,7 +59,7 @@ def test_every_model_that_grants_access_is_read_only(world):
         "partnercenter.ResellerRelationship",
         "partnercenter.DelegatedAdminGrant",
         "relationships.RelationshipRequest",
-        "customers.AzureRoleAssignment",
+        "azure_subscriptions.AzureRoleAssignment",
         "autopilot.Device",
         "autopilot.DeviceBatch",
     }

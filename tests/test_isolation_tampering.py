@@ -21,8 +21,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from autopilot.models import AutopilotProfile, Device, DeviceBatch, DeviceSource
-from customers.azure_models import AzureRoleAssignment, ResourceGroup
-from customers.azure_services import azure_subscription_provision
+from azure_subscriptions.models import AzureRoleAssignment, ResourceGroup
+from azure_subscriptions.services import azure_subscription_provision
 from customers.subscription_services import license_assign, subscription_create
 from partnercenter.models import DirectoryRole, SecurityGroup, User
 from relationships.services import relationship_request_create

@@ -16,14 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 from customers import subscription_services as services
 from customers.models import LicenseAssignment, Subscription
 from customers.subscription_forms import LicenseAssignForm
-from partnercenter.access import (
-    CAN_MANAGE_LICENSES,
-    CAN_VIEW_LICENSES,
-    AdminCenter,
-    admin_center_for,
-    partner_name_as_seen,
-)
+from partnercenter.access import CAN_MANAGE_LICENSES, CAN_VIEW_LICENSES, AdminCenter, admin_center_for
 from partnercenter.models import Tenant, User
+from partnercenter.other_partners import partner_name_as_seen
 
 SUBSCRIPTIONS_PAGE_SIZE = 25
 HOLDERS_PAGE_SIZE = 50
@@ -59,7 +54,7 @@ def subscription_list(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
 
 def _provisioned_by_label(center: AdminCenter, subscription: Subscription) -> str:
     """Who provisioned the subscription, as the viewer may read it: a partner acting for the customer reads
-    "Another partner" for any partner but itself (access.partner_name_as_seen)."""
+    "Another partner" for any partner but itself (partnercenter.other_partners)."""
     if subscription.provisioned_by is None:
         return _("Your organisation")
     return partner_name_as_seen(subscription.provisioned_by, viewer=center.partner)

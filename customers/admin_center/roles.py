@@ -21,12 +21,7 @@ from customers.directory_selectors import (
     role_member_counts,
     role_members,
 )
-from partnercenter.access import (
-    CAN_MANAGE_ROLES,
-    CAN_VIEW_ROLES,
-    admin_center_for,
-    tenant_user_for,
-)
+from partnercenter.access import CAN_MANAGE_ROLES, CAN_VIEW_ROLES, admin_center_for, tenant_user_for
 from partnercenter.models import DelegatedAdminGrant, DirectoryRole
 
 PAGE_SIZE = 50

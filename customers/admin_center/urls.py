@@ -43,6 +43,6 @@ urlpatterns = [
         partner_relationships.delegated_admin_remove,
         name="delegated_admin_remove",
     ),
-    path("azure/", include("customers.admin_center.azure_urls")),
+    path("azure/", include("azure_subscriptions.admin_center_urls")),  # Azure subscriptions
     path("devices/", include("autopilot.admin_center_urls")),  # Windows Autopilot
 ]

@@ -33,7 +33,7 @@ class AzureScene:
 def azure_scene(live_world) -> AzureScene:
     from django.urls import reverse
 
-    from customers.azure_services import azure_subscription_provision
+    from azure_subscriptions.services import azure_subscription_provision
     from relationships.services import delegated_admin_remove
 
     w = live_world

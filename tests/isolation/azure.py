@@ -29,8 +29,8 @@ class Azure:
     subscription of its own)."""
 
     def __init__(self, w):
-        from customers.azure_models import AzureRoleAssignment, ResourceGroup
-        from customers.azure_services import azure_subscription_provision
+        from azure_subscriptions.models import AzureRoleAssignment, ResourceGroup
+        from azure_subscriptions.services import azure_subscription_provision
         from partnercenter.models import SecurityGroup
 
         self.subscription = azure_subscription_provision(

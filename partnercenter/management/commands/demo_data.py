@@ -138,8 +138,8 @@ class Command(BaseCommand):
     def _azure(self, fabrikam: Partner, agent: User) -> None:
         """Contoso's Azure subscriptions: one of its own (its Global admin is the Owner; Fabrikam has no access to it,
         delegated admin or not), and one Fabrikam provisioned (Fabrikam's Admin Agents are its Owner)."""
-        from customers.azure_models import AzureSubscription
-        from customers.azure_services import azure_subscription_create, azure_subscription_provision
+        from azure_subscriptions.models import AzureSubscription
+        from azure_subscriptions.services import azure_subscription_create, azure_subscription_provision
 
         contoso = Tenant.objects.get(primary_domain="contoso.example")
         if not AzureSubscription.objects.filter(tenant=contoso, provisioned_by=None).exists():

@@ -9,11 +9,11 @@ from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from partnercenter.access import NO_AZURE_ROLE, azure_assignments_of, azure_subscriptions_visible_to
 from partnercenter.models import Partner, Tenant, User
 
-from .azure_models import AzureRole, AzureRoleAssignment, AzureSubscription, ResourceGroup
-from .azure_services import group_label
+from .models import AzureRole, AzureRoleAssignment, AzureSubscription, ResourceGroup
+from .rules import NO_AZURE_ROLE, azure_assignments_of, azure_subscriptions_visible_to
+from .services import group_label
 
 ROLE_ORDER = Case(
     *(When(role=role, then=Value(rank)) for rank, role in enumerate(AzureRole.values)),
@@ -129,3 +129,15 @@ def azure_portal_availability(*, user: User, rows: Iterable) -> None:
         if not hasattr(row, "admin_portals"):
             row.admin_portals = []
         row.admin_portals.append(portal)
+
+
+def provisioned_by_other_partners(customer: Tenant, viewer: Partner | None) -> frozenset[str]:
+    """The public IDs of the customer's Azure subscriptions partners other than `viewer` provisioned: their objects,
+    which `viewer` (a partner acting for the customer) does not read about (partnercenter.other_partners). Nothing
+    for the customer's own users (viewer None)."""
+    if viewer is None:
+        return frozenset()
+    provisioned = AzureSubscription.objects.filter(tenant=customer, provisioned_by__isnull=False).exclude(
+        provisioned_by=viewer
+    )
+    return frozenset(str(public_id) for public_id in provisioned.values_list("public_id", flat=True))

@@ -12,15 +12,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from partnercenter.access import partner_customer_for
-from partnercenter.models import SecurityGroup
 
-from .azure_forms import AzureSubscriptionForm
-from .azure_services import azure_subscription_provision
+from .forms import AzureSubscriptionForm
+from .rules import PROVISIONERS
+from .services import azure_subscription_provision
 
 
 @require_http_methods(["GET", "POST"])
 def azure_subscription_new(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
-    partner, customer = partner_customer_for(request, tenant_id, SecurityGroup.Kind.ADMIN_AGENTS)
+    partner, customer = partner_customer_for(request, tenant_id, *PROVISIONERS)
     form = AzureSubscriptionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -40,4 +40,6 @@ def azure_subscription_new(request: HttpRequest, tenant_id: UUID) -> HttpRespons
             )
             return redirect("admincenter:azure_subscription", customer.public_id, subscription.public_id)
     status = 400 if form.is_bound else 200
-    return render(request, "customers/azure_subscription_new.html", {"form": form, "customer": customer}, status=status)
+    return render(
+        request, "azure_subscriptions/subscription_new.html", {"form": form, "customer": customer}, status=status
+    )

@@ -3,8 +3,10 @@
 
 from django import template
 
-from partnercenter.access import azure_subscriptions_visible_to, is_own_global_admin
+from partnercenter.access import is_own_global_admin
 from partnercenter.models import Tenant
+
+from ..rules import azure_subscriptions_visible_to
 
 register = template.Library()
 

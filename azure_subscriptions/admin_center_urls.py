@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import azure
+from . import admin_center_views as azure
 
 urlpatterns = [
     path("", azure.subscription_list, name="azure_subscriptions"),

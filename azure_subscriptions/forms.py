@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from partnercenter.models import Partner, SecurityGroup, Tenant, User
 
-from .azure_models import AzureRole, AzureSubscription, Region, ResourceGroup, resource_group_name_validator
-from .azure_services import assignable_groups, group_label
+from .models import AzureRole, AzureSubscription, Region, ResourceGroup, resource_group_name_validator
+from .services import assignable_groups, group_label
 
 NAME_MAX = AzureSubscription._meta.get_field("name").max_length
 GROUP_NAME_MAX = ResourceGroup._meta.get_field("name").max_length

@@ -15,10 +15,23 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from customers import azure_services as services
-from customers.azure_forms import AzureSubscriptionForm, ResourceGroupForm, RoleAssignmentForm
-from customers.azure_models import AzureRole, ResourceGroup
-from customers.azure_selectors import (
+from partnercenter.access import AdminCenter, is_own_global_admin
+from partnercenter.other_partners import partner_name_as_seen
+
+from . import services
+from .forms import AzureSubscriptionForm, ResourceGroupForm, RoleAssignmentForm
+from .models import AzureRole, ResourceGroup
+from .rules import (
+    AZURE_MANAGE_ACCESS,
+    AZURE_MANAGE_RESOURCES,
+    AZURE_OWNER,
+    AZURE_VIEW,
+    AzureAccess,
+    azure_center_for,
+    azure_roles,
+    azure_subscription_for,
+)
+from .selectors import (
     assignment_for,
     assignment_row,
     assignment_rows,
@@ -27,19 +40,6 @@ from customers.azure_selectors import (
     role_assignments_of,
     roles_by_subscription,
     subscriptions_for,
-)
-from partnercenter.access import (
-    AZURE_MANAGE_ACCESS,
-    AZURE_MANAGE_RESOURCES,
-    AZURE_OWNER,
-    AZURE_VIEW,
-    AdminCenter,
-    AzureAccess,
-    azure_center_for,
-    azure_roles,
-    azure_subscription_for,
-    is_own_global_admin,
-    partner_name_as_seen,
 )
 
 PAGE_SIZE = 25
@@ -67,7 +67,7 @@ def _my_access(access: AzureAccess) -> tuple[str, str]:
 def _provisioned_by_label(center: AdminCenter, subscription, *, own: str = "") -> str:
     """Who provisioned the subscription, as the viewer may read it: the organisation itself (`own`, or its name), or
     a partner, which is "Another partner" to any other partner acting for the customer
-    (access.partner_name_as_seen)."""
+    (partnercenter.other_partners)."""
     if subscription.provisioned_by is None:
         return own or center.tenant.name
     return partner_name_as_seen(subscription.provisioned_by, viewer=center.partner)
@@ -112,7 +112,7 @@ def subscription_list(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
         "elevated": elevated,
         "can_create": elevated,
     }
-    return render(request, "admincenter/azure/subscriptions.html", context)
+    return render(request, "azure_subscriptions/admin_center/subscriptions.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -139,7 +139,7 @@ def subscription_new(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
             )
             return redirect("admincenter:azure_subscription", center.tenant.public_id, subscription.public_id)
     context = {"center": center, "azure_nav": True, "form": form}
-    return render(request, "admincenter/azure/subscription_new.html", context, status=_bad_request(form))
+    return render(request, "azure_subscriptions/admin_center/subscription_new.html", context, status=_bad_request(form))
 
 
 @require_GET
@@ -148,7 +148,7 @@ def subscription_overview(request: HttpRequest, tenant_id: UUID, subscription_id
     page = Paginator(resource_groups_of(access.subscription), RESOURCE_GROUPS_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "admincenter/azure/subscription.html", _context(access, page=page))
+    return render(request, "azure_subscriptions/admin_center/subscription.html", _context(access, page=page))
 
 
 @require_http_methods(["GET", "POST"])
@@ -170,7 +170,10 @@ def resource_group_new(request: HttpRequest, tenant_id: UUID, subscription_id: U
             messages.success(request, _("You created the resource group %(name)s.") % {"name": group.name})
             return redirect("admincenter:azure_subscription", tenant_id, subscription_id)
     return render(
-        request, "admincenter/azure/resource_group_new.html", _context(access, form=form), status=_bad_request(form)
+        request,
+        "azure_subscriptions/admin_center/resource_group_new.html",
+        _context(access, form=form),
+        status=_bad_request(form),
     )
 
 
@@ -184,7 +187,9 @@ def resource_group_delete(
     if group is None:
         raise Http404
     if request.method == "GET":
-        return render(request, "admincenter/azure/resource_group_delete.html", _context(access, group=group))
+        return render(
+            request, "azure_subscriptions/admin_center/resource_group_delete.html", _context(access, group=group)
+        )
     try:
         services.resource_group_delete(resource_group=group, deleted_by=request.user, partner=access.center.partner)
     except ValidationError as error:
@@ -199,7 +204,9 @@ def access_control(request: HttpRequest, tenant_id: UUID, subscription_id: UUID)
     access = azure_subscription_for(request, tenant_id, subscription_id, AZURE_VIEW)
     page = Paginator(role_assignments_of(access.subscription), ASSIGNMENTS_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = assignment_rows(access.subscription, page.object_list, viewer=access.center.partner)
-    return render(request, "admincenter/azure/access_control.html", _context(access, page=page, rows=rows))
+    return render(
+        request, "azure_subscriptions/admin_center/access_control.html", _context(access, page=page, rows=rows)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -229,7 +236,10 @@ def role_assignment_add(request: HttpRequest, tenant_id: UUID, subscription_id: 
             )
             return redirect("admincenter:azure_access_control", tenant_id, subscription_id)
     return render(
-        request, "admincenter/azure/role_assignment_add.html", _context(access, form=form), status=_bad_request(form)
+        request,
+        "azure_subscriptions/admin_center/role_assignment_add.html",
+        _context(access, form=form),
+        status=_bad_request(form),
     )
 
 
@@ -253,7 +263,7 @@ def role_assignment_remove(
             else "",
             own_access=_is_own_access(request, assignment),
         )
-        return render(request, "admincenter/azure/role_assignment_remove.html", context)
+        return render(request, "azure_subscriptions/admin_center/role_assignment_remove.html", context)
     try:
         services.role_assignment_remove(assignment=assignment, removed_by=request.user, partner=access.center.partner)
     except ValidationError as error:

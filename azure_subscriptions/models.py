@@ -58,6 +58,7 @@ class AzureSubscription(models.Model):
     )
 
     class Meta:
+        db_table = "customers_azuresubscription"  # made while Azure lived in the customers app
         ordering = ["tenant__name", "name", "created_at"]
         verbose_name = _("Azure subscription")
         verbose_name_plural = _("Azure subscriptions")
@@ -98,6 +99,7 @@ class ResourceGroup(models.Model):
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
+        db_table = "customers_resourcegroup"  # made while Azure lived in the customers app
         ordering = ["subscription", "name"]
         verbose_name = _("resource group")
         verbose_name_plural = _("resource groups")
@@ -142,6 +144,7 @@ class AzureRoleAssignment(models.Model):
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
+        db_table = "customers_azureroleassignment"  # made while Azure lived in the customers app
         ordering = ["subscription", "role", "created_at"]
         verbose_name = _("Azure role assignment")
         verbose_name_plural = _("Azure role assignments")

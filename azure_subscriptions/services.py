@@ -9,14 +9,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from partnercenter.access import azure_assignable_partner_tenants, partner_name_as_seen, partner_of
+from partnercenter.access import partner_of
 from partnercenter.audit import audit_record
 from partnercenter.models import Partner, ResellerRelationship, SecurityGroup, Tenant, User
+from partnercenter.other_partners import partner_name_as_seen
 
-from .azure_models import AzureRole, AzureRoleAssignment, AzureSubscription, ResourceGroup
+from .models import AzureRole, AzureRoleAssignment, AzureSubscription, ResourceGroup
+from .rules import ASSIGNABLE_PARTNER_GROUPS, azure_assignable_partner_tenants
 
 # The partner groups a customer may give a role on its subscriptions: those that administer customers.
-PARTNER_GROUP_KINDS = (SecurityGroup.Kind.ADMIN_AGENTS, SecurityGroup.Kind.HELPDESK_AGENTS)
 
 
 def _partner_details(partner: Partner | None) -> dict[str, str]:
@@ -26,7 +27,7 @@ def _partner_details(partner: Partner | None) -> dict[str, str]:
 def group_label(group: SecurityGroup, *, home_tenant_id: int, viewer: Partner | None = None) -> str:
     """How a group reads on Access control: the tenant's own group by its name; another tenant's (a partner's
     built-in group) as a foreign principal, "Admin Agents — Fabrikam (partner)", with "Another partner" for a
-    partner other than `viewer`, the partner acting for the customer (access.partner_name_as_seen). Needs the group's
+    partner other than `viewer`, the partner acting for the customer (partnercenter.other_partners). Needs the group's
     tenant."""
     name = group.get_kind_display() if group.kind != SecurityGroup.Kind.CUSTOM else group.name
     if group.tenant_id == home_tenant_id:
@@ -170,7 +171,7 @@ def assignable_groups(tenant: Tenant, *, acting_for: Partner | None = None):
     partner working with the tenant for its own administrators, only its own for a partner acting for it."""
     partner_tenants = azure_assignable_partner_tenants(tenant, acting_for=acting_for)
     return SecurityGroup.objects.filter(tenant=tenant) | SecurityGroup.objects.filter(
-        tenant__in=partner_tenants, kind__in=PARTNER_GROUP_KINDS
+        tenant__in=partner_tenants, kind__in=ASSIGNABLE_PARTNER_GROUPS
     )
 
 

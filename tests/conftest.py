@@ -4,9 +4,12 @@ Global admin and a plain user; customer Y's Global admin; and the anonymous visi
 Partner A has a reseller relationship with delegated admin with customer X; partner B a reseller relationship
 (no delegated admin) with customer Y. Customer Y's Global admin is invited by partner A (a pending request)."""
 
+import copy
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from partnercenter.models import DirectoryRole, Partner, SecurityGroup, Tenant, User
@@ -57,8 +60,8 @@ class World:
 PERSONAS = ["a_admin", "a_sales", "a_helpdesk", "b_admin", "x_ga", "x_user", "y_ga", "anon"]
 
 
-@pytest.fixture
-def world(db) -> World:
+def build_world() -> World:
+    """The personas and their tenants, written to the database."""
     partner_a = PartnerFactory(name="Fabrikam", primary_domain="fabrikam.test")
     partner_b = PartnerFactory(name="Northwind", primary_domain="northwind.test")
     customer_x = TenantFactory(name="Contoso", primary_domain="contoso.test")
@@ -86,6 +89,30 @@ def world(db) -> World:
     DelegatedAdminGrantFactory(partner=partner_a, customer=customer_x)
     ResellerRelationshipFactory(partner=partner_b, customer=customer_y)
     return world
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+@pytest.fixture(scope="module")
+def world_per_module(django_db_setup, django_db_blocker) -> Iterator[World]:
+    """The personas' world built once for a whole test module, inside a transaction rolled back at the module's end.
+
+    Not for tests to use directly: a module overrides `world` with a function-scoped fixture that asks for `db`
+    (whose transaction, nested in this one, becomes a savepoint rolled back after each test) and returns
+    `world_copy(world_per_module)`, so that neither rows nor Python objects one test changes reach the next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        world = build_world()
+        yield world
+        transaction.set_rollback(True)
+
+
+def world_copy(world: World) -> World:
+    """A copy of the world's Python objects: what a test caches on them (users' per-request caches such as
+    `_partner_cache`, a route's `w._azure`, a signed-in user's `last_login`) stays with that test."""
+    return copy.deepcopy(world)
 
 
 @pytest.fixture

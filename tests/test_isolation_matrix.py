@@ -6,14 +6,24 @@ data of tenants the persona has no business with.
 Columns, in order: partner A's admin, sales and helpdesk agents; partner B's admin agent; customer X's Global admin
 and plain user; customer Y's Global admin; anonymous. Partner A resells to X with delegated admin, partner B resells
 to Y; partner A has a pending request (not yet sent to anyone).
+
+The world is built once for the module (tests/conftest.py's `world_per_module`); each case runs in a savepoint rolled
+back after it, on its own copy of the world's objects, so it sees exactly the world a fresh build would give it.
 """
 
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from .conftest import PERSONAS, World
+from .conftest import PERSONAS, World, world_copy
 from .isolation import admin_center, autopilot, azure, core, mfa, partner_relationships, partner_settings, partner_side
+
+
+@pytest.fixture
+def world(db, world_per_module) -> World:
+    """This module's `world` (and so its `client_for`): the module's world, in a savepoint, as a copy."""
+    return world_copy(world_per_module)
+
 
 ROUTES = {
     **core.ROUTES,

@@ -1,5 +1,7 @@
 """Personas (DESIGN.md §6): partner A's admin, sales and helpdesk agents; partner B's admin agent; customer X's
-Global admin and a plain user; customer Y's Global admin; and the anonymous visitor.
+Global admin and a plain user; customer Y's Global admin; and the anonymous visitor. The isolation matrix's world also
+has customer X's User Administrator, Helpdesk Administrator and Global Reader (the tests of the admin center's pages
+build their own, with the same addresses).
 
 Partner A has a reseller relationship with delegated admin with customer X; partner B a reseller relationship
 (no delegated admin) with customer Y. Customer Y's Global admin is invited by partner A (a pending request)."""
@@ -28,6 +30,9 @@ from .factories import (
 
 Kind = SecurityGroup.Kind
 GA = DirectoryRole.GLOBAL_ADMINISTRATOR
+UA = DirectoryRole.USER_ADMINISTRATOR
+HA = DirectoryRole.HELPDESK_ADMINISTRATOR
+GR = DirectoryRole.GLOBAL_READER
 
 
 def pytest_report_header(config):
@@ -52,16 +57,39 @@ class World:
     x_user: User
     y_ga: User
     pending: IssuedRequest
+    # Only in build_world(customer_x_admins=True).
+    x_useradmin: User | None = None
+    x_helpdesk: User | None = None
+    x_reader: User | None = None
 
     def user(self, persona: str) -> User | None:
-        return None if persona == "anon" else getattr(self, persona)
+        if persona == "anon":
+            return None
+        user = getattr(self, persona)
+        if user is None:  # not signed out: a persona this world was built without
+            raise LookupError(f"{persona} is only in build_world(customer_x_admins=True)")
+        return user
 
 
-PERSONAS = ["a_admin", "a_sales", "a_helpdesk", "b_admin", "x_ga", "x_user", "y_ga", "anon"]
+# The isolation matrix's columns: every persona of build_world(customer_x_admins=True).
+PERSONAS = [
+    "a_admin",
+    "a_sales",
+    "a_helpdesk",
+    "b_admin",
+    "x_ga",
+    "x_useradmin",
+    "x_helpdesk",
+    "x_reader",
+    "x_user",
+    "y_ga",
+    "anon",
+]
 
 
-def build_world() -> World:
-    """The personas and their tenants, written to the database."""
+def build_world(*, customer_x_admins: bool = False) -> World:
+    """The personas and their tenants, written to the database; with `customer_x_admins`, also customer X's User
+    Administrator, Helpdesk Administrator and Global Reader."""
     partner_a = PartnerFactory(name="Fabrikam", primary_domain="fabrikam.test")
     partner_b = PartnerFactory(name="Northwind", primary_domain="northwind.test")
     customer_x = TenantFactory(name="Contoso", primary_domain="contoso.test")
@@ -88,6 +116,10 @@ def build_world() -> World:
     ResellerRelationshipFactory(partner=partner_a, customer=customer_x)
     DelegatedAdminGrantFactory(partner=partner_a, customer=customer_x)
     ResellerRelationshipFactory(partner=partner_b, customer=customer_y)
+    if customer_x_admins:
+        world.x_useradmin = UserFactory(tenant=customer_x, email="useradmin@contoso.test", roles=[UA])
+        world.x_helpdesk = UserFactory(tenant=customer_x, email="helpdesk@contoso.test", roles=[HA])
+        world.x_reader = UserFactory(tenant=customer_x, email="reader@contoso.test", roles=[GR])
     return world
 
 
@@ -98,13 +130,14 @@ def world(db) -> World:
 
 @pytest.fixture(scope="module")
 def world_per_module(django_db_setup, django_db_blocker) -> Iterator[World]:
-    """The personas' world built once for a whole test module, inside a transaction rolled back at the module's end.
+    """The personas' world, with customer X's administrators, built once for a whole test module, inside a
+    transaction rolled back at the module's end.
 
     Not for tests to use directly: a module overrides `world` with a function-scoped fixture that asks for `db`
     (whose transaction, nested in this one, becomes a savepoint rolled back after each test) and returns
     `world_copy(world_per_module)`, so that neither rows nor Python objects one test changes reach the next."""
     with django_db_blocker.unblock(), transaction.atomic():
-        world = build_world()
+        world = build_world(customer_x_admins=True)
         yield world
         transaction.set_rollback(True)
 

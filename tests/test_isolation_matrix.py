@@ -3,9 +3,10 @@
 A URL without an entry here fails the suite (test_every_url_is_in_the_matrix). Every 200 answer is also checked for
 data of tenants the persona has no business with.
 
-Columns, in order: partner A's admin, sales and helpdesk agents; partner B's admin agent; customer X's Global admin
-and plain user; customer Y's Global admin; anonymous. Partner A resells to X with delegated admin, partner B resells
-to Y; partner A has a pending request (not yet sent to anyone).
+Columns, in order: partner A's admin, sales and helpdesk agents; partner B's admin agent; customer X's Global admin,
+User Administrator, Helpdesk Administrator, Global Reader and plain user; customer Y's Global admin; anonymous.
+Partner A resells to X with delegated admin, partner B resells to Y; partner A has a pending request (not yet sent to
+anyone).
 
 The world is built once for the module (tests/conftest.py's `world_per_module`); each case runs in a savepoint rolled
 back after it, on its own copy of the world's objects, so it sees exactly the world a fresh build would give it.
@@ -70,6 +71,9 @@ def _foreign_markers(world: World, persona: str) -> list[str]:
         "a_helpdesk": [y],
         "b_admin": [x],
         "x_ga": [y],
+        "x_useradmin": [y],
+        "x_helpdesk": [y],
+        "x_reader": [y],
         "x_user": [y],
         "y_ga": [x],
         "anon": [x, y],

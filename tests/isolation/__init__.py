@@ -9,20 +9,39 @@ from dataclasses import dataclass, field
 
 from tests.conftest import PERSONAS, World
 
-COLUMNS = ["a_admin", "a_sales", "a_helpdesk", "b_admin", "x_ga", "x_user", "y_ga", "anon"]
+COLUMNS = [
+    "a_admin",
+    "a_sales",
+    "a_helpdesk",
+    "b_admin",
+    "x_ga",
+    "x_useradmin",
+    "x_helpdesk",
+    "x_reader",
+    "x_user",
+    "y_ga",
+    "anon",
+]
 assert COLUMNS == PERSONAS
 
 
 def row(statuses: str) -> dict[str, int]:
-    values = [int(s) for s in statuses.split()]
+    """One expected status per column, in COLUMNS' order, in three groups that "|" separates for the reader:
+    partners A and B | customer X | customer Y and the anonymous visitor.
+
+        a_admin a_sales a_helpdesk b_admin | x_ga x_useradmin x_helpdesk x_reader x_user | y_ga anon
+    """
+    groups = [group.split() for group in statuses.split("|")]
+    assert [len(group) for group in groups] == [4, 5, 2], statuses
+    values = [int(s) for group in groups for s in group]
     assert len(values) == len(COLUMNS), statuses
     return dict(zip(COLUMNS, values, strict=True))
 
 
 # Login-required pages answer anonymous visitors with a redirect to sign in, whatever the method.
-SIGNED_IN_ONLY_405 = row("405 405 405 405 405 405 405 302")
-ALL_405 = row("405 405 405 405 405 405 405 405")
-NOT_OFFERED = row("404 404 404 404 404 404 404 404")
+SIGNED_IN_ONLY_405 = row("405 405 405 405 | 405 405 405 405 405 | 405 302")
+ALL_405 = row("405 405 405 405 | 405 405 405 405 405 | 405 405")
+NOT_OFFERED = row("404 404 404 404 | 404 404 404 404 404 | 404 404")
 
 
 @dataclass

@@ -5,10 +5,12 @@ from django.urls import reverse
 from . import ALL_405, SIGNED_IN_ONLY_405, Route, row  # noqa: F401
 
 # Placeholder pages answer 404 until they are built; each entry is replaced with the page's real expectations.
-BUILDING = row("404 404 404 404 404 404 404 302")
-# Pages every administrator role may see, and pages for those who manage users or roles (Global Administrators).
-VIEWERS = row("200 403 200 404 200 403 404 302")
-MANAGERS = row("200 403 403 404 200 403 404 302")
+BUILDING = row("404 404 404 404 | 404 404 404 404 404 | 404 302")
+# Pages every administrator role may see (Global, User and Helpdesk Administrators, Global Readers); pages for those
+# who manage users (Global and User Administrators); pages for those who manage roles (Global Administrators only).
+VIEWERS = row("200 403 200 404 | 200 200 200 200 403 | 404 302")
+USER_MANAGERS = row("200 403 403 404 | 200 200 403 403 403 | 404 302")
+ROLE_MANAGERS = row("200 403 403 404 | 200 403 403 403 403 | 404 302")
 
 
 def _x(w):
@@ -26,9 +28,10 @@ def _x_subscription(w):
 
 
 ROUTES: dict[str, Route] = {
-    # Home, users and roles. Every administrator role sees them: partner A's Admin agent is Global Administrator of X
-    # through delegated admin and its Helpdesk agent Helpdesk Administrator; its Sales agent has no role there (403),
-    # nor has X's plain user; partner B and Y's Global admin have no business with X (404).
+    # Home, users and roles. Every administrator role sees them: X's own Global, User and Helpdesk Administrators and
+    # Global Reader; partner A's Admin agent, Global Administrator of X through delegated admin, and its Helpdesk agent,
+    # Helpdesk Administrator; its Sales agent has no role there (403), nor has X's plain user; partner B and Y's Global
+    # admin have no business with X (404).
     "admincenter:home": Route(
         lambda w: reverse("admincenter:home", args=[_x(w)]),
         get=VIEWERS,
@@ -41,31 +44,32 @@ ROUTES: dict[str, Route] = {
         post=SIGNED_IN_ONLY_405,
         delete=SIGNED_IN_ONLY_405,
     ),
-    # Adding, editing and deleting users: Global (and User) Administrators; an empty POST gets the form again with
+    # Adding, editing and deleting users: Global and User Administrators; an empty POST gets the form again with
     # its errors (400). Deleting needs no input: the POST deletes X's plain user.
     "admincenter:user_new": Route(
         lambda w: reverse("admincenter:user_new", args=[_x(w)]),
-        get=MANAGERS,
-        post=row("400 403 403 404 400 403 404 302"),
+        get=USER_MANAGERS,
+        post=row("400 403 403 404 | 400 400 403 403 403 | 404 302"),
         delete=SIGNED_IN_ONLY_405,
     ),
     "admincenter:user_edit": Route(
         lambda w: reverse("admincenter:user_edit", args=[_x(w), w.x_user.public_id]),
-        get=MANAGERS,
-        post=row("400 403 403 404 400 403 404 302"),
+        get=USER_MANAGERS,
+        post=row("400 403 403 404 | 400 400 403 403 403 | 404 302"),
         delete=SIGNED_IN_ONLY_405,
     ),
-    # A Helpdesk Administrator resets the passwords of users who are not administrators, such as X's plain user.
+    # A Helpdesk Administrator (X's own, or partner A's Helpdesk agent through delegated admin) resets the passwords
+    # of users who are not administrators, such as X's plain user; a Global Reader changes nothing.
     "admincenter:user_reset_password": Route(
         lambda w: reverse("admincenter:user_reset_password", args=[_x(w), w.x_user.public_id]),
-        get=row("200 403 200 404 200 403 404 302"),
-        post=row("400 403 400 404 400 403 404 302"),
+        get=row("200 403 200 404 | 200 200 200 403 403 | 404 302"),
+        post=row("400 403 400 404 | 400 400 400 403 403 | 404 302"),
         delete=SIGNED_IN_ONLY_405,
     ),
     "admincenter:user_delete": Route(
         lambda w: reverse("admincenter:user_delete", args=[_x(w), w.x_user.public_id]),
-        get=MANAGERS,
-        post=row("302 403 403 404 302 403 404 302"),
+        get=USER_MANAGERS,
+        post=row("302 403 403 404 | 302 302 403 403 403 | 404 302"),
         delete=SIGNED_IN_ONLY_405,
     ),
     "admincenter:roles": Route(
@@ -80,18 +84,18 @@ ROUTES: dict[str, Route] = {
         post=SIGNED_IN_ONLY_405,
         delete=SIGNED_IN_ONLY_405,
     ),
-    # Assigning and removing roles: Global Administrators. An empty POST names no user (400); removing X's only
-    # Global Administrator is refused with the reason (409).
+    # Assigning and removing roles: Global Administrators only, not User Administrators. An empty POST names no user
+    # (400); removing X's only Global Administrator is refused with the reason (409).
     "admincenter:role_assign": Route(
         lambda w: reverse("admincenter:role_assign", args=[_x(w), "global_admin"]),
-        get=MANAGERS,
-        post=row("400 403 403 404 400 403 404 302"),
+        get=ROLE_MANAGERS,
+        post=row("400 403 403 404 | 400 403 403 403 403 | 404 302"),
         delete=SIGNED_IN_ONLY_405,
     ),
     "admincenter:role_remove": Route(
         lambda w: reverse("admincenter:role_remove", args=[_x(w), "global_admin", w.x_ga.public_id]),
-        get=MANAGERS,
-        post=row("409 403 403 404 409 403 404 302"),
+        get=ROLE_MANAGERS,
+        post=row("409 403 403 404 | 409 403 403 403 403 | 404 302"),
         delete=SIGNED_IN_ONLY_405,
     ),
     # Subscriptions and licences: seen by Global admins, User admins and Global readers, changed by Global and User
@@ -100,32 +104,32 @@ ROUTES: dict[str, Route] = {
     # with its error (400); unassigning a user who holds no licence: back to the subscription with a message.
     "admincenter:subscriptions": Route(
         lambda w: reverse("admincenter:subscriptions", args=[_x(w)]),
-        get=row("200 403 403 404 200 403 404 302"),
+        get=row("200 403 403 404 | 200 200 403 200 403 | 404 302"),
         post=SIGNED_IN_ONLY_405,
         delete=SIGNED_IN_ONLY_405,
     ),
     "admincenter:subscription_detail": Route(
         lambda w: reverse("admincenter:subscription_detail", args=[_x(w), _x_subscription(w)]),
-        get=row("200 403 403 404 200 403 404 302"),
+        get=row("200 403 403 404 | 200 200 403 200 403 | 404 302"),
         post=SIGNED_IN_ONLY_405,
         delete=SIGNED_IN_ONLY_405,
     ),
     "admincenter:license_assign": Route(
         lambda w: reverse("admincenter:license_assign", args=[_x(w), _x_subscription(w)]),
         get=SIGNED_IN_ONLY_405,
-        post=row("400 403 403 404 400 403 404 302"),
+        post=row("400 403 403 404 | 400 400 403 403 403 | 404 302"),
         delete=SIGNED_IN_ONLY_405,
     ),
     "admincenter:license_unassign": Route(
         lambda w: reverse("admincenter:license_unassign", args=[_x(w), _x_subscription(w), w.x_user.public_id]),
         get=SIGNED_IN_ONLY_405,
-        post=row("302 403 403 404 302 403 404 302"),
+        post=row("302 403 403 404 | 302 302 403 403 403 | 404 302"),
         delete=SIGNED_IN_ONLY_405,
     ),
-    # Activity: Global admins and Global readers.
+    # Activity: Global admins and Global readers (not User or Helpdesk Administrators).
     "admincenter:activity": Route(
         lambda w: reverse("admincenter:activity", args=[_x(w)]),
-        get=row("200 403 403 404 200 403 404 302"),
+        get=row("200 403 403 404 | 200 403 403 200 403 | 404 302"),
         post=SIGNED_IN_ONLY_405,
         delete=SIGNED_IN_ONLY_405,
     ),

@@ -3,25 +3,27 @@
 The matrix's subscription is customer X's, provisioned by partner A: A's Admin Agents are its Owner (the seed's
 rule) and A's Helpdesk Agents Contributor; X's plain user is Reader; X's Global admin holds no role on it but, as the
 tenant's own Global admin, may see it and manage its access. A's Sales agent holds no role: it is refused X's Azure
-list (403, with the reason) and finds no subscription there (404). Delegated admin plays no part."""
+list (403, with the reason) and finds no subscription there (404). Delegated admin plays no part, nor do X's directory
+roles: X's User Administrator, Helpdesk Administrator and Global Reader hold no role on it, so their list is empty and
+the subscription does not exist for them (404); creating a subscription is for X's own Global admins (403)."""
 
 from django.urls import reverse
 
 from . import SIGNED_IN_ONLY_405, Route, row
 
-#                        a_admin a_sales a_helpdesk b_admin x_ga x_user y_ga anon
-LIST = row("200 403 200 404 200 200 404 302")
-CREATE_OWN = row("403 403 403 404 200 403 404 302")
-CREATE_OWN_POST = row("403 403 403 404 400 403 404 302")  # an empty form: the name is missing
-SEE = row("200 404 200 404 200 200 404 302")
-RESOURCES = row("200 404 200 404 403 403 404 302")
-RESOURCES_POST = row("400 404 400 404 403 403 404 302")
-RESOURCE_DELETE = row("302 404 302 404 403 403 404 302")
-ACCESS = row("200 404 403 404 200 403 404 302")
-ACCESS_POST = row("400 404 403 404 400 403 404 302")
-ACCESS_REMOVE = row("302 404 403 404 302 403 404 302")
-PROVISION = row("200 403 403 404 404 404 404 302")
-PROVISION_POST = row("400 403 403 404 404 404 404 302")
+# Columns (see row()): a_admin a_sales a_helpdesk b_admin | x_ga x_useradmin x_helpdesk x_reader x_user | y_ga anon
+LIST = row("200 403 200 404 | 200 200 200 200 200 | 404 302")
+CREATE_OWN = row("403 403 403 404 | 200 403 403 403 403 | 404 302")
+CREATE_OWN_POST = row("403 403 403 404 | 400 403 403 403 403 | 404 302")  # an empty form: the name is missing
+SEE = row("200 404 200 404 | 200 404 404 404 200 | 404 302")
+RESOURCES = row("200 404 200 404 | 403 404 404 404 403 | 404 302")
+RESOURCES_POST = row("400 404 400 404 | 403 404 404 404 403 | 404 302")
+RESOURCE_DELETE = row("302 404 302 404 | 403 404 404 404 403 | 404 302")
+ACCESS = row("200 404 403 404 | 200 404 404 404 403 | 404 302")
+ACCESS_POST = row("400 404 403 404 | 400 404 404 404 403 | 404 302")
+ACCESS_REMOVE = row("302 404 403 404 | 302 404 404 404 403 | 404 302")
+PROVISION = row("200 403 403 404 | 404 404 404 404 404 | 404 302")
+PROVISION_POST = row("400 403 403 404 | 404 404 404 404 404 | 404 302")
 
 
 class Azure:

@@ -7,9 +7,9 @@ from . import ALL_405, SIGNED_IN_ONLY_405, Route, row  # noqa: F401
 # Partner A's agents may act for customer X but never see its Partner relationships (403, even the Admin agent,
 # Global Administrator there through delegated admin); partner B and customer Y have no business with X (404); X's
 # plain user is not a Global admin (403).
-OWN_GLOBAL_ADMINS = row("403 403 403 404 200 403 404 302")
+OWN_GLOBAL_ADMINS = row("403 403 403 404 | 200 403 403 403 403 | 404 302")
 # Remove: X's Global admin removes and is sent back to the details pane.
-REMOVE = row("403 403 403 404 302 403 404 302")
+REMOVE = row("403 403 403 404 | 302 403 403 403 403 | 404 302")
 
 
 def _x(w):

@@ -11,4 +11,5 @@ RUN python manage.py compilemessages --ignore=.venv -v0 \
 RUN useradd --system --uid 1000 portal && chown -R portal /app
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "partnercenter.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn reads gunicorn.conf.py, and its number of web processes from WEB_CONCURRENCY.
+CMD ["gunicorn", "partnercenter.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

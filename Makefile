@@ -1,7 +1,10 @@
-.PHONY: run test bench bench-autopilot lint format messages code
+.PHONY: run serve test bench bench-autopilot lint format messages code
 
 run:  ## Set up and serve the portal on the embedded default (SQLite, in-process tasks, local mailbox, demo data)
 	./scripts/run.sh
+
+serve:  ## The production shape: web, workers and beat under supervisord (needs PostgreSQL, Redis, SMTP; see README)
+	./scripts/serve.sh
 
 test:  ## Set up and run the whole test suite
 	./scripts/test.sh

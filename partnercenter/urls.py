@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from . import views
+from . import health, views
 
 # Parts of allauth this product does not offer, answered 404 before allauth sees them: email addresses belong to the
 # tenant's directory (users do not add their own), nobody signs up on their own, and sign-in is by password.
@@ -28,6 +28,9 @@ urlpatterns = [
     path("settings/", include("partnercenter.partner_settings_urls")),
     path("", include("relationships.urls")),
     path("i18n/setlang/", login_not_required(require_POST(set_language)), name="set_language"),
+    # For load balancers: open without signing in, and saying nothing but which parts answer.
+    path("health/live/", health.live, name="health_live"),
+    path("health/ready/", health.ReadyView.as_view(), name="health_ready"),
     # The local mailbox: 404 unless DEBUG is on and it is the mailer (views._mailbox_enabled).
     path("mailbox/", views.mailbox, name="mailbox"),
     path("mailbox/<int:pk>/", views.mailbox_message, name="mailbox_message"),

@@ -15,6 +15,19 @@ ROUTES: dict[str, Route] = {
         post=row("302 302 302 302 | 302 302 302 302 302 | 302 302"),
         delete=ALL_405,
     ),
+    # Liveness and readiness: open to anyone (a load balancer has no account), GET only.
+    "health_live": Route(
+        lambda w: reverse("health_live"),
+        get=row("200 200 200 200 | 200 200 200 200 200 | 200 200"),
+        post=ALL_405,
+        delete=ALL_405,
+    ),
+    "health_ready": Route(
+        lambda w: reverse("health_ready"),
+        get=row("200 200 200 200 | 200 200 200 200 200 | 200 200"),
+        post=ALL_405,
+        delete=ALL_405,
+    ),
     # The local mailbox exists only while it is the mailer (never in these tests): 404 for everyone.
     "mailbox": Route(
         lambda w: reverse("mailbox"),

@@ -10,12 +10,18 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import OutboxEmail
 
-# A worker that died while sending leaves a row in SENDING; after this long it may be tried again.
+# A worker that died while sending leaves a row in SENDING. A worker holds its row locked in the database from just
+# after the claim until the outcome is recorded, and a worker that dies releases the lock with its database session
+# (PostgreSQL notices at once when the process is gone): a row in SENDING for longer than ABANDONED_CLAIM that nobody
+# holds locked is abandoned, and is taken over at once. Where the database has no row locks (SQLite, the embedded
+# default with one process) nothing tells a dead worker from a slow one, and a claim is abandoned after STALE_CLAIM.
+ABANDONED_CLAIM = timedelta(seconds=5)
 STALE_CLAIM = timedelta(minutes=10)
 # Rows younger than this are left to the task that was queued with them.
 SWEEP_GRACE = timedelta(seconds=30)
@@ -27,8 +33,17 @@ EARLY_RETRY_TOLERANCE = timedelta(seconds=2)
 _INVITATION_TOKEN = re.compile(r"(/invitations/|/accounts/password/reset/key/)[A-Za-z0-9_-]{20,}")
 
 
+def _abandoned_claim_age() -> timedelta:
+    return ABANDONED_CLAIM if connection.features.has_select_for_update_skip_locked else STALE_CLAIM
+
+
 class TransientEmailError(Exception):
-    """Delivery failed in a way that may succeed later (connection refused, 4xx reply)."""
+    """Delivery failed in a way that may succeed later (connection refused, 4xx reply); `retry_in` seconds from now
+    the row is due again."""
+
+    def __init__(self, reason: str, retry_in: int) -> None:
+        super().__init__(reason)
+        self.retry_in = retry_in
 
 
 def backoff_delay(attempts: int) -> int:
@@ -42,12 +57,17 @@ def outbox_claim(email_id: int) -> OutboxEmail | None:
     in the broker, and the extra task must not spend an attempt before the backoff has passed."""
     now = timezone.now()
     due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + EARLY_RETRY_TOLERANCE)
-    stale = Q(state=OutboxEmail.State.SENDING, claimed_at__lt=now - STALE_CLAIM)
-    claimable = (Q(state=OutboxEmail.State.QUEUED) & due) | stale
-    claimed = OutboxEmail.objects.filter(claimable, pk=email_id).update(
-        state=OutboxEmail.State.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
-    return OutboxEmail.objects.get(pk=email_id) if claimed else None
+    abandoned = Q(state=OutboxEmail.State.SENDING, claimed_at__lt=now - _abandoned_claim_age())
+    claimable = (Q(state=OutboxEmail.State.QUEUED) & due) | abandoned
+    with transaction.atomic():
+        # SKIP LOCKED: a row a live worker is sending is not ours to take, however long it takes.
+        free = OutboxEmail.objects.select_for_update(skip_locked=True).filter(claimable, pk=email_id)
+        if not list(free.values_list("pk", flat=True)):
+            return None
+        OutboxEmail.objects.filter(pk=email_id).update(
+            state=OutboxEmail.State.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    return OutboxEmail.objects.get(pk=email_id)
 
 
 def _is_permanent(error: Exception) -> bool:
@@ -56,6 +76,14 @@ def _is_permanent(error: Exception) -> bool:
     if isinstance(error, smtplib.SMTPResponseException):
         return error.smtp_code >= 500
     return False
+
+
+def _is_unreachable(error: Exception) -> bool:
+    """The mail server could not be reached or went away (refused, timed out, disconnected): that says nothing about
+    this email, so it costs no attempt and is tried again soon, however long the server is away."""
+    if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
 
 
 def _describe(error: Exception) -> str:
@@ -79,8 +107,9 @@ def outbox_deliver(email: OutboxEmail) -> str:
     try may succeed (the row is queued again with its next attempt time); a permanent rejection or the last allowed
     attempt marks the row failed with the reason.
 
-    Every outcome is recorded only while the claim is still ours: a worker that stalled past STALE_CLAIM may have
-    been overtaken, and putting a row that the other worker sent back in the queue would send it twice."""
+    The row stays locked while the email is sent. Every outcome is recorded only while the claim is still ours: a
+    worker that stalled between its claim and the lock may have been overtaken, and putting a row that the other
+    worker sent back in the queue would send it twice."""
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.body_text,
@@ -91,10 +120,30 @@ def outbox_deliver(email: OutboxEmail) -> str:
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
     ours = OutboxEmail.objects.filter(pk=email.pk, state=OutboxEmail.State.SENDING, claimed_at=email.claimed_at)
+    with transaction.atomic():
+        # Held until the outcome is recorded: while it is, nobody takes the claim over (see ABANDONED_CLAIM).
+        if not list(ours.select_for_update().values_list("pk", flat=True)):
+            return OutboxEmail.objects.get(pk=email.pk).state  # overtaken before we began: not ours to send
+        state, reason, retry_in = _send(email, message, ours)
+    if reason is not None:
+        raise TransientEmailError(reason, retry_in)
+    return state
+
+
+def _send(email: OutboxEmail, message: EmailMultiAlternatives, ours) -> tuple[str, str | None, int]:
+    """Send and record the outcome on our claim; the reason and the delay when a later try may succeed."""
     try:
         message.send()
     except Exception as error:  # classified below: SMTP replies, sockets, anything the mailer raises
         reason = _describe(error)[:2000]
+        if _is_unreachable(error):
+            ours.update(
+                state=OutboxEmail.State.QUEUED,
+                last_error=reason,
+                attempts=F("attempts") - 1,
+                next_attempt_at=timezone.now() + timedelta(seconds=settings.EMAIL_RETRY_DELAY),
+            )
+            return OutboxEmail.State.QUEUED, reason, settings.EMAIL_RETRY_DELAY
         if _is_permanent(error) or email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
             ours.update(
                 state=OutboxEmail.State.FAILED,
@@ -102,13 +151,13 @@ def outbox_deliver(email: OutboxEmail) -> str:
                 body_text=_redacted(email.body_text),
                 body_html=_redacted(email.body_html),
             )
-            return OutboxEmail.State.FAILED
+            return OutboxEmail.State.FAILED, None, 0
         ours.update(
             state=OutboxEmail.State.QUEUED,
             last_error=reason,
             next_attempt_at=timezone.now() + timedelta(seconds=backoff_delay(email.attempts)),
         )
-        raise TransientEmailError(reason) from error
+        return OutboxEmail.State.QUEUED, reason, backoff_delay(email.attempts)
     ours.update(
         state=OutboxEmail.State.SENT,
         sent_at=timezone.now(),
@@ -116,7 +165,7 @@ def outbox_deliver(email: OutboxEmail) -> str:
         body_text=_redacted(email.body_text),
         body_html=_redacted(email.body_html),
     )
-    return OutboxEmail.State.SENT
+    return OutboxEmail.State.SENT, None, 0
 
 
 def outbox_due_ids(limit: int = 500) -> list[int]:
@@ -125,5 +174,7 @@ def outbox_due_ids(limit: int = 500) -> list[int]:
     due = Q(state=OutboxEmail.State.QUEUED, created_at__lt=now - SWEEP_GRACE) & (
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
-    stale = Q(state=OutboxEmail.State.SENDING, claimed_at__lt=now - STALE_CLAIM)
-    return list(OutboxEmail.objects.filter(due | stale).order_by("created_at").values_list("pk", flat=True)[:limit])
+    abandoned = Q(state=OutboxEmail.State.SENDING, claimed_at__lt=now - _abandoned_claim_age())
+    with transaction.atomic():
+        rows = OutboxEmail.objects.select_for_update(skip_locked=True).filter(due | abandoned).order_by("created_at")
+        return list(rows.values_list("pk", flat=True)[:limit])

@@ -4,7 +4,7 @@ from celery import shared_task
 from celery.signals import worker_init
 
 from .emails import outbox_dispatch
-from .outbox import TransientEmailError, backoff_delay, outbox_claim, outbox_deliver, outbox_due_ids
+from .outbox import TransientEmailError, outbox_claim, outbox_deliver, outbox_due_ids
 
 
 @shared_task(bind=True, max_retries=None, acks_late=True)
@@ -14,12 +14,12 @@ def send_outbox_email(self, email_id: int) -> str:
         return "not claimable"  # already sent, failed for good, being sent by another worker, or not yet due
     try:
         return outbox_deliver(email)
-    except TransientEmailError:
+    except TransientEmailError as error:
         # In-process (eager) mode must not spin on a broken mail server: the sweep retries there. The row already
         # says when the next try is due; the retry below is queued for that moment.
         if self.request.is_eager:
             return "retry later"
-        raise self.retry(countdown=backoff_delay(email.attempts)) from None
+        raise self.retry(countdown=error.retry_in) from None
 
 
 @shared_task

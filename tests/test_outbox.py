@@ -10,6 +10,7 @@ import pytest
 from celery import Celery
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -18,6 +19,7 @@ from partnercenter import emails
 from partnercenter.emails import email_enqueue, outbox_dispatch
 from partnercenter.models import OutboxEmail
 from partnercenter.outbox import (
+    ABANDONED_CLAIM,
     EARLY_RETRY_TOLERANCE,
     STALE_CLAIM,
     SWEEP_GRACE,
@@ -175,8 +177,11 @@ def test_an_email_is_not_claimed_before_its_next_attempt(db):
 
 
 def test_a_claim_abandoned_by_a_dead_worker_is_taken_over(db):
+    """A worker holds its row locked while it sends; one that died holds nothing, so its claim is free once it is
+    older than ABANDONED_CLAIM (on a database without row locks, STALE_CLAIM)."""
     fresh = make_email(state="sending", claimed_at=timezone.now(), attempts=1)
-    stale = make_email(state="sending", claimed_at=timezone.now() - STALE_CLAIM - timedelta(seconds=1), attempts=1)
+    abandoned_age = ABANDONED_CLAIM if connection.features.has_select_for_update_skip_locked else STALE_CLAIM
+    stale = make_email(state="sending", claimed_at=timezone.now() - abandoned_age - timedelta(seconds=1), attempts=1)
 
     assert outbox_claim(fresh.pk) is None
     assert outbox_claim(stale.pk).attempts == 2
@@ -204,11 +209,8 @@ def test_delivered_email_is_sent_and_its_link_redacted(db, mailer):
     [
         smtplib.SMTPDataError(451, b"4.3.0 Try again later"),
         smtplib.SMTPRecipientsRefused({"ga@litware.test": (450, b"4.2.1 Mailbox busy")}),
-        smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
-        ConnectionRefusedError(111, "Connection refused"),
-        TimeoutError("timed out"),
     ],
-    ids=["451", "rcpt-450", "disconnected", "refused", "timeout"],
+    ids=["451", "rcpt-450"],
 )
 def test_passing_failure_queues_the_email_again_after_its_backoff(db, mailer, settings, error):
     mailer.errors = [error]
@@ -224,6 +226,37 @@ def test_passing_failure_queues_the_email_again_after_its_backoff(db, mailer, se
     delay = timedelta(seconds=settings.EMAIL_RETRY_DELAY)
     assert before + delay <= email.next_attempt_at <= timezone.now() + delay
     assert LINK in email.body_text  # still needed for the next try
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
+        smtplib.SMTPConnectError(421, b"4.3.2 Service not available"),
+        ConnectionRefusedError(111, "Connection refused"),
+        TimeoutError("timed out"),
+    ],
+    ids=["disconnected", "connect-421", "refused", "timeout"],
+)
+def test_an_unreachable_mail_server_costs_no_attempt_and_is_tried_again_soon(db, mailer, settings, error):
+    """However long the server is away, the email is neither failed nor pushed back further: it goes out within
+    EMAIL_RETRY_DELAY of the server's return."""
+    settings.EMAIL_MAX_ATTEMPTS = 2
+    email = make_email()
+    for _ in range(3):
+        mailer.errors = [error]
+        email = outbox_claim(email.pk)
+        before = timezone.now()
+
+        with pytest.raises(TransientEmailError) as raised:
+            outbox_deliver(email)
+
+        email.refresh_from_db()
+        assert (email.state, email.attempts) == ("queued", 0)
+        delay = timedelta(seconds=settings.EMAIL_RETRY_DELAY)
+        assert before + delay <= email.next_attempt_at <= timezone.now() + delay
+        assert raised.value.retry_in == settings.EMAIL_RETRY_DELAY
+        OutboxEmail.objects.filter(pk=email.pk).update(next_attempt_at=None)
 
 
 def test_reasons_are_recorded_readably(db, mailer):
@@ -286,16 +319,15 @@ def test_the_last_allowed_attempt_fails_the_email(db, mailer, settings):
     assert (email.state, email.attempts, email.last_error) == ("failed", 3, "451 4.3.0 Try again later")
 
 
-def test_a_worker_that_lost_its_claim_does_not_overwrite_the_outcome(db, mailer):
-    """A worker stalled past STALE_CLAIM; another took the row over and sent it. The first one's late failure must
-    not put the row back in the queue, or the sweep would send it a second time."""
-    mailer.errors = [smtplib.SMTPDataError(451, b"4.3.0 Try again later")]
+def test_a_worker_that_lost_its_claim_sends_nothing_and_changes_nothing(db, mailer):
+    """A worker stalled between its claim and sending; another took the row over and sent it. The first one must
+    neither send it a second time nor touch the outcome."""
     slow = claimed()
     OutboxEmail.objects.filter(pk=slow.pk).update(state="sent", claimed_at=timezone.now(), sent_at=timezone.now())
 
-    with pytest.raises(TransientEmailError):
-        outbox_deliver(slow)
+    assert outbox_deliver(slow) == "sent"
 
+    assert mailer.sent == []
     slow.refresh_from_db()
     assert (slow.state, slow.last_error) == ("sent", "")
 

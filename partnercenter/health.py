@@ -36,9 +36,22 @@ def live(request: HttpRequest) -> HttpResponse:
     return _plain("ok\n")
 
 
-def _broker() -> RedisClient:
+def _redis(url: str) -> Redis:
     seconds = CHECK_TIMEOUT.total_seconds()
-    return RedisClient.from_url(settings.CELERY_BROKER_URL, socket_timeout=seconds, socket_connect_timeout=seconds)
+    check = Redis(
+        client_factory=lambda: RedisClient.from_url(url, socket_timeout=seconds, socket_connect_timeout=seconds)
+    )
+    check.timeout = CHECK_TIMEOUT
+    return check
+
+
+def _cache():
+    """The cache falls back to process memory while Redis is away (partnercenter/cache.py), so writing to it always
+    works: ask its Redis directly."""
+    cache = settings.CACHES["default"]
+    if cache["BACKEND"] == "partnercenter.cache.FallbackRedisCache":
+        return _redis(cache["LOCATION"])
+    return Cache(timeout=CHECK_TIMEOUT)
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -49,11 +62,9 @@ class ReadyView(HealthCheckView):
     http_method_names = ["get"]
 
     def get_named_checks(self) -> list[tuple[str, object]]:
-        checks = [("database", Database()), ("cache", Cache(timeout=CHECK_TIMEOUT))]
+        checks = [("database", Database()), ("cache", _cache())]
         if settings.CELERY_BROKER_URL:
-            broker = Redis(client_factory=_broker)
-            broker.timeout = CHECK_TIMEOUT
-            checks.append(("broker", broker))
+            checks.append(("broker", _redis(settings.CELERY_BROKER_URL)))
         return checks
 
     async def get(self, request, *args, **kwargs):

@@ -92,6 +92,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Short timeouts, and this process's memory while Redis is down or hung: sign-in must not fail with the cache.
+    CACHES["default"]["BACKEND"] = "partnercenter.cache.FallbackRedisCache"
 
 AUTH_USER_MODEL = "partnercenter.User"
 AUTHENTICATION_BACKENDS = [

@@ -45,7 +45,7 @@ def test_readiness_names_the_broker_that_does_not_answer_and_nothing_else(settin
 def test_readiness_names_the_cache_that_does_not_answer(settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "partnercenter.cache.FallbackRedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/1",
         }
     }

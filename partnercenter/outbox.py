@@ -9,7 +9,7 @@ import smtplib
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -120,20 +120,28 @@ def outbox_deliver(email: OutboxEmail) -> str:
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
     ours = OutboxEmail.objects.filter(pk=email.pk, state=OutboxEmail.State.SENDING, claimed_at=email.claimed_at)
-    with transaction.atomic():
-        # Held until the outcome is recorded: while it is, nobody takes the claim over (see ABANDONED_CLAIM).
-        if not list(ours.select_for_update().values_list("pk", flat=True)):
-            return OutboxEmail.objects.get(pk=email.pk).state  # overtaken before we began: not ours to send
-        state, reason, retry_in = _send(email, message, ours)
+    mailer = mailers.default
+    try:
+        with transaction.atomic():
+            # Held until the outcome is recorded: while it is, nobody takes the claim over (see ABANDONED_CLAIM).
+            if not list(ours.select_for_update().values_list("pk", flat=True)):
+                return OutboxEmail.objects.get(pk=email.pk).state  # overtaken before we began: not ours to send
+            state, reason, retry_in = _send(email, message, ours, mailer)
+    finally:
+        # The mail server has the email once it accepts the message; a worker that dies between that and the commit
+        # above leaves a claim that is sent again. That moment is kept as short as it can be: the connection is
+        # closed (QUIT, a round trip) only after the outcome is recorded.
+        mailer.close()
     if reason is not None:
         raise TransientEmailError(reason, retry_in)
     return state
 
 
-def _send(email: OutboxEmail, message: EmailMultiAlternatives, ours) -> tuple[str, str | None, int]:
+def _send(email: OutboxEmail, message: EmailMultiAlternatives, ours, mailer) -> tuple[str, str | None, int]:
     """Send and record the outcome on our claim; the reason and the delay when a later try may succeed."""
     try:
-        message.send()
+        mailer.open()  # kept open by send_messages, closed by the caller after the commit
+        mailer.send_messages([message])
     except Exception as error:  # classified below: SMTP replies, sockets, anything the mailer raises
         reason = _describe(error)[:2000]
         if _is_unreachable(error):

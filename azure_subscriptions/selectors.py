@@ -6,13 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
-from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from partnercenter.models import Partner, Tenant, User
 
 from .models import AzureRole, AzureRoleAssignment, AzureSubscription, ResourceGroup
-from .rules import NO_AZURE_ROLE, azure_assignments_of, azure_subscriptions_visible_to
+from .rules import azure_assignments_of, azure_subscriptions_visible_to
 from .services import group_label
 
 ROLE_ORDER = Case(
@@ -103,32 +101,6 @@ def is_last_owner(assignment: AzureRoleAssignment) -> bool:
         .exclude(pk=assignment.pk)
         .exists()
     )
-
-
-def azure_portal_availability(*, user: User, rows: Iterable) -> None:
-    """The Azure portal of each customer on the partner's Customers rows (rows of relationships.selectors.customers_for,
-    after admin_portal_availability): a link to the customer's Azure subscriptions the agent may open, when it holds
-    a role on at least one — delegated admin has nothing to do with it; otherwise disabled with the reason. One query
-    for the page."""
-    from relationships.selectors import AdminPortal
-
-    rows = list(rows)
-    customer_ids = [row.customer_id for row in rows]
-    with_role = set(
-        azure_assignments_of(user)
-        .filter(subscription__tenant_id__in=customer_ids)
-        .values_list("subscription__tenant_id", flat=True)
-    )
-    name = _("Azure")
-    reason = str(NO_AZURE_ROLE)
-    for row in rows:
-        if row.customer_id in with_role:
-            portal = AdminPortal(name, url=reverse("admincenter:azure_subscriptions", args=[row.customer.public_id]))
-        else:
-            portal = AdminPortal(name, reason=reason)
-        if not hasattr(row, "admin_portals"):
-            row.admin_portals = []
-        row.admin_portals.append(portal)
 
 
 def provisioned_by_other_partners(customer: Tenant, viewer: Partner | None) -> frozenset[str]:

@@ -20,17 +20,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
-from partnercenter.access import (
-    CAN_MANAGE_ROLES,
-    CAN_MANAGE_USERS,
-    AdminCenter,
-    require_can_delete_user,
-    require_can_manage_user,
-    require_can_reset_password_of,
-)
+from partnercenter.access import CAN_MANAGE_ROLES, CAN_MANAGE_USERS, AdminCenter
 from partnercenter.audit import audit_record
 from partnercenter.models import DirectoryRole, DirectoryRoleAssignment, Tenant, User
 from partnercenter.services import email_domain_check
+
+from .rules import require_can_delete_user, require_can_manage_user, require_can_reset_password_of
 
 GA = DirectoryRole.GLOBAL_ADMINISTRATOR
 

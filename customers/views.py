@@ -13,13 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from azure_subscriptions.rules import PROVISIONERS
-from azure_subscriptions.selectors import azure_portal_availability
 from partnercenter.access import partner_customer_for, partner_for, partner_group_kinds
 from partnercenter.csv_export import csv_response
-from partnercenter.models import SecurityGroup
-from relationships.selectors import admin_portal_availability, customers_for, customers_search
 
 from .models import Subscription
+from .rules import SUBSCRIPTION_SELLERS
+from .selectors import admin_portal_availability, azure_portal_availability, customers_for, customers_search
 from .subscription_forms import SubscriptionForm
 from .subscription_services import subscription_create
 
@@ -58,7 +57,6 @@ def customer_export(request: HttpRequest) -> HttpResponse:
 
 
 # Rule: adding a subscription for a customer is for Admin agents and Sales agents (no delegated admin needed).
-SUBSCRIPTION_SELLERS = (SecurityGroup.Kind.ADMIN_AGENTS, SecurityGroup.Kind.SALES_AGENTS)
 
 
 @require_GET

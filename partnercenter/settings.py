@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "relationships",
     "autopilot",
     "azure_subscriptions",
+    "partner_settings",
+    "demo",  # the demo data and authenticator codes, for a newcomer
 ]
 
 MIDDLEWARE = [
@@ -78,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "partnercenter.context_processors.navigation",
+                "relationships.context_processors.navigation",
             ],
         },
     }

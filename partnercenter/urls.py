@@ -19,13 +19,28 @@ not_offered = [
 # The portal's 400 page says what was wrong, in the page's language (see the view).
 handler400 = views.bad_request
 
+# Partner Center > Customers: the list and a customer's pages, with each service's pages of that customer.
+customer_pages = [
+    path("", include("customers.urls")),
+    path("<uuid:tenant_id>/devices/", include("autopilot.urls")),  # Windows Autopilot
+    path("<uuid:tenant_id>/azure/", include("azure_subscriptions.urls")),  # Add Azure subscription
+]
+
+# The customer's admin center: every app's pages of one tenant, in one namespace.
+admin_center_pages = [
+    path("", include("customers.admin_center_urls")),  # Home, Users, Roles, Subscriptions and licenses, Activity
+    path("settings/partner-relationships/", include("relationships.admin_center_urls")),
+    path("azure/", include("azure_subscriptions.admin_center_urls")),  # Azure subscriptions
+    path("devices/", include("autopilot.admin_center_urls")),  # Windows Autopilot
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
     *not_offered,
     path("accounts/", include("allauth.urls")),
-    path("customers/", include("customers.urls")),
-    path("admin-center/<uuid:tenant_id>/", include("customers.admin_center.urls")),
-    path("settings/", include("partnercenter.partner_settings_urls")),
+    path("customers/", include((customer_pages, "customers"))),
+    path("admin-center/<uuid:tenant_id>/", include((admin_center_pages, "admincenter"))),
+    path("settings/", include("partner_settings.urls")),
     path("", include("relationships.urls")),
     path("i18n/setlang/", login_not_required(require_POST(set_language)), name="set_language"),
     # For load balancers: open without signing in, and saying nothing but which parts answer.

@@ -17,19 +17,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from partnercenter.access import relationship_request_for, require_partner_role
-from partnercenter.models import SecurityGroup
+from partnercenter.access import require_partner_role
 from partnercenter.services import customer_organisation_create
 
 from . import services
 from .forms import AcceptForm, DraftEmailForm, OrganisationSignupForm, RequestOptionsForm
 from .models import RelationshipRequest
+from .rules import REQUESTERS, relationship_request_for
 from .selectors import latest_emails_by_request, relationship_request_by_token, requests_for
 from .services import DraftAlreadySent, IssuedRequest, RequestNotUsable
 from .tokens import token_matches
-
-# Rule: requesting a reseller relationship is for Admin agents and Sales agents.
-REQUESTERS = (SecurityGroup.Kind.ADMIN_AGENTS, SecurityGroup.Kind.SALES_AGENTS)
 
 
 def _render_draft(request: HttpRequest, issued: IssuedRequest, form: DraftEmailForm | None = None) -> HttpResponse:

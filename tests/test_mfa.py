@@ -14,8 +14,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from demo.management.commands.demo_data import DEMO_TOTP_SECRETS
 from partnercenter.access import MFARequired, partner_customer_for
-from partnercenter.management.commands.demo_data import DEMO_TOTP_SECRETS
 from partnercenter.models import User
 
 from .factories import PASSWORD, TOTP_SECRET, totp_code

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from customers.selectors import admin_portal_availability, customers_for
 from partnercenter.access import effective_roles
 from partnercenter.models import (
     AuditEvent,
@@ -23,7 +24,7 @@ from partnercenter.models import (
     ResellerRelationship,
     SecurityGroup,
 )
-from relationships.selectors import admin_portal_availability, customers_for, partner_relationships_of
+from relationships.selectors import partner_relationships_of
 from relationships.services import DelegatedAdminNotActive, delegated_admin_remove
 
 from .factories import (

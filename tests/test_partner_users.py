@@ -13,8 +13,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from partner_settings.services import partner_user_create, partner_user_remove, partner_user_update_roles
 from partnercenter.models import AuditEvent, DirectoryRole, DirectoryRoleAssignment, OutboxEmail, SecurityGroup, User
-from partnercenter.team_services import partner_user_create, partner_user_remove, partner_user_update_roles
 
 from .factories import PASSWORD, UserFactory, mfa_enable
 

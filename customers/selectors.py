@@ -1,0 +1,211 @@
+"""Reads that cross tables for the customers' pages: a tenant's directory for its admin center (users, their
+directory roles, role members), and the partner's Customers page (its customers, their search, and the admin portal
+of each service a row offers, with the reason when it is disabled)."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat
+from django.db.models.lookups import IsNull
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+
+from azure_subscriptions.rules import NO_AZURE_ROLE, azure_assignments_of
+from partnercenter.models import (
+    DelegatedAdminGrant,
+    DirectoryRole,
+    DirectoryRoleAssignment,
+    Partner,
+    ResellerRelationship,
+    Tenant,
+    User,
+)
+
+# Longest search the users list accepts; longer input is cut.
+SEARCH_MAX_LENGTH = 200
+
+
+def _with_roles(users: QuerySet[User]) -> QuerySet[User]:
+    """Each user's directory role assignments in one more query per page (see directory_roles_of)."""
+    return users.prefetch_related(Prefetch("role_assignments", queryset=DirectoryRoleAssignment.objects.order_by()))
+
+
+def directory_roles_of(user: User) -> frozenset[str]:
+    """The user's own directory roles, from the prefetched assignments when there are some (one query otherwise)."""
+    return frozenset(a.role for a in user.role_assignments.all())
+
+
+def tenant_users(tenant: Tenant, q: str = "") -> QuerySet[User]:
+    """The tenant's users by name, filtered by a search on name and email: every word of the search must match the
+    first name, the last name or the email address."""
+    users = User.objects.filter(tenant=tenant)
+    for word in q[:SEARCH_MAX_LENGTH].split():
+        users = users.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word))
+    return _with_roles(users.order_by("first_name", "last_name", "email", "pk"))
+
+
+def role_member_counts(tenant: Tenant) -> dict[str, int]:
+    """How many of the tenant's own users hold each directory role, in one query. A partner's implicit role
+    assignments (delegated admin) are not members, as in Azure AD."""
+    counts = dict.fromkeys(DirectoryRole.values, 0)
+    rows = (
+        DirectoryRoleAssignment.objects.filter(user__tenant=tenant)
+        .order_by()
+        .values("role")
+        .annotate(n=Count("pk"))
+        .values_list("role", "n")
+    )
+    counts.update(rows)
+    return counts
+
+
+def role_members(tenant: Tenant, role: str) -> QuerySet[User]:
+    """The tenant's own users who hold `role` (never a partner's agents: their roles are implicit)."""
+    return _with_roles(
+        User.objects.filter(tenant=tenant, role_assignments__role=role).order_by("first_name", "last_name", "email")
+    )
+
+
+def role_candidates(tenant: Tenant, role: str, q: str = "") -> QuerySet[User]:
+    """The tenant's users who do not hold `role` yet, for the role's Add members page."""
+    return tenant_users(tenant, q).exclude(role_assignments__role=role)
+
+
+# --- The Customers page: the partner's customers, their search, and the admin portals of each row ---------------
+
+
+def customers_for(partner: Partner) -> QuerySet[ResellerRelationship]:
+    """The partner's customers: its active reseller relationships, with the customer tenant, whether delegated
+    admin is active, and when the customer last removed it (None if it never did). One query whatever the number of
+    rows.
+
+    Both are scalar subqueries (one index probe per row returned), not EXISTS: for an EXISTS PostgreSQL may choose
+    to hash every active grant of the partner, on every page, although a page shows 50 rows."""
+    active_grant = (
+        DelegatedAdminGrant.objects.filter(partner=partner, customer=OuterRef("customer"), removed_at__isnull=True)
+        .order_by()
+        .values("pk")[:1]
+    )
+    last_removal = (
+        DelegatedAdminGrant.objects.filter(partner=partner, customer=OuterRef("customer"), removed_at__isnull=False)
+        .order_by("-removed_at")
+        .values("removed_at")[:1]
+    )
+    return (
+        ResellerRelationship.objects.filter(partner=partner, is_active=True)
+        .select_related("customer")
+        .annotate(
+            has_delegated_admin=IsNull(Subquery(active_grant), False),
+            delegated_admin_removed_at=Subquery(last_removal),
+        )
+        .order_by("customer__name", "customer_id")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AdminPortal:
+    """A service's admin portal as a partner agent sees it on a customer's row: a link, or disabled with the
+    reason."""
+
+    name: str
+    url: str = ""
+    reason: str = ""
+
+    @property
+    def is_available(self) -> bool:
+        return bool(self.url)
+
+
+# Filled in with the customer's Microsoft ID; see admin_portal_availability.
+_TENANT_PLACEHOLDER = UUID(int=0)
+
+
+def admin_portal_availability(*, group_kinds: frozenset[str], rows: Iterable[ResellerRelationship]) -> None:
+    """Which admin portals of each customer the signed-in agent may open, as `row.admin_portals` (a list of
+    AdminPortal) on rows of customers_for. The one place that decides it, for every portal.
+
+    The admin center opens when the agent has effective roles in the customer's tenant: an active delegated admin
+    grant and membership of a group it maps to a role (as access.effective_roles, from what the rows already carry,
+    without a query per row). Otherwise the reason: the agent's role (a Sales agent's never includes it), then the
+    customer's grant: removed by the customer on a date, or never given.
+
+    Windows Autopilot (Devices) opens for every agent of a partner with a reseller relationship, delegated admin or
+    not: autopilot/rules.py decides what each agent may do there.
+
+    What is the same for every row (labels, the URL's shape) is worked out once: the Customers page pays only a few
+    string operations per row."""
+    admin_center = _("Admin center")
+    devices = _("Devices")
+    devices_shape = reverse("customers:devices", args=[_TENANT_PLACEHOLDER])
+    role_maps = any(kind in DelegatedAdminGrant.ROLE_OF_GROUP for kind in group_kinds)
+    no_role = _("Your role does not include this.")
+    never_granted = _("No delegated admin privileges.")
+    url_shape = reverse("admincenter:home", args=[_TENANT_PLACEHOLDER])
+    placeholder = str(_TENANT_PLACEHOLDER)
+    for row in rows:
+        if not role_maps:
+            portal = AdminPortal(admin_center, reason=no_role)
+        elif row.has_delegated_admin:
+            portal = AdminPortal(admin_center, url=url_shape.replace(placeholder, str(row.customer.public_id)))
+        elif row.delegated_admin_removed_at is not None:
+            removed_on = date_format(localtime(row.delegated_admin_removed_at), "DATE_FORMAT")
+            portal = AdminPortal(
+                admin_center,
+                reason=_("Delegated admin was removed by the customer on %(date)s.") % {"date": removed_on},
+            )
+        else:
+            portal = AdminPortal(admin_center, reason=never_granted)
+        row.admin_portals = [
+            portal,
+            AdminPortal(devices, url=devices_shape.replace(placeholder, str(row.customer.public_id))),
+        ]
+
+
+SEARCH_SORT_AFTER_FILTER_MIN_LENGTH = 3
+
+
+def customers_search(queryset: QuerySet[ResellerRelationship], q: str) -> QuerySet[ResellerRelationship]:
+    """Filter by company name, domain or Microsoft ID (a whole or partial ID), case-insensitive.
+
+    The order stays customers_for's (company name, then customer). For a search of three characters or more it is
+    applied to the matches rather than read from the name index: on PostgreSQL the matches come from the trigram
+    indexes (customers' migration 0001), and a name search's matches sort together (every "Woodgrove …" after every
+    "Contoso …"), so walking the name index and testing each customer until 50 match can read nearly every
+    customer. Concat(name, "") sorts exactly like the name but is not the indexed column."""
+    q = q.strip()
+    if not q:
+        return queryset
+    matches = queryset.filter(
+        Q(customer__name__icontains=q) | Q(customer__primary_domain__icontains=q) | Q(customer__public_id__icontains=q)
+    )
+    if len(q) >= SEARCH_SORT_AFTER_FILTER_MIN_LENGTH:
+        matches = matches.order_by(Concat("customer__name", Value("")), "customer_id")
+    return matches
+
+
+def azure_portal_availability(*, user: User, rows: Iterable) -> None:
+    """The Azure portal of each customer on the partner's Customers rows (rows of customers_for,
+    after admin_portal_availability): a link to the customer's Azure subscriptions the agent may open, when it holds
+    a role on at least one — delegated admin has nothing to do with it; otherwise disabled with the reason. One query
+    for the page."""
+    rows = list(rows)
+    customer_ids = [row.customer_id for row in rows]
+    with_role = set(
+        azure_assignments_of(user)
+        .filter(subscription__tenant_id__in=customer_ids)
+        .values_list("subscription__tenant_id", flat=True)
+    )
+    name = _("Azure")
+    reason = str(NO_AZURE_ROLE)
+    for row in rows:
+        if row.customer_id in with_role:
+            portal = AdminPortal(name, url=reverse("admincenter:azure_subscriptions", args=[row.customer.public_id]))
+        else:
+            portal = AdminPortal(name, reason=reason)
+        if not hasattr(row, "admin_portals"):
+            row.admin_portals = []
+        row.admin_portals.append(portal)

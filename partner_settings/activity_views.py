@@ -1,0 +1,167 @@
+"""Partner settings > Activity log: what the partner's users did, filtered, and its CSV export.
+
+Every partner user may read the log (Admin, Sales and Helpdesk agents alike): it shows what the organisation's own
+users did, which each of them is accountable for, and no customer data beyond the names of its own customers. What of
+each event a user may read is access.activity_log_withheld_details: the page and the export follow the same rule."""
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from partnercenter.access import partner_for
+from partnercenter.audit_labels import action_choices, action_label, actor_name, details_summary
+from partnercenter.csv_export import csv_response
+from partnercenter.models import AuditEvent, Partner, Tenant, User
+from partnercenter.selectors import audit_events_for_partner
+
+from .rules import activity_log_withheld_details
+
+ACTIVITY_PAGE_SIZE = 50
+
+
+class ActivityFilterForm(forms.Form):
+    date_from = forms.DateField(
+        label=gettext_lazy("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": gettext_lazy("Enter the start date as YYYY-MM-DD.")},
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": gettext_lazy("Enter the end date as YYYY-MM-DD.")},
+    )
+    customer = forms.ModelChoiceField(
+        label=gettext_lazy("Customer"),
+        queryset=Tenant.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        empty_label=gettext_lazy("All customers"),
+        error_messages={"invalid_choice": gettext_lazy("Select one of your customers.")},
+    )
+    action = forms.ChoiceField(
+        label=gettext_lazy("Action"),
+        required=False,
+        error_messages={"invalid_choice": gettext_lazy("Select an action from the list.")},
+    )
+    user = forms.ModelChoiceField(
+        label=gettext_lazy("User"),
+        queryset=User.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        empty_label=gettext_lazy("All users"),
+        error_messages={"invalid_choice": gettext_lazy("Select one of your organisation's users.")},
+    )
+
+    def __init__(self, *args, partner: Partner, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Its customers, current and former (their events stay in the log); its own users.
+        self.fields["customer"].queryset = (
+            Tenant.objects.filter(reseller_relationships__partner=partner).distinct().order_by("name", "pk")
+        )
+        self.fields["user"].queryset = User.objects.filter(tenant=partner.tenant_id).order_by("email")
+        self.fields["user"].label_from_instance = lambda u: u.email
+        self.fields["action"].choices = [("", _("All actions")), *action_choices()]
+
+    def clean(self):
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            raise forms.ValidationError(_("The start date must be on or before the end date."))
+        return cleaned
+
+
+def _filtered(request: HttpRequest, partner: Partner) -> tuple[ActivityFilterForm, QuerySet[AuditEvent] | None]:
+    """The filter form and the events it selects; no events when the filter is not valid."""
+    form = ActivityFilterForm(request.GET, partner=partner)
+    if not form.is_valid():
+        return form, None
+    data = form.cleaned_data
+    events = audit_events_for_partner(
+        partner,
+        date_from=data["date_from"],
+        date_to=data["date_to"],
+        customer=data["customer"],
+        action=data["action"],
+        actor=data["user"],
+    )
+    return form, events
+
+
+def _render_log(request: HttpRequest, form: ActivityFilterForm, events: QuerySet[AuditEvent] | None) -> HttpResponse:
+    withheld = activity_log_withheld_details(request.user)
+    page = rows = None
+    if events is not None:
+        page = Paginator(events, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = [
+            {
+                "event": event,
+                "who": actor_name(event),
+                "action": action_label(event.action),
+                "details": details_summary(event, withheld=withheld),
+            }
+            for event in page.object_list
+        ]
+    return render(
+        request,
+        "partner_settings/activity.html",
+        {"form": form, "page": page, "rows": rows},
+        status=200 if events is not None else 400,
+    )
+
+
+@require_GET
+def activity_log(request: HttpRequest) -> HttpResponse:
+    partner = partner_for(request)
+    form, events = _filtered(request, partner)
+    return _render_log(request, form, events)
+
+
+EXPORT_CHUNK = 2000
+
+
+@require_GET
+def activity_export(request: HttpRequest) -> HttpResponse:
+    partner = partner_for(request)
+    form, events = _filtered(request, partner)
+    if events is None:
+        return _render_log(request, form, None)
+    language = translation.get_language()
+    withheld = activity_log_withheld_details(request.user)
+
+    def rows():
+        # The response streams after the view returns: keep the page's language for the labels.
+        with translation.override(language):
+            for event in events.iterator(chunk_size=EXPORT_CHUNK):
+                customer = event.target_tenant
+                yield (
+                    event.at.isoformat(timespec="seconds"),
+                    event.actor_email,
+                    actor_name(event),
+                    customer.name if customer else "",
+                    customer.public_id if customer else "",
+                    action_label(event.action),
+                    event.action,
+                    _("Yes") if event.on_behalf else _("No"),
+                    "; ".join(f"{label}: {value}" for label, value in details_summary(event, withheld=withheld)),
+                )
+
+    header = [
+        _("Date and time"),
+        _("User email"),
+        _("User"),
+        _("Customer"),
+        _("Customer Microsoft ID"),
+        _("Action"),
+        _("Action code"),
+        _("On the customer's behalf"),
+        _("Details"),
+    ]
+    return csv_response(filename="activity.csv", header=header, rows=rows())

@@ -1,0 +1,53 @@
+"""Forms of Settings > User management."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from partnercenter.models import SecurityGroup
+
+from .rules import PARTNER_ROLE_KINDS
+
+Kind = SecurityGroup.Kind
+
+# A partner user's role, named as Partner Center names it: membership of the built-in group of that kind.
+ROLE_LABELS = {
+    Kind.ADMIN_AGENTS: _("Admin agent"),
+    Kind.SALES_AGENTS: _("Sales agent"),
+    Kind.HELPDESK_AGENTS: _("Helpdesk agent"),
+}
+ROLE_HELP = {
+    Kind.ADMIN_AGENTS: _(
+        "Manages customers' services; with delegated admin, has the Global Administrator role in the customer's tenant."
+    ),
+    Kind.SALES_AGENTS: _("Requests reseller relationships and adds subscriptions for customers."),
+    Kind.HELPDESK_AGENTS: _(
+        "Helps customers; with delegated admin, has the Helpdesk Administrator role in the customer's tenant."
+    ),
+}
+ROLE_CHOICES = [(kind, ROLE_LABELS[kind]) for kind in PARTNER_ROLE_KINDS]
+
+
+class RolesField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Roles"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("choices", ROLE_CHOICES)
+        kwargs.setdefault("error_messages", {"invalid_choice": _("Choose roles from the list.")})
+        super().__init__(**kwargs)
+
+
+class PartnerUserForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        error_messages={"invalid": _("Enter a valid email address.")},
+    )
+    roles = RolesField()
+
+
+class PartnerUserRolesForm(forms.Form):
+    roles = RolesField()

@@ -1,0 +1,55 @@
+"""Who may do what in the partner's own settings: User management (its own Global admins) and what each partner
+role reads in the Activity log."""
+
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+
+from partnercenter.access import is_own_global_admin, partner_for, partner_group_kinds
+from partnercenter.models import Partner, SecurityGroup, User
+
+Kind = SecurityGroup.Kind
+
+# A partner user's roles are its memberships of the partner's built-in groups, in the order the pages show them.
+PARTNER_ROLE_KINDS: tuple[str, ...] = (Kind.ADMIN_AGENTS, Kind.SALES_AGENTS, Kind.HELPDESK_AGENTS)
+
+
+def partner_global_admin_for(request: HttpRequest) -> Partner:
+    """The user's partner, if the user is a Global admin of the partner's own tenant (403 otherwise; 403 for users of
+    tenants that are not partners, as for the whole partner area)."""
+    partner = partner_for(request)
+    if not is_own_global_admin(request.user):
+        raise PermissionDenied(_("Only your organisation's Global admins can manage its users."))
+    return partner
+
+
+def partner_user_for(request: HttpRequest, user_id: UUID) -> tuple[Partner, User]:
+    """An active user of the partner's own tenant, for its Global admins (access as partner_global_admin_for; 404
+    for any other user: another tenant's, a removed one, or none)."""
+    partner = partner_global_admin_for(request)
+    user = User.objects.filter(public_id=user_id, tenant_id=partner.tenant_id, is_active=True).first()
+    if user is None:
+        raise Http404
+    return partner, user
+
+
+# The partner's Activity log (Settings > Activity log, and its CSV export).
+AZURE_OBJECT_DETAILS = frozenset({"subscription", "resource_group", "principal"})
+
+
+def activity_log_withheld_details(user: User) -> frozenset[str]:
+    """The details of the partner's Activity log that `user` may not read, as keys of AuditEvent.details.
+
+    The rule: every partner user reads every event of the log, whoever of its organisation did it, for which
+    customer and when — the log is the organisation's account of what it did, and each agent answers for it. The
+    names of Azure objects (subscriptions, their resource groups, and who was given a role on them) are read only by
+    Admin agents. Azure subscriptions are reached only through their own role assignments, which a partner gets for
+    its Admin Agents group when it provisions one; Sales and Helpdesk agents hold none, so the Azure pages would not
+    show them these names and the log must not either. (A customer may give the Helpdesk Agents a role on one
+    subscription; they then read its names on its pages, not in the log, which cannot tell which subscription's names
+    each of them may read at the time of asking.)"""
+    if Kind.ADMIN_AGENTS in partner_group_kinds(user):
+        return frozenset()
+    return AZURE_OBJECT_DETAILS

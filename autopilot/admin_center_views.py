@@ -191,7 +191,6 @@ def device_remove(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
             allowed=Q(),
             removed_by=request.user,
             partner=center.partner,
-            on_behalf=center.on_behalf,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -38,10 +38,6 @@ PROGRESS_STEPS = 10
 State = DeviceBatch.State
 
 
-def _partner_details(partner: Partner | None) -> dict[str, str]:
-    return {"partner": partner.name, "partner_id": partner.partner_id} if partner is not None else {}
-
-
 # --- device lists -----------------------------------------------------------------------------------------------------
 
 
@@ -85,7 +81,8 @@ def device_batch_upload(
         action="autopilot.device_list.upload",
         target_tenant=customer,
         obj=batch,
-        details={"name": name, "rows": len(parsed.rows), "source": source, **_partner_details(partner)},
+        details={"name": name, "rows": len(parsed.rows), "source": source},
+        acting_for=partner,
     )
     if len(parsed.rows) <= SYNC_MAX_ROWS:
         _validate(batch, csv_import.check_rows(parsed.rows))
@@ -230,8 +227,8 @@ def _register(batch: DeviceBatch, rows: list[csv_import.DeviceRow], *, actor: Us
             "count": len(devices),
             "skipped": batch.invalid_rows,
             "source": batch.source,
-            **_partner_details(batch.partner),
         },
+        acting_for=batch.partner,
     )
     return True
 
@@ -275,7 +272,8 @@ def device_batch_discard(*, batch: DeviceBatch, discarded_by: User, partner: Par
         action="autopilot.device_list.discard",
         target_tenant=locked.tenant,
         obj=locked,
-        details={"name": locked.name, "rows": locked.total_rows, **_partner_details(partner)},
+        details={"name": locked.name, "rows": locked.total_rows},
+        acting_for=partner,
     )
     return locked
 
@@ -299,7 +297,6 @@ def devices_remove(
     allowed: Q,
     removed_by: User,
     partner: Partner | None = None,
-    on_behalf: bool = False,
 ) -> tuple[int, int]:
     """Deregister the selected devices the user may remove (`allowed`); returns (removed, skipped). One DELETE."""
     selected = _selected(customer, device_ids)
@@ -320,9 +317,8 @@ def devices_remove(
             "devices": [str(r[1]) for r in removable],
             "serial_numbers": [r[2] for r in removable if r[2]],
             "windows_product_ids": [r[3] for r in removable if r[3]],
-            **_partner_details(partner),
         },
-        on_behalf=on_behalf,
+        acting_for=partner,
     )
     return len(removable), skipped
 
@@ -380,8 +376,8 @@ def profile_apply(
             "count": changed,
             "skipped": total - changed,
             **({"devices": ids} if device_ids else {"device_lists": lists}),
-            **_partner_details(partner),
         },
+        acting_for=partner,
     )
     return changed, total - changed
 
@@ -425,7 +421,8 @@ def profile_create(
         action="autopilot.profile.create",
         target_tenant=customer,
         obj=profile,
-        details={**_profile_snapshot(profile), **_partner_details(partner)},
+        details=_profile_snapshot(profile),
+        acting_for=partner,
     )
     return profile
 
@@ -462,8 +459,8 @@ def profile_update(
         details={
             "name": profile.name,
             "changed": {key: [before[key], after[key]] for key in after if before[key] != after[key]},
-            **_partner_details(partner),
         },
+        acting_for=partner,
     )
     return profile
 
@@ -481,7 +478,8 @@ def profile_delete(*, profile: AutopilotProfile, deleted_by: User, partner: Part
         action="autopilot.profile.delete",
         target_tenant=profile.tenant,
         obj=profile,
-        details={"name": profile.name, "count": unassigned, **_partner_details(partner)},
+        details={"name": profile.name, "count": unassigned},
+        acting_for=partner,
     )
     profile.delete()
     return unassigned

@@ -20,10 +20,6 @@ from .rules import ASSIGNABLE_PARTNER_GROUPS, azure_assignable_partner_tenants
 # The partner groups a customer may give a role on its subscriptions: those that administer customers.
 
 
-def _partner_details(partner: Partner | None) -> dict[str, str]:
-    return {"partner": partner.name, "partner_id": partner.partner_id} if partner is not None else {}
-
-
 def group_label(group: SecurityGroup, *, home_tenant_id: int, viewer: Partner | None = None) -> str:
     """How a group reads on Access control: the tenant's own group by its name; another tenant's (a partner's
     built-in group) as a foreign principal, "Admin Agents — Fabrikam (partner)", with "Another partner" for a
@@ -115,8 +111,8 @@ def azure_subscription_provision(*, partner: Partner, customer: Tenant, name: st
             "subscription_id": str(subscription.public_id),
             "principal": _principal_record(admin_agents, home_tenant_id=customer.pk),
             "azure_role": AzureRole.OWNER.value,
-            **_partner_details(partner),
         },
+        acting_for=partner,
     )
     return subscription
 
@@ -159,9 +155,8 @@ def _audit_resource_group(*, action: str, group: ResourceGroup, actor: User, par
             "subscription_id": str(subscription.public_id),
             "resource_group": group.name,
             "region": group.region,
-            **_partner_details(partner),
         },
-        on_behalf=partner is not None,
+        acting_for=partner,
     )
 
 
@@ -222,9 +217,8 @@ def role_assignment_create(
             "subscription_id": str(subscription.public_id),
             "principal": _principal_record(principal, home_tenant_id=subscription.tenant_id),
             "azure_role": role,
-            **_partner_details(partner),
         },
-        on_behalf=partner is not None,
+        acting_for=acting,
     )
     return assignment
 
@@ -251,7 +245,6 @@ def role_assignment_remove(
             "subscription_id": str(subscription.public_id),
             "principal": _principal_record(principal, home_tenant_id=subscription.tenant_id),
             "azure_role": assignment.role,
-            **_partner_details(partner),
         },
-        on_behalf=partner is not None,
+        acting_for=partner,
     )

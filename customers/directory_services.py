@@ -64,15 +64,8 @@ def password_generate() -> str:
 
 
 def _audit(*, center: AdminCenter, actor: User, action: str, obj, details: dict[str, Any]) -> None:
-    if center.on_behalf:
-        details = {**details, "partner": center.partner.name}
     audit_record(
-        actor=actor,
-        action=action,
-        target_tenant=center.tenant,
-        obj=obj,
-        details=details,
-        on_behalf=center.on_behalf,
+        actor=actor, action=action, target_tenant=center.tenant, obj=obj, details=details, acting_for=center.partner
     )
 
 

@@ -10,10 +10,6 @@ from partnercenter.models import Partner, Tenant, User
 from .models import LicenseAssignment, Subscription
 
 
-def _on_behalf_details(partner: Partner | None) -> dict[str, str]:
-    return {"partner": partner.name, "partner_id": partner.partner_id} if partner is not None else {}
-
-
 @transaction.atomic
 def subscription_create(
     *, customer: Tenant, partner: Partner, product: str, seats: int, created_by: User
@@ -29,7 +25,8 @@ def subscription_create(
         action="subscription.create",
         target_tenant=customer,
         obj=subscription,
-        details={"product": product, "seats": seats, **_on_behalf_details(partner)},
+        details={"product": product, "seats": seats},
+        acting_for=partner,
     )
     return subscription
 
@@ -64,8 +61,8 @@ def license_assign(
         action="license.assign",
         target_tenant=locked.tenant,
         obj=locked,
-        details={"user": user.email, "product": locked.product, **_on_behalf_details(partner)},
-        on_behalf=partner is not None,
+        details={"user": user.email, "product": locked.product},
+        acting_for=partner,
     )
     return assignment
 
@@ -83,6 +80,6 @@ def license_unassign(
         action="license.unassign",
         target_tenant=subscription.tenant,
         obj=subscription,
-        details={"user": user.email, "product": subscription.product, **_on_behalf_details(partner)},
-        on_behalf=partner is not None,
+        details={"user": user.email, "product": subscription.product},
+        acting_for=partner,
     )

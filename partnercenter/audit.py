@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db import models
 
-from .models import AuditEvent, Tenant, User
+from .models import AuditEvent, Partner, Tenant, User
 
 
 def audit_record(
@@ -14,8 +14,22 @@ def audit_record(
     target_tenant: Tenant | None = None,
     obj: models.Model | None = None,
     details: dict[str, Any] | None = None,
-    on_behalf: bool = False,
+    acting_for: Partner | None = None,
 ) -> AuditEvent:
+    """Record that `actor` did `action` in `target_tenant` (to `obj`, with `details`).
+
+    `acting_for` is the partner whose agent acts (None when no partner acts). A partner's agent acting in a tenant
+    that is not its own partner's tenant is acting on that customer's behalf, whichever page it acts from (the
+    partner's own pages or the customer's admin center): the event is then marked `on_behalf`, and its details name
+    the partner, "partner" (its name) and "partner_id" (its partner ID), which the activity pages read. In the
+    partner's own tenant, or with no target tenant, nothing is added. This is the one place that decides it: callers
+    pass the partner, never the flag or the partner's details."""
+    details = dict(details or {})
+    on_behalf = False
+    if acting_for is not None and target_tenant is not None and target_tenant.pk != acting_for.tenant_id:
+        on_behalf = True
+        details["partner"] = acting_for.name
+        details["partner_id"] = acting_for.partner_id
     object_id = ""
     if obj is not None:
         object_id = str(getattr(obj, "public_id", None) or obj.pk)
@@ -27,6 +41,6 @@ def audit_record(
         action=action,
         object_type=obj._meta.label if obj is not None else "",
         object_id=object_id,
-        details=details or {},
+        details=details,
         on_behalf=on_behalf,
     )

@@ -54,7 +54,7 @@ def test_customer_sees_what_a_partner_agent_did_on_its_behalf(world, client_for)
     assert world.x_user.email in page and "Office 365 E3" in page
 
 
-def test_customer_sees_its_own_users_actions_by_name_and_a_partners_sale_with_its_name(world, client_for):
+def test_customer_sees_its_own_users_actions_by_name_and_a_partners_sale_on_its_behalf(world, client_for):
     subscription_create(
         customer=world.customer_x, partner=world.partner_a, product=Product.M365_E5, seats=3, created_by=world.a_sales
     )
@@ -62,7 +62,7 @@ def test_customer_sees_its_own_users_actions_by_name_and_a_partners_sale_with_it
     page = client_for("x_ga").get(_activity_url(world)).content.decode()
     assert f"<td>{world.x_ga.display_name}</td>" in page
     assert "Created the organisation" in page
-    assert f"{world.a_sales.display_name} (Fabrikam)" in page and "Added a subscription" in page
+    assert f"{world.a_sales.display_name} (Fabrikam, on your behalf)" in page and "Added a subscription" in page
 
 
 def test_customer_activity_is_newest_first(world, client_for):
@@ -188,8 +188,8 @@ def log(world):
                 actor=world.a_admin,
                 action="license.assign",
                 target_tenant=world.customer_x,
-                on_behalf=True,
-                details={"user": "user@contoso.test", "product": Product.O365_E3, "partner": "Fabrikam"},
+                details={"user": "user@contoso.test", "product": Product.O365_E3},
+                acting_for=world.partner_a,
             ),
             _day(2024, 3, 2, 23),
         ),
@@ -454,6 +454,30 @@ def test_activity_log_queries_do_not_grow_with_events(world, client_for, name):
     else:
         assert body.count("license.assign") == 300
     assert large == small, f"{small} queries for 10 events, {large} for 300"
+
+
+# Acting for a partner: "on the customer's behalf", decided in one place.
+
+
+def test_a_partners_agent_in_a_customers_tenant_acts_on_its_behalf_and_the_partner_is_named(world):
+    event = audit_record(
+        actor=world.a_sales, action="subscription.create", target_tenant=world.customer_x, acting_for=world.partner_a
+    )
+    assert event.on_behalf
+    assert event.details == {"partner": "Fabrikam", "partner_id": world.partner_a.partner_id}
+
+
+def test_acting_for_a_partner_in_its_own_tenant_or_for_none_is_on_no_ones_behalf(world):
+    own = audit_record(
+        actor=world.a_admin,
+        action="partner_user.update",
+        target_tenant=world.partner_a.tenant,
+        details={"user": "sales@fabrikam.test"},
+        acting_for=world.partner_a,
+    )
+    customers_own = audit_record(actor=world.x_ga, action="role.assign", target_tenant=world.customer_x)
+    assert not own.on_behalf and own.details == {"user": "sales@fabrikam.test"}
+    assert not customers_own.on_behalf and customers_own.details == {}
 
 
 # Action codes and details in words.

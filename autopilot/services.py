@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnercenter.audit import audit_record
-from partnercenter.models import Partner, Tenant, User
+from partnercenter.models import AuditAction, Partner, Tenant, User
 
 from . import csv_import, selectors
 from .models import AutopilotProfile, Device, DeviceBatch, DeviceSource
@@ -78,7 +78,7 @@ def device_batch_upload(
     batch.save()
     audit_record(
         actor=uploaded_by,
-        action="autopilot.device_list.upload",
+        action=AuditAction.AUTOPILOT_DEVICE_LIST_UPLOAD,
         target_tenant=customer,
         obj=batch,
         details={"name": name, "rows": len(parsed.rows), "source": source},
@@ -219,7 +219,7 @@ def _register(batch: DeviceBatch, rows: list[csv_import.DeviceRow], *, actor: Us
     batch.save()
     audit_record(
         actor=actor or batch.uploaded_by,
-        action="autopilot.devices.register",
+        action=AuditAction.AUTOPILOT_DEVICES_REGISTER,
         target_tenant=batch.tenant,
         obj=batch,
         details={
@@ -269,7 +269,7 @@ def device_batch_discard(*, batch: DeviceBatch, discarded_by: User, partner: Par
     locked.save(update_fields=["state", "content", "finished_at"])
     audit_record(
         actor=discarded_by,
-        action="autopilot.device_list.discard",
+        action=AuditAction.AUTOPILOT_DEVICE_LIST_DISCARD,
         target_tenant=locked.tenant,
         obj=locked,
         details={"name": locked.name, "rows": locked.total_rows},
@@ -309,7 +309,7 @@ def devices_remove(
     Device.objects.filter(pk__in=[r[0] for r in removable]).delete()
     audit_record(
         actor=removed_by,
-        action="autopilot.devices.remove",
+        action=AuditAction.AUTOPILOT_DEVICES_REMOVE,
         target_tenant=customer,
         details={
             "count": len(removable),
@@ -368,7 +368,7 @@ def profile_apply(
         return 0, total
     audit_record(
         actor=applied_by,
-        action="autopilot.profile.apply" if profile is not None else "autopilot.profile.unassign",
+        action=AuditAction.AUTOPILOT_PROFILE_APPLY if profile is not None else AuditAction.AUTOPILOT_PROFILE_UNASSIGN,
         target_tenant=customer,
         obj=profile,
         details={
@@ -418,7 +418,7 @@ def profile_create(
     profile.save()
     audit_record(
         actor=created_by,
-        action="autopilot.profile.create",
+        action=AuditAction.AUTOPILOT_PROFILE_CREATE,
         target_tenant=customer,
         obj=profile,
         details=_profile_snapshot(profile),
@@ -453,7 +453,7 @@ def profile_update(
     after = _profile_snapshot(profile)
     audit_record(
         actor=updated_by,
-        action="autopilot.profile.update",
+        action=AuditAction.AUTOPILOT_PROFILE_UPDATE,
         target_tenant=profile.tenant,
         obj=profile,
         details={
@@ -475,7 +475,7 @@ def profile_delete(*, profile: AutopilotProfile, deleted_by: User, partner: Part
     unassigned = Device.objects.filter(profile=profile).count()
     audit_record(
         actor=deleted_by,
-        action="autopilot.profile.delete",
+        action=AuditAction.AUTOPILOT_PROFILE_DELETE,
         target_tenant=profile.tenant,
         obj=profile,
         details={"name": profile.name, "count": unassigned},

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from partnercenter.access import partner_of
 from partnercenter.audit import audit_record
-from partnercenter.models import Partner, ResellerRelationship, SecurityGroup, Tenant, User
+from partnercenter.models import AuditAction, Partner, ResellerRelationship, SecurityGroup, Tenant, User
 from partnercenter.other_partners import partner_name_as_seen
 
 from .models import AzureRole, AzureRoleAssignment, AzureSubscription, ResourceGroup
@@ -72,7 +72,7 @@ def azure_subscription_create(*, tenant: Tenant, name: str, created_by: User) ->
     _owner_assign(subscription, user=created_by)
     audit_record(
         actor=created_by,
-        action="azure_subscription.create",
+        action=AuditAction.AZURE_SUBSCRIPTION_CREATE,
         target_tenant=tenant,
         obj=subscription,
         details={"subscription": subscription.name, "subscription_id": str(subscription.public_id)},
@@ -103,7 +103,7 @@ def azure_subscription_provision(*, partner: Partner, customer: Tenant, name: st
     _owner_assign(subscription, group=admin_agents)
     audit_record(
         actor=agent,
-        action="azure_subscription.provision",
+        action=AuditAction.AZURE_SUBSCRIPTION_PROVISION,
         target_tenant=customer,
         obj=subscription,
         details={
@@ -129,7 +129,9 @@ def resource_group_create(
     _require_active(subscription)
     group = ResourceGroup(subscription=subscription, name=name.strip(), region=region, created_by=created_by)
     _save(group, _("This subscription already has a resource group with this name."))
-    _audit_resource_group(action="azure_resource_group.create", group=group, actor=created_by, partner=partner)
+    _audit_resource_group(
+        action=AuditAction.AZURE_RESOURCE_GROUP_CREATE, group=group, actor=created_by, partner=partner
+    )
     return group
 
 
@@ -140,10 +142,12 @@ def resource_group_delete(*, resource_group: ResourceGroup, deleted_by: User, pa
     deleted, _by_model = ResourceGroup.objects.filter(pk=resource_group.pk).delete()
     if not deleted:
         raise ValidationError(_("This resource group was already deleted."))
-    _audit_resource_group(action="azure_resource_group.delete", group=resource_group, actor=deleted_by, partner=partner)
+    _audit_resource_group(
+        action=AuditAction.AZURE_RESOURCE_GROUP_DELETE, group=resource_group, actor=deleted_by, partner=partner
+    )
 
 
-def _audit_resource_group(*, action: str, group: ResourceGroup, actor: User, partner: Partner | None) -> None:
+def _audit_resource_group(*, action: AuditAction, group: ResourceGroup, actor: User, partner: Partner | None) -> None:
     subscription = group.subscription
     audit_record(
         actor=actor,
@@ -209,7 +213,7 @@ def role_assignment_create(
     _save(assignment, _("This principal already has this role on the subscription."))
     audit_record(
         actor=created_by,
-        action="azure_role_assignment.create",
+        action=AuditAction.AZURE_ROLE_ASSIGNMENT_CREATE,
         target_tenant=subscription.tenant,
         obj=subscription,
         details={
@@ -237,7 +241,7 @@ def role_assignment_remove(
         raise ValidationError(_("This role assignment was already removed."))
     audit_record(
         actor=removed_by,
-        action="azure_role_assignment.remove",
+        action=AuditAction.AZURE_ROLE_ASSIGNMENT_REMOVE,
         target_tenant=subscription.tenant,
         obj=subscription,
         details={

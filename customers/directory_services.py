@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from partnercenter.access import CAN_MANAGE_ROLES, CAN_MANAGE_USERS, AdminCenter
 from partnercenter.audit import audit_record
-from partnercenter.models import DirectoryRole, DirectoryRoleAssignment, Tenant, User
+from partnercenter.models import AuditAction, DirectoryRole, DirectoryRoleAssignment, Tenant, User
 from partnercenter.services import email_domain_check
 
 from .rules import require_can_delete_user, require_can_manage_user, require_can_reset_password_of
@@ -63,7 +63,7 @@ def password_generate() -> str:
             return password
 
 
-def _audit(*, center: AdminCenter, actor: User, action: str, obj, details: dict[str, Any]) -> None:
+def _audit(*, center: AdminCenter, actor: User, action: AuditAction, obj, details: dict[str, Any]) -> None:
     audit_record(
         actor=actor, action=action, target_tenant=center.tenant, obj=obj, details=details, acting_for=center.partner
     )
@@ -142,7 +142,7 @@ def tenant_user_create(
     _audit(
         center=center,
         actor=actor,
-        action="user.create",
+        action=AuditAction.USER_CREATE,
         obj=user,
         details={"email": user.email, "name": user.get_full_name(), "roles": roles},
     )
@@ -161,7 +161,13 @@ def tenant_user_update(*, center: AdminCenter, actor: User, user: User, first_na
     locked.save(update_fields=["first_name", "last_name"])
     after = {"first_name": locked.first_name, "last_name": locked.last_name}
     changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
-    _audit(center=center, actor=actor, action="user.update", obj=locked, details={"email": locked.email, **changes})
+    _audit(
+        center=center,
+        actor=actor,
+        action=AuditAction.USER_UPDATE,
+        obj=locked,
+        details={"email": locked.email, **changes},
+    )
     return locked
 
 
@@ -183,7 +189,7 @@ def tenant_user_reset_password(
     _audit(
         center=center,
         actor=actor,
-        action="user.password_reset",
+        action=AuditAction.USER_PASSWORD_RESET,
         obj=locked,
         details={"email": locked.email, "generated": generated},
     )
@@ -205,7 +211,7 @@ def tenant_user_delete(*, center: AdminCenter, actor: User, user: User) -> None:
         raise ValidationError(
             _("This user can't be deleted: records of the organisation refer to them."), code="protected"
         ) from None
-    _audit(center=center, actor=actor, action="user.delete", obj=locked, details=details)
+    _audit(center=center, actor=actor, action=AuditAction.USER_DELETE, obj=locked, details=details)
 
 
 @transaction.atomic
@@ -225,7 +231,7 @@ def role_assign(*, center: AdminCenter, actor: User, user: User, role: str) -> D
     _audit(
         center=center,
         actor=actor,
-        action="role.assign",
+        action=AuditAction.ROLE_ASSIGN,
         obj=locked,
         details={"email": locked.email, "role": role},
     )
@@ -246,7 +252,7 @@ def role_remove(*, center: AdminCenter, actor: User, user: User, role: str) -> N
     _audit(
         center=center,
         actor=actor,
-        action="role.remove",
+        action=AuditAction.ROLE_REMOVE,
         obj=locked,
         details={"email": locked.email, "role": role},
     )

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from partnercenter.audit import audit_record
-from partnercenter.models import Partner, Tenant, User
+from partnercenter.models import AuditAction, Partner, Tenant, User
 
 from .models import LicenseAssignment, Subscription
 
@@ -22,7 +22,7 @@ def subscription_create(
     subscription.save()
     audit_record(
         actor=created_by,
-        action="subscription.create",
+        action=AuditAction.SUBSCRIPTION_CREATE,
         target_tenant=customer,
         obj=subscription,
         details={"product": product, "seats": seats},
@@ -58,7 +58,7 @@ def license_assign(
     assignment.save()
     audit_record(
         actor=assigned_by,
-        action="license.assign",
+        action=AuditAction.LICENSE_ASSIGN,
         target_tenant=locked.tenant,
         obj=locked,
         details={"user": user.email, "product": locked.product},
@@ -77,7 +77,7 @@ def license_unassign(
         raise ValidationError(_("%(user)s has no licence for this subscription.") % {"user": user.email})
     audit_record(
         actor=unassigned_by,
-        action="license.unassign",
+        action=AuditAction.LICENSE_UNASSIGN,
         target_tenant=subscription.tenant,
         obj=subscription,
         details={"user": user.email, "product": subscription.product},

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from partnercenter.audit import audit_record
 from partnercenter.emails import email_enqueue
-from partnercenter.models import DirectoryRole, DirectoryRoleAssignment, Partner, SecurityGroup, User
+from partnercenter.models import AuditAction, DirectoryRole, DirectoryRoleAssignment, Partner, SecurityGroup, User
 from partnercenter.services import email_domain_check, user_create
 
 from .rules import PARTNER_ROLE_KINDS
@@ -88,7 +88,7 @@ def partner_user_create(
     )
     audit_record(
         actor=created_by,
-        action="partner_user.create",
+        action=AuditAction.PARTNER_USER_CREATE,
         target_tenant=partner.tenant,
         obj=user,
         details={"user": user.email, "roles": kinds},
@@ -113,7 +113,7 @@ def partner_user_update_roles(*, partner: Partner, user: User, group_kinds: Iter
     if before != after:
         audit_record(
             actor=updated_by,
-            action="partner_user.update",
+            action=AuditAction.PARTNER_USER_UPDATE,
             target_tenant=partner.tenant,
             obj=user,
             details={"user": user.email, "roles": after, "previous_roles": before},
@@ -154,7 +154,7 @@ def partner_user_remove(*, partner: Partner, user: User, removed_by: User) -> No
     user.save(update_fields=["is_active", "password"])
     audit_record(
         actor=removed_by,
-        action="partner_user.remove",
+        action=AuditAction.PARTNER_USER_REMOVE,
         target_tenant=partner.tenant,
         obj=user,
         details={"user": user.email, "roles": roles},

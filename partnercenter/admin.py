@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_record
 from .models import (
+    AuditAction,
     AuditEvent,
     DelegatedAdminGrant,
     DirectoryRoleAssignment,
@@ -121,7 +122,7 @@ class UserAdmin(BaseUserAdmin):
         if changes:
             audit_record(
                 actor=request.user,
-                action="user.update",
+                action=AuditAction.USER_UPDATE,
                 target_tenant=obj.tenant,
                 obj=obj,
                 details={"email": obj.email, **changes},
@@ -135,7 +136,7 @@ class UserAdmin(BaseUserAdmin):
                 user = User.objects.get(pk=id)
                 audit_record(
                     actor=request.user,
-                    action="user.password_reset",
+                    action=AuditAction.USER_PASSWORD_RESET,
                     target_tenant=user.tenant,
                     obj=user,
                     details={"email": user.email, "generated": False},

@@ -4,19 +4,20 @@ from typing import Any
 
 from django.db import models
 
-from .models import AuditEvent, Partner, Tenant, User
+from .models import AuditAction, AuditEvent, Partner, Tenant, User
 
 
 def audit_record(
     *,
     actor: User | None,
-    action: str,
+    action: AuditAction,
     target_tenant: Tenant | None = None,
     obj: models.Model | None = None,
     details: dict[str, Any] | None = None,
     acting_for: Partner | None = None,
 ) -> AuditEvent:
-    """Record that `actor` did `action` in `target_tenant` (to `obj`, with `details`).
+    """Record that `actor` did `action` in `target_tenant` (to `obj`, with `details`). `action` is an AuditAction
+    (a code that is not one is refused, ValueError), so every event has its words on the activity pages.
 
     `acting_for` is the partner whose agent acts (None when no partner acts). A partner's agent acting in a tenant
     that is not its own partner's tenant is acting on that customer's behalf, whichever page it acts from (the
@@ -24,6 +25,7 @@ def audit_record(
     the partner, "partner" (its name) and "partner_id" (its partner ID), which the activity pages read. In the
     partner's own tenant, or with no target tenant, nothing is added. This is the one place that decides it: callers
     pass the partner, never the flag or the partner's details."""
+    action = AuditAction(action)
     details = dict(details or {})
     on_behalf = False
     if acting_for is not None and target_tenant is not None and target_tenant.pk != acting_for.tenant_id:

@@ -1,8 +1,7 @@
-"""Audit events in words: every action code's label, the details worth showing, and who did it.
+"""Audit events in words: the details worth showing, and who did it.
 
-The one place that maps the action codes services write (`audit_record(action=…)`) to what people read on the
-activity pages and in the CSV export. A service that writes a new action code adds its label here; a code without a
-label is shown as the code itself, never hidden.
+What people read on the activity pages and in the CSV export. The actions' words are AuditAction's labels
+(partnercenter.models), so every action a service can record has them.
 """
 
 from importlib import import_module
@@ -10,64 +9,18 @@ from importlib import import_module
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import AuditEvent, Tenant
+from .models import AuditAction, AuditEvent, Tenant
 from .other_partners import ANOTHER_PARTNER, OtherPartners
-
-ACTION_LABELS: dict[str, str] = {
-    # The directory.
-    "tenant.create": gettext_lazy("Created the organisation"),
-    "partner.create": gettext_lazy("Added a partner"),
-    "user.create": gettext_lazy("Added a user"),
-    "user.update": gettext_lazy("Edited a user"),
-    "user.delete": gettext_lazy("Deleted a user"),
-    "user.password_reset": gettext_lazy("Reset a user's password"),
-    "role.assign": gettext_lazy("Assigned a role"),
-    "role.remove": gettext_lazy("Removed a role assignment"),
-    # Relationships.
-    "relationship_request.create": gettext_lazy("Created a reseller relationship request"),
-    "relationship_request.reissue": gettext_lazy("Renewed the link of a reseller relationship request"),
-    "relationship_request.send": gettext_lazy("Sent a reseller relationship request"),
-    "relationship_request.revoke": gettext_lazy("Revoked a reseller relationship request"),
-    "relationship_request.decline": gettext_lazy("Declined a reseller relationship request"),
-    "reseller_relationship.create": gettext_lazy("Accepted a reseller relationship"),
-    "delegated_admin.grant": gettext_lazy("Granted delegated admin privileges"),
-    "delegated_admin.remove": gettext_lazy("Removed delegated admin privileges"),
-    # The partner's own users.
-    "partner_user.create": gettext_lazy("Added a partner user"),
-    "partner_user.update": gettext_lazy("Changed a partner user's roles"),
-    "partner_user.remove": gettext_lazy("Removed a partner user"),
-    # Subscriptions and licences.
-    "subscription.create": gettext_lazy("Added a subscription"),
-    "license.assign": gettext_lazy("Assigned a licence"),
-    "license.unassign": gettext_lazy("Unassigned a licence"),
-    # Azure.
-    "azure_subscription.create": gettext_lazy("Added an Azure subscription"),
-    "azure_subscription.provision": gettext_lazy("Provisioned an Azure subscription"),
-    "azure_resource_group.create": gettext_lazy("Created a resource group"),
-    "azure_resource_group.delete": gettext_lazy("Deleted a resource group"),
-    "azure_role_assignment.create": gettext_lazy("Added an Azure role assignment"),
-    "azure_role_assignment.remove": gettext_lazy("Removed an Azure role assignment"),
-    # Windows Autopilot.
-    "autopilot.device_list.upload": gettext_lazy("Uploaded a device list"),
-    "autopilot.device_list.discard": gettext_lazy("Discarded a device list"),
-    "autopilot.devices.register": gettext_lazy("Registered devices"),
-    "autopilot.devices.remove": gettext_lazy("Removed devices"),
-    "autopilot.profile.create": gettext_lazy("Created an Autopilot profile"),
-    "autopilot.profile.update": gettext_lazy("Edited an Autopilot profile"),
-    "autopilot.profile.delete": gettext_lazy("Deleted an Autopilot profile"),
-    "autopilot.profile.apply": gettext_lazy("Applied an Autopilot profile"),
-    "autopilot.profile.unassign": gettext_lazy("Removed an Autopilot profile from devices"),
-}
 
 
 def action_label(code: str) -> str:
-    label = ACTION_LABELS.get(code)
-    return str(label) if label is not None else code
+    """The action in words; a code that is no longer an AuditAction (kept by an old event) as the code itself."""
+    return str(AuditAction(code).label) if code in AuditAction.values else code
 
 
 def action_choices() -> list[tuple[str, str]]:
-    """The actions a filter offers, in the page's language, sorted by their words."""
-    return sorted(((code, str(label)) for code, label in ACTION_LABELS.items()), key=lambda choice: choice[1])
+    """The actions a filter offers, every AuditAction, in the page's language, sorted by their words."""
+    return sorted(((action.value, str(action.label)) for action in AuditAction), key=lambda choice: choice[1])
 
 
 # Details shown on the activity pages: a key of `AuditEvent.details` and its label. Other keys stay in the record

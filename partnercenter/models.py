@@ -206,6 +206,58 @@ class DelegatedAdminGrant(models.Model):
         return self.removed_at is None
 
 
+class AuditAction(models.TextChoices):
+    """What an audit event records, and how people read it (the activity pages, the CSV export, the Django admin).
+    A service that records a new kind of change adds it here, with its words; the codes are stored, never change."""
+
+    # The directory.
+    TENANT_CREATE = "tenant.create", _("Created the organisation")
+    PARTNER_CREATE = "partner.create", _("Added a partner")
+    USER_CREATE = "user.create", _("Added a user")
+    USER_UPDATE = "user.update", _("Edited a user")
+    USER_DELETE = "user.delete", _("Deleted a user")
+    USER_PASSWORD_RESET = "user.password_reset", _("Reset a user's password")
+    ROLE_ASSIGN = "role.assign", _("Assigned a role")
+    ROLE_REMOVE = "role.remove", _("Removed a role assignment")
+    # Relationships.
+    RELATIONSHIP_REQUEST_CREATE = "relationship_request.create", _("Created a reseller relationship request")
+    RELATIONSHIP_REQUEST_REISSUE = (
+        "relationship_request.reissue",
+        _("Renewed the link of a reseller relationship request"),
+    )
+    RELATIONSHIP_REQUEST_SEND = "relationship_request.send", _("Sent a reseller relationship request")
+    RELATIONSHIP_REQUEST_REVOKE = "relationship_request.revoke", _("Revoked a reseller relationship request")
+    RELATIONSHIP_REQUEST_DECLINE = "relationship_request.decline", _("Declined a reseller relationship request")
+    RESELLER_RELATIONSHIP_CREATE = "reseller_relationship.create", _("Accepted a reseller relationship")
+    DELEGATED_ADMIN_GRANT = "delegated_admin.grant", _("Granted delegated admin privileges")
+    DELEGATED_ADMIN_REMOVE = "delegated_admin.remove", _("Removed delegated admin privileges")
+    # The partner's own users.
+    PARTNER_USER_CREATE = "partner_user.create", _("Added a partner user")
+    PARTNER_USER_UPDATE = "partner_user.update", _("Changed a partner user's roles")
+    PARTNER_USER_REMOVE = "partner_user.remove", _("Removed a partner user")
+    # Subscriptions and licences.
+    SUBSCRIPTION_CREATE = "subscription.create", _("Added a subscription")
+    LICENSE_ASSIGN = "license.assign", _("Assigned a licence")
+    LICENSE_UNASSIGN = "license.unassign", _("Unassigned a licence")
+    # Azure.
+    AZURE_SUBSCRIPTION_CREATE = "azure_subscription.create", _("Added an Azure subscription")
+    AZURE_SUBSCRIPTION_PROVISION = "azure_subscription.provision", _("Provisioned an Azure subscription")
+    AZURE_RESOURCE_GROUP_CREATE = "azure_resource_group.create", _("Created a resource group")
+    AZURE_RESOURCE_GROUP_DELETE = "azure_resource_group.delete", _("Deleted a resource group")
+    AZURE_ROLE_ASSIGNMENT_CREATE = "azure_role_assignment.create", _("Added an Azure role assignment")
+    AZURE_ROLE_ASSIGNMENT_REMOVE = "azure_role_assignment.remove", _("Removed an Azure role assignment")
+    # Windows Autopilot.
+    AUTOPILOT_DEVICE_LIST_UPLOAD = "autopilot.device_list.upload", _("Uploaded a device list")
+    AUTOPILOT_DEVICE_LIST_DISCARD = "autopilot.device_list.discard", _("Discarded a device list")
+    AUTOPILOT_DEVICES_REGISTER = "autopilot.devices.register", _("Registered devices")
+    AUTOPILOT_DEVICES_REMOVE = "autopilot.devices.remove", _("Removed devices")
+    AUTOPILOT_PROFILE_CREATE = "autopilot.profile.create", _("Created an Autopilot profile")
+    AUTOPILOT_PROFILE_UPDATE = "autopilot.profile.update", _("Edited an Autopilot profile")
+    AUTOPILOT_PROFILE_DELETE = "autopilot.profile.delete", _("Deleted an Autopilot profile")
+    AUTOPILOT_PROFILE_APPLY = "autopilot.profile.apply", _("Applied an Autopilot profile")
+    AUTOPILOT_PROFILE_UNASSIGN = "autopilot.profile.unassign", _("Removed an Autopilot profile from devices")
+
+
 class AuditEvent(models.Model):
     """Append-only record of a privileged action."""
 
@@ -214,7 +266,7 @@ class AuditEvent(models.Model):
     actor_email = models.EmailField(blank=True)
     actor_tenant = models.ForeignKey(Tenant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     target_tenant = models.ForeignKey(Tenant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    action = models.CharField(max_length=80)
+    action = models.CharField(max_length=80, choices=AuditAction.choices)
     object_type = models.CharField(max_length=80, blank=True)
     object_id = models.CharField(max_length=80, blank=True)
     details = models.JSONField(default=dict, blank=True)

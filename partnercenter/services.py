@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from .audit import audit_record
-from .models import DirectoryRoleAssignment, Partner, SecurityGroup, Tenant, User
+from .models import AuditAction, DirectoryRoleAssignment, Partner, SecurityGroup, Tenant, User
 
 BUILTIN_PARTNER_GROUPS = (
     SecurityGroup.Kind.ADMIN_AGENTS,
@@ -59,7 +59,7 @@ def partner_create(*, name: str, primary_domain: str, partner_id: str, created_b
     )
     audit_record(
         actor=created_by,
-        action="partner.create",
+        action=AuditAction.PARTNER_CREATE,
         target_tenant=tenant,
         obj=partner,
         details={"name": tenant.name, "partner_id": partner.partner_id, "domain": tenant.primary_domain},
@@ -151,5 +151,7 @@ def customer_organisation_create(
         roles=[DirectoryRole.GLOBAL_ADMINISTRATOR],
         preferred_language=language,
     )
-    audit_record(actor=user, action="tenant.create", target_tenant=tenant, obj=tenant, details={"name": tenant.name})
+    audit_record(
+        actor=user, action=AuditAction.TENANT_CREATE, target_tenant=tenant, obj=tenant, details={"name": tenant.name}
+    )
     return user

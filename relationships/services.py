@@ -15,6 +15,7 @@ from partnercenter.access import is_own_global_admin, partner_of
 from partnercenter.audit import audit_record
 from partnercenter.emails import email_enqueue
 from partnercenter.models import (
+    AuditAction,
     DelegatedAdminGrant,
     OutboxEmail,
     Partner,
@@ -72,7 +73,7 @@ def relationship_request_create(*, partner: Partner, created_by: User, include_d
     )
     audit_record(
         actor=created_by,
-        action="relationship_request.create",
+        action=AuditAction.RELATIONSHIP_REQUEST_CREATE,
         obj=relationship_request,
         details={"include_delegated_admin": include_delegated_admin},
     )
@@ -91,7 +92,7 @@ def relationship_request_reissue(*, relationship_request: RelationshipRequest, r
     locked.expires_at = _new_expiry()
     locked.link_sent_at = None  # the new link's draft has not been sent
     locked.save(update_fields=["token_hash", "expires_at", "link_sent_at"])
-    audit_record(actor=reissued_by, action="relationship_request.reissue", obj=locked)
+    audit_record(actor=reissued_by, action=AuditAction.RELATIONSHIP_REQUEST_REISSUE, obj=locked)
     return IssuedRequest(locked, token)
 
 
@@ -151,7 +152,7 @@ def relationship_request_send(
     )
     audit_record(
         actor=sent_by,
-        action="relationship_request.send",
+        action=AuditAction.RELATIONSHIP_REQUEST_SEND,
         obj=relationship_request,
         details={"recipient": recipient_email},
     )
@@ -165,7 +166,7 @@ def relationship_request_revoke(*, relationship_request: RelationshipRequest, re
     ).update(state=RelationshipRequest.State.REVOKED, decided_at=timezone.now(), decided_by=revoked_by)
     if not updated:
         raise RequestNotUsable(RelationshipRequest.objects.get(pk=relationship_request.pk).state)
-    audit_record(actor=revoked_by, action="relationship_request.revoke", obj=relationship_request)
+    audit_record(actor=revoked_by, action=AuditAction.RELATIONSHIP_REQUEST_REVOKE, obj=relationship_request)
 
 
 def check_can_decide(relationship_request: RelationshipRequest, user: User) -> None:
@@ -205,7 +206,7 @@ def relationship_request_accept(*, relationship_request: RelationshipRequest, us
                 relationship.save(update_fields=["is_active", "removed_at"])
             audit_record(
                 actor=user,
-                action="reseller_relationship.create",
+                action=AuditAction.RESELLER_RELATIONSHIP_CREATE,
                 target_tenant=customer,
                 obj=relationship_request,
                 details={"partner": partner.name, "partner_id": partner.partner_id},
@@ -217,7 +218,7 @@ def relationship_request_accept(*, relationship_request: RelationshipRequest, us
                 if granted:
                     audit_record(
                         actor=user,
-                        action="delegated_admin.grant",
+                        action=AuditAction.DELEGATED_ADMIN_GRANT,
                         target_tenant=customer,
                         obj=grant,
                         details={"partner": partner.name, "partner_id": partner.partner_id},
@@ -235,7 +236,7 @@ def relationship_request_decline(*, relationship_request: RelationshipRequest, u
     _close_request(relationship_request, user, RelationshipRequest.State.DECLINED)
     audit_record(
         actor=user,
-        action="relationship_request.decline",
+        action=AuditAction.RELATIONSHIP_REQUEST_DECLINE,
         target_tenant=user.tenant,
         obj=relationship_request,
         details={"partner": relationship_request.partner.name},
@@ -268,7 +269,7 @@ def delegated_admin_remove(*, customer: Tenant, partner: Partner, removed_by: Us
     grant.save(update_fields=["removed_at", "removed_by"])
     audit_record(
         actor=removed_by,
-        action="delegated_admin.remove",
+        action=AuditAction.DELEGATED_ADMIN_REMOVE,
         target_tenant=customer,
         obj=grant,
         details={"partner": partner.name, "partner_id": partner.partner_id},

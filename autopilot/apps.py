@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class AutopilotConfig(AppConfig):
     name = "autopilot"
     verbose_name = _("Autopilot")
+
+    def ready(self) -> None:
+        # Imported here, not at the top: apps.py is imported before the models are ready.
+        from partnercenter.audit_labels import register_detail_values
+
+        from .models import DeviceSource
+
+        register_detail_values("source", DeviceSource)

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class AzureSubscriptionsConfig(AppConfig):
     name = "azure_subscriptions"
     verbose_name = _("Azure")
+
+    def ready(self) -> None:
+        # Imported here, not at the top: apps.py is imported before the models are ready.
+        from partnercenter.audit_labels import register_detail_values
+
+        from .models import AzureRole, Region
+
+        register_detail_values("azure_role", AzureRole)
+        register_detail_values("region", Region)

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class CustomersConfig(AppConfig):
     name = "customers"
     verbose_name = _("Customers")
+
+    def ready(self) -> None:
+        # Imported here, not at the top: apps.py is imported before the models are ready.
+        from partnercenter.audit_labels import register_detail_values
+
+        from .catalogue import Product
+
+        register_detail_values("product", Product)

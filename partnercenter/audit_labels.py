@@ -1,15 +1,16 @@
 """Audit events in words: the details worth showing, and who did it.
 
 What people read on the activity pages and in the CSV export. The actions' words are AuditAction's labels
-(partnercenter.models), so every action a service can record has them.
+(partnercenter.models), so every action a service can record has them. A detail whose value is a code of an app's
+choices (a product, an Azure role) is shown in their words once the app registers them
+(`register_detail_values`, in its AppConfig.ready()): the core imports no app.
 """
 
-from importlib import import_module
-
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import AuditAction, AuditEvent, Tenant
+from .models import AuditAction, AuditEvent, DirectoryRole, SecurityGroup, Tenant
 from .other_partners import ANOTHER_PARTNER, OtherPartners
 
 
@@ -47,34 +48,27 @@ DETAIL_LABELS: dict[str, str] = {
     "include_delegated_admin": gettext_lazy("Delegated admin"),
 }
 
-# Where a detail's value is a code of a set of choices, the choices that give its words (imported when first
-# needed: the apps that define them import this module's app).
-_CHOICES_OF_DETAIL: dict[str, tuple[str, ...]] = {
-    "product": ("customers.catalogue:Product",),
-    "role": ("partnercenter.models:DirectoryRole",),
-    "roles": ("partnercenter.models:DirectoryRole", "partnercenter.models:SecurityGroup.Kind"),
-    "azure_role": ("azure_subscriptions.models:AzureRole",),
-    "region": ("azure_subscriptions.models:Region",),
-    "source": ("autopilot.models:DeviceSource",),
-}
+# Where a detail's value is a code of a set of choices, the choices that give its words, tried in order. The core
+# registers its own below; each app registers its own in its AppConfig.ready() (the core imports no app).
+_CHOICES_OF_DETAIL: dict[str, list[type[models.Choices]]] = {}
 
 
-def _choices(path: str):
-    """The choices class at "module:Attribute.Attribute"; None if there is none."""
-    module_name, _colon, attributes = path.partition(":")
-    try:
-        found = import_module(module_name)
-    except ImportError:
-        return None
-    for attribute in attributes.split("."):
-        found = getattr(found, attribute, None)
-    return found
+def register_detail_values(key: str, choices: type[models.Choices]) -> None:
+    """Show the values of detail `key` (a code, or a list of codes) in the words of `choices`. Registering the same
+    choices again changes nothing."""
+    registered = _CHOICES_OF_DETAIL.setdefault(key, [])
+    if choices not in registered:
+        registered.append(choices)
+
+
+register_detail_values("role", DirectoryRole)
+register_detail_values("roles", DirectoryRole)
+register_detail_values("roles", SecurityGroup.Kind)
 
 
 def _choice_label(key: str, value: object) -> str:
-    for path in _CHOICES_OF_DETAIL.get(key, ()):
-        choices = _choices(path)
-        if choices is not None and value in choices.values:
+    for choices in _CHOICES_OF_DETAIL.get(key, ()):
+        if value in choices.values:
             return str(choices(value).label)
     return str(value)
 

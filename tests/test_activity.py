@@ -504,6 +504,22 @@ def test_an_action_that_is_not_an_audit_action_is_refused(world):
     assert AuditEvent.objects.count() == before
 
 
+def test_apps_register_the_words_of_their_details(world):
+    """The core imports no app: each app registers its choices (AppConfig.ready) for the details it writes."""
+    events = [
+        audit_record(
+            actor=world.a_admin,
+            action="azure_resource_group.create",
+            details={"resource_group": "web", "region": "westeurope", "azure_role": "owner"},
+        ),
+        audit_record(actor=world.x_ga, action="autopilot.device_list.upload", details={"source": "intune"}),
+    ]
+    assert [details_summary(e) for e in events] == [
+        [("Resource group", "web"), ("Region", "West Europe"), ("Role", "Owner")],
+        [("Added by", "Microsoft Intune")],
+    ]
+
+
 def test_details_are_shown_in_words(world):
     events = [
         audit_record(

@@ -86,7 +86,7 @@ def device_add(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
             batch = services.device_batch_upload(
                 customer=center.tenant,
                 name=form.cleaned_data["name"],
-                data=upload.read(),
+                data=upload,  # read a chunk at a time, never whole
                 file_name=upload.name or "",
                 source=form.cleaned_data["source"],
                 uploaded_by=request.user,

@@ -19,10 +19,12 @@ import codecs
 import csv
 import hashlib
 import io
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -105,6 +107,7 @@ _FILE_MESSAGES = {
     "encoding": _("The file's text is not UTF-8, UTF-16 or Windows-1252. Save it as CSV UTF-8 and upload it again."),
     "not_csv": _("The file could not be read as CSV near line %(line)s (perhaps a quote that is never closed)."),
     "field_too_long": _("Line %(line)s has a value longer than %(max)s characters: this is not a device list."),
+    "line_too_long": _("Line %(line)s is longer than %(max)s characters: this is not a device list."),
     "no_header": _("The first line must be the header: %(header)s"),
     "missing_columns": _("The header is missing these columns: %(columns)s. The first line must be: %(header)s"),
     "unknown_column": _("The header has a column Autopilot does not use: “%(column)s”. Accepted columns: %(columns)s."),
@@ -131,44 +134,104 @@ class CsvFileError(ValueError):
         return str(_FILE_MESSAGES[self.code]) % self.params
 
 
+# The file is read this much at a time, never whole: the upload is a temporary file on disk, and a worker reads the
+# stored text in pieces of this size too.
+CHUNK_BYTES = 2**20
+# No line of a device file comes near this (its values are at most FIELD_LIMIT characters each, and there are seven
+# columns): a longer line is refused before it is held whole, so that one line of 100 MB cannot fill the memory.
+MAX_LINE_CHARS = 8 * FIELD_LIMIT
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx (a zip) and .xls (an OLE compound file)
+# The five bytes Windows-1252 leaves undefined: a file with one of them is not Windows-1252.
+_NOT_CP1252 = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
+
+
 def _too_many_lines(line_breaks: int, max_lines: int) -> None:
     if line_breaks > max_lines:
         raise CsvFileError("too_many_lines", max=f"{max_lines:,}", devices=f"{MAX_ROWS:,}")
 
 
-def decode(data: bytes, *, max_bytes: int = MAX_BYTES, max_lines: int = MAX_LINES) -> str:
-    """The file's text: UTF-16 with a byte order mark, else UTF-8 (with or without one), else Windows-1252."""
-    # isspace(), not strip(): the same answer without a copy of the whole file.
-    if not data or data.isspace():
-        raise CsvFileError("empty")
-    if len(data) > max_bytes:
+def _byte_chunks(stream: BinaryIO) -> Iterator[bytes]:
+    stream.seek(0)
+    while chunk := stream.read(CHUNK_BYTES):
+        yield chunk
+
+
+def inspect(stream: BinaryIO, *, max_bytes: int = MAX_BYTES, max_lines: int = MAX_LINES) -> str:
+    """The file's encoding, from a first reading of its bytes, a chunk at a time and stopping at the first problem:
+    its size, whether it is a workbook, text in UTF-16 (with a byte order mark), UTF-8 or Windows-1252, its lines of
+    any kind and NUL characters. Only a chunk is held at any time: 95 MB of line breaks is refused after the first
+    megabyte is read.
+
+    Within a chunk the problems are looked for in the order the whole file used to be checked in; across chunks, the
+    first one in the file is reported. The line limit waits while the file is nothing but whitespace, which is
+    refused as "empty" at the end, as before."""
+    size = stream.seek(0, io.SEEK_END)
+    if size > max_bytes:  # known before a byte is read (an upload knows its size)
         raise CsvFileError("too_large", max=f"{max_bytes // (1024 * 1024):,}")
-    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # .xlsx (a zip) and .xls (an OLE compound file)
+    read = 0
+    blank = True  # nothing but whitespace so far: such a file is "empty", however many line breaks it has
+    utf8 = True  # every chunk so far is UTF-8
+    cp1252 = True  # every chunk so far is Windows-1252
+    line_feeds = carriage_returns = 0
+    stream.seek(0)
+    head = stream.read(8)
+    if head.startswith(_WORKBOOK_MAGIC):
         raise CsvFileError("workbook")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise CsvFileError("encoding") from None
-        _too_many_lines(max(text.count("\n"), text.count("\r")), max_lines)
-    else:
-        # Counted on the bytes, at C speed and before any copy (in UTF-8 and Windows-1252 these bytes are only ever
-        # line breaks): a file of nothing but blank lines or empty rows is refused here, in well under a second.
-        _too_many_lines(max(data.count(b"\n"), data.count(b"\r")), max_lines)
-        if b"\x00" in data:
-            raise CsvFileError("binary")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
+    utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    decoder = codecs.getincrementaldecoder("utf-16" if utf16 else "utf-8-sig")()
+    for chunk in _byte_chunks(stream):
+        read += len(chunk)
+        if read > max_bytes:  # a file that grew since its size was taken
+            raise CsvFileError("too_large", max=f"{max_bytes // (1024 * 1024):,}")
+        blank = blank and chunk.isspace()
+        if utf16:
             try:
-                text = data.decode("cp1252")
+                text = decoder.decode(chunk)
             except UnicodeDecodeError:
                 raise CsvFileError("encoding") from None
-    if "\x00" in text:
-        raise CsvFileError("binary")
-    if text.isspace():
+            line_feeds += text.count("\n")
+            carriage_returns += text.count("\r")
+            _too_many_lines(max(line_feeds, carriage_returns), max_lines)
+            if "\x00" in text:
+                raise CsvFileError("binary")
+            continue
+        # Counted on the bytes, at C speed (in UTF-8 and Windows-1252 these bytes are only ever line breaks).
+        line_feeds += chunk.count(b"\n")
+        carriage_returns += chunk.count(b"\r")
+        if not blank:  # a file of whitespace alone is "empty" whatever its lines: read on to know
+            _too_many_lines(max(line_feeds, carriage_returns), max_lines)
+        if b"\x00" in chunk:
+            raise CsvFileError("binary")
+        cp1252 = cp1252 and not any(byte in chunk for byte in _NOT_CP1252)
+        if utf8:
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                utf8 = False
+        if not (utf8 or cp1252):
+            raise CsvFileError("encoding")
+    if read == 0 or blank:
         raise CsvFileError("empty")
-    return text
+    if not utf16:
+        _too_many_lines(max(line_feeds, carriage_returns), max_lines)
+    if utf16 or utf8:
+        try:
+            decoder.decode(b"", final=True)  # a character cut short at the very end
+        except UnicodeDecodeError:
+            if utf16 or not cp1252:
+                raise CsvFileError("encoding") from None
+            utf8 = False
+    return "utf-16" if utf16 else "utf-8-sig" if utf8 else "cp1252"
+
+
+def text_chunks(stream: BinaryIO, encoding: str) -> Iterator[str]:
+    """The file's text, a chunk at a time (after inspect() said how to decode it)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    for chunk in _byte_chunks(stream):
+        if text := decoder.decode(chunk):
+            yield text
+    if text := decoder.decode(b"", final=True):
+        yield text
 
 
 def _header_name(cell: str) -> str:
@@ -203,79 +266,150 @@ class RawRow:
 
 @dataclass
 class ParsedFile:
-    text: str
-    columns: tuple[str, ...]
     rows: list[RawRow]
 
 
 def parse(data: bytes, *, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> ParsedFile:
-    """The file's text, header and device rows, or CsvFileError. Rows with the wrong number of values are kept, with
-    a MALFORMED_ROW problem: the report shows them with the others."""
-    return parse_text(decode(data, max_bytes=max_bytes), max_rows=max_rows)
+    """The file's header and device rows, or CsvFileError. Rows with the wrong number of values are kept, with a
+    MALFORMED_ROW problem: the report shows them with the others."""
+    return parse_stream(io.BytesIO(data), max_rows=max_rows, max_bytes=max_bytes)
 
 
-_FIRST_LINE = re.compile(r"[^\r\n]+")
+def parse_stream(stream: BinaryIO, *, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> ParsedFile:
+    """parse() of a binary file (an upload), read a chunk at a time."""
+    encoding = inspect(stream, max_bytes=max_bytes)
+    return ParsedFile(rows=list(read_rows(text_chunks(stream, encoding), max_rows=max_rows)))
 
 
-def parse_text(text: str, *, max_rows: int = MAX_ROWS, max_lines: int = MAX_LINES) -> ParsedFile:
-    """parse() of a file's text (decoded already). Lines are read one at a time (never a list of them all), and every
-    line counts towards `max_lines`, blank or not."""
-    if "\x00" in text:
-        raise CsvFileError("binary")
-    first = _FIRST_LINE.search(text)
-    first_line = first.group() if first else ""
+def parse_text(text: str | Iterable[str], *, max_rows: int = MAX_ROWS, max_lines: int = MAX_LINES) -> ParsedFile:
+    """parse() of a file's text (decoded already), whole or in chunks. Lines are read one at a time (never a list of
+    them all), and every line counts towards `max_lines`, blank or not."""
+    return ParsedFile(rows=list(read_rows(text, max_rows=max_rows, max_lines=max_lines)))
+
+
+def read_rows(text: str | Iterable[str], *, max_rows: int = MAX_ROWS, max_lines: int = MAX_LINES) -> Iterator[RawRow]:
+    """Each device row of a file's text (whole, or in chunks as text_chunks() gives them), as it is read: the caller
+    keeps what it needs of them. CsvFileError as soon as the file is found unusable (its header, too many lines or
+    rows, a line too long), or at the end (no header, no rows)."""
+    pieces = [text] if isinstance(text, str) else text
+    lines = _lines(pieces)
+    # The first line with anything on it chooses the delimiter; the lines before it are blank, and counted.
+    skipped: list[str] = []
+    first_line = ""
+    for line in lines:
+        skipped.append(line)
+        _too_many_lines(len(skipped), max_lines)
+        if content := line.rstrip("\r\n"):
+            first_line = content
+            break
     columns: list[str | None] | None = None
-    rows: list[RawRow] = []
-    for number, record in _records(text, _choose_delimiter(first_line)):
+    count = 0
+    for number, record in _records_plain_lines(itertools.chain(skipped, lines), _choose_delimiter(first_line)):
         _too_many_lines(number, max_lines)
-        if not "".join(record).strip():
+        joined = "".join(record)
+        if "\x00" in joined:  # an upload's bytes were checked already; a text handed in was not
+            raise CsvFileError("binary")
+        if not joined.strip():
             continue  # blank lines, and rows of empty cells that spreadsheets leave at the end
         if columns is None:
             columns = _read_header(record)
             continue
-        if len(rows) >= max_rows:
+        if count >= max_rows:
             raise CsvFileError("too_many_rows", max=f"{max_rows:,}")
-        rows.append(_read_row(number, columns, record))
+        count += 1
+        yield _read_row(number, columns, record)
     if columns is None:
         raise CsvFileError("empty")
-    if not rows:
+    if not count:
         raise CsvFileError("no_rows")
-    return ParsedFile(text=text, columns=tuple(c for c in columns if c), rows=rows)
 
 
-# A line and its break, or a last line without one: what str.splitlines() would give for CSV's three line breaks,
-# one at a time.
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+# A line and its break: what str.splitlines() would give for CSV's three line breaks, one at a time.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)")
 
 
-def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """(line number, values) of each record of the file. A file without a quote anywhere (the usual device file) is
-    split by lines and delimiters, which reads it exactly as the csv module does and several times faster; a file with
-    quotes is read by the csv module."""
-    if '"' in text:
-        return _records_csv(text, delimiter)
-    return _records_plain(text, delimiter)
+class _LineTooLong(Exception):
+    def __init__(self, number: int, start: str):
+        self.number, self.start = number, start
 
 
-def _records_plain(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    for number, match in enumerate(_LINE.finditer(text), start=1):
-        line = match.group().rstrip("\r\n")
-        if len(line) > FIELD_LIMIT and any(len(value) > FIELD_LIMIT for value in line.split(delimiter)):
-            raise CsvFileError("field_too_long", line=number, max=f"{FIELD_LIMIT:,}")
-        yield number, line.split(delimiter) if line else []
+def _lines(pieces: Iterable[str]) -> Iterator[str]:
+    """Each line of text that comes in pieces, with its line break (the last line may have none), as
+    io.StringIO(text, newline="") gives them. Only a line is held beyond the current piece; a line longer than
+    MAX_LINE_CHARS raises _LineTooLong before it is whole."""
+    number = 0
+    rest = ""
+    for piece in pieces:
+        text = rest + piece if rest else piece
+        # A "\r" at the end may be the first half of a "\r\n" that the next piece completes.
+        end = len(text) - 1 if text.endswith("\r") else len(text)
+        # Up to the last line break only: the regular expression would try the unfinished line from each of its
+        # characters in turn.
+        cut = max(text.rfind("\n", 0, end), text.rfind("\r", 0, end)) + 1
+        for match in _LINE.finditer(text, 0, cut):
+            number += 1
+            if match.end() - match.start() > MAX_LINE_CHARS + 2:
+                raise _LineTooLong(number, match.group()[: MAX_LINE_CHARS + 1])
+            yield match.group()
+        rest = text[cut:]
+        if len(rest) > MAX_LINE_CHARS + 1:
+            raise _LineTooLong(number + 1, rest)
+    if rest:
+        yield rest
 
 
-def _records_csv(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+def _line_too_long(error: _LineTooLong, delimiter: str) -> CsvFileError:
+    """A line too long to read: its value over the field limit if it has one (as a shorter line would be refused),
+    otherwise the line itself."""
+    if any(len(value) > FIELD_LIMIT for value in error.start.split(delimiter)):
+        return CsvFileError("field_too_long", line=error.number, max=f"{FIELD_LIMIT:,}")
+    return CsvFileError("line_too_long", line=error.number, max=f"{MAX_LINE_CHARS:,}")
+
+
+def _records_plain(text: str | Iterable[str], delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, values) of each line of a file without a quote anywhere (the usual device file): split by lines
+    and delimiters, which reads it exactly as the csv module does and several times faster."""
+    return _records_plain_lines(_lines([text] if isinstance(text, str) else text), delimiter)
+
+
+def _records_plain_lines(lines: Iterable[str], delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    number = 0
+    try:
+        for number, raw in enumerate(lines, start=1):  # noqa: B007  (number is read after the loop)
+            if '"' in raw:
+                # The file quotes something after all (its first lines did not): the csv module reads the rest, as
+                # it would have read the whole file.
+                yield from _records_csv_lines(itertools.chain([raw], lines), delimiter, first_number=number)
+                return
+            line = raw.rstrip("\r\n")
+            if len(line) > FIELD_LIMIT and any(len(value) > FIELD_LIMIT for value in line.split(delimiter)):
+                raise CsvFileError("field_too_long", line=number, max=f"{FIELD_LIMIT:,}")
+            yield number, line.split(delimiter) if line else []
+    except _LineTooLong as error:
+        raise _line_too_long(error, delimiter) from None
+
+
+def _records_csv(text: str | Iterable[str], delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, values) of each record of a file read by the csv module (one with quotes)."""
+    return _records_csv_lines(_lines([text] if isinstance(text, str) else text), delimiter)
+
+
+def _records_csv_lines(
+    lines: Iterable[str], delimiter: str, *, first_number: int = 1
+) -> Iterator[tuple[int, list[str]]]:
     # The csv module's own field size limit is FIELD_LIMIT (its default, which this module does not change: it is
-    # the whole process's).
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    # the whole process's). It reads the lines as they come, as it would from io.StringIO(text, newline="").
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+    offset = first_number - 1
     try:
         for record in reader:
-            yield reader.line_num, record
+            yield reader.line_num + offset, record
+    except _LineTooLong as error:
+        raise _line_too_long(error, delimiter) from None
     except csv.Error as error:
         if "field larger than field limit" in str(error):
-            raise CsvFileError("field_too_long", line=reader.line_num, max=f"{FIELD_LIMIT:,}") from None
-        raise CsvFileError("not_csv", line=reader.line_num or 1) from None
+            raise CsvFileError("field_too_long", line=reader.line_num + offset, max=f"{FIELD_LIMIT:,}") from None
+        raise CsvFileError("not_csv", line=(reader.line_num + offset) or 1) from None
 
 
 def _read_header(record: list[str]) -> list[str | None]:

@@ -84,8 +84,8 @@ class DeviceBatch(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     file_name = models.CharField(_("file"), max_length=255, blank=True)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.VALIDATING)
-    # The uploaded file's text, kept until its valid rows are registered (or the list is discarded): a worker checks
-    # it, and confirming registers the rows that passed, read again from it. Stored uncompressed (migration 0002).
+    # The whole text of a file uploaded before files were kept in chunks (DeviceBatchChunk); empty for newer lists.
+    # Still read while such a list waits for a worker or a confirmation. Stored uncompressed (migration 0002).
     content = models.TextField(blank=True, editable=False)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     checked_rows = models.PositiveIntegerField(default=0)
@@ -119,6 +119,23 @@ class DeviceBatch(models.Model):
     @property
     def valid_rows(self) -> int:
         return max(0, self.total_rows - self.invalid_rows)
+
+
+class DeviceBatchChunk(models.Model):
+    """A piece of a device list's file, as text, in the file's order: the file is kept until its valid rows are
+    registered (or the list is discarded), because a worker checks it and confirming registers the rows that passed,
+    read again from it. In pieces, so that no process ever holds the whole file (up to 100 MB) to write or read it."""
+
+    batch = models.ForeignKey(DeviceBatch, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["batch", "index"]
+        constraints = [models.UniqueConstraint(fields=["batch", "index"], name="autopilot_batch_chunk_unique_index")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.index}"
 
 
 class Device(models.Model):

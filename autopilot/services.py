@@ -6,13 +6,15 @@ Who may do it is the caller's to check (autopilot/rules.py); the bulk actions ta
 (`allowed`) so that they touch only the devices the user may manage.
 """
 
+import io
 import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import BinaryIO
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +23,7 @@ from partnercenter.audit import audit_record
 from partnercenter.models import AuditAction, Partner, Tenant, User
 
 from . import csv_import, selectors
-from .models import AutopilotProfile, Device, DeviceBatch, DeviceSource
+from .models import AutopilotProfile, Device, DeviceBatch, DeviceBatchChunk, DeviceSource
 
 log = logging.getLogger(__name__)
 
@@ -46,22 +48,35 @@ def device_batch_upload(
     *,
     customer: Tenant,
     name: str,
-    data: bytes,
+    data: bytes | BinaryIO,
     file_name: str,
     source: str,
     uploaded_by: User,
     partner: Partner | None,
 ) -> DeviceBatch:
-    """Take a device list's file for the customer: refuse it whole (ValidationError) if it is not a usable device
-    file; otherwise keep it and check its rows, in this request for a small file (registering it at once when every
-    row is good), or by a worker after commit for a large one.
+    """Take a device list's file (its bytes, or a binary file such as an upload) for the customer: refuse it whole
+    (ValidationError) if it is not a usable device file; otherwise keep it and check its rows, in this request for a
+    small file (registering it at once when every row is good), or by a worker after commit for a large one.
+
+    The file is read a chunk at a time, never whole, and refused as soon as a limit is passed: a file of up to
+    100 MB is answered in seconds with little memory. Only a small file's rows are kept here; a large file's are
+    counted, and read again by the worker from the kept text.
 
     `partner` is the partner whose agent uploads it (source PARTNER); None when the customer's own administrator
     does (source INTUNE or a Microsoft Store)."""
     if (source == DeviceSource.PARTNER) != (partner is not None):
         raise ValueError("A partner uploads as a partner; the customer through Intune or a Microsoft Store.")
+    stream = io.BytesIO(data) if isinstance(data, bytes) else data
+    rows: list[csv_import.RawRow] = []
+    total = 0
     try:
-        parsed = csv_import.parse(data)
+        encoding = csv_import.inspect(stream)
+        for row in csv_import.read_rows(csv_import.text_chunks(stream, encoding)):
+            total += 1
+            if total <= SYNC_MAX_ROWS:
+                rows.append(row)
+            elif rows:
+                rows = []  # a worker checks it: let the rows go
     except csv_import.CsvFileError as error:
         raise ValidationError(error.message, code=error.code) from None
     batch = DeviceBatch(
@@ -71,24 +86,53 @@ def device_batch_upload(
         partner=partner,
         uploaded_by=uploaded_by,
         file_name=file_name[:255],
-        content=parsed.text,
-        total_rows=len(parsed.rows),
+        total_rows=total,
     )
     batch.full_clean(exclude=["content"])
     batch.save()
+    _keep_file(batch, csv_import.text_chunks(stream, encoding))
     audit_record(
         actor=uploaded_by,
         action=AuditAction.AUTOPILOT_DEVICE_LIST_UPLOAD,
         target_tenant=customer,
         obj=batch,
-        details={"name": name, "rows": len(parsed.rows), "source": source},
+        details={"name": name, "rows": total, "source": source},
         acting_for=partner,
     )
-    if len(parsed.rows) <= SYNC_MAX_ROWS:
-        _validate(batch, csv_import.check_rows(parsed.rows))
+    if total <= SYNC_MAX_ROWS:
+        _validate(batch, csv_import.check_rows(rows))
     else:
         transaction.on_commit(lambda: batch_dispatch(batch.pk))
     return batch
+
+
+def _keep_file(batch: DeviceBatch, pieces: Iterable[str]) -> None:
+    """Store the file's text piece by piece as it is read (one statement, executed once per piece): bulk_create()
+    would build every piece first, and a query per piece would grow with the file."""
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            'INSERT INTO "autopilot_devicebatchchunk" ("batch_id", "index", "text") VALUES (%s, %s, %s)',
+            ((batch.pk, index, piece) for index, piece in enumerate(pieces)),
+        )
+
+
+def _kept_file(batch: DeviceBatch) -> Iterator[str]:
+    """The kept file's text, piece by piece; a list uploaded before files were kept in pieces has it whole."""
+    if batch.content:
+        yield batch.content
+    yield from (
+        DeviceBatchChunk.objects.filter(batch_id=batch.pk)
+        .order_by("index")
+        .values_list("text", flat=True)
+        .iterator(chunk_size=1)
+    )
+
+
+def _forget_file(batch: DeviceBatch) -> None:
+    """The file is not needed any more (its devices are registered, or nothing will be): delete it. The caller saves
+    the batch."""
+    batch.content = ""
+    DeviceBatchChunk.objects.filter(batch_id=batch.pk).delete()
 
 
 def batch_dispatch(batch_id: int) -> None:
@@ -111,12 +155,14 @@ def device_batch_validate(*, batch_id: int) -> DeviceBatch | None:
     if batch is None:
         return None
     try:
-        raw = csv_import.parse_text(batch.content).rows
+        raw = csv_import.parse_text(_kept_file(batch)).rows
         batch.content = ""  # the rows have what they need of it: let the file's text go before the devices are built
     except csv_import.CsvFileError:  # checked on upload, so only a file changed since (by site staff) gets here
-        DeviceBatch.objects.filter(pk=batch.pk, state=State.VALIDATING).update(
-            state=State.FAILED, failure="unreadable", content="", finished_at=timezone.now()
-        )
+        with transaction.atomic():
+            DeviceBatch.objects.filter(pk=batch.pk, state=State.VALIDATING).update(
+                state=State.FAILED, failure="unreadable", content="", finished_at=timezone.now()
+            )
+            DeviceBatchChunk.objects.filter(batch_id=batch.pk).delete()
         return None
     rows = csv_import.check_rows(raw, on_progress=_progress_reporter(batch.pk, len(raw)))
     with transaction.atomic():
@@ -157,7 +203,7 @@ def _validate(batch: DeviceBatch, rows: list[csv_import.DeviceRow]) -> None:
     if len(bad) == len(rows):
         batch.state = State.FAILED
         batch.failure = "no_valid_rows"
-        batch.content = ""
+        _forget_file(batch)
         batch.finished_at = timezone.now()
     else:
         batch.state = State.NEEDS_CONFIRMATION
@@ -205,7 +251,7 @@ def _register(batch: DeviceBatch, rows: list[csv_import.DeviceRow], *, actor: Us
         batch.failure = "changed"
         if batch.invalid_rows >= batch.total_rows:
             batch.state = State.FAILED
-            batch.content = ""
+            _forget_file(batch)
             batch.finished_at = timezone.now()
         else:
             batch.state = State.NEEDS_CONFIRMATION
@@ -214,7 +260,7 @@ def _register(batch: DeviceBatch, rows: list[csv_import.DeviceRow], *, actor: Us
     batch.state = State.REGISTERED
     batch.registered_rows = len(devices)
     batch.failure = ""
-    batch.content = ""
+    _forget_file(batch)
     batch.finished_at = timezone.now()
     batch.save()
     audit_record(
@@ -251,7 +297,7 @@ def device_batch_confirm(*, batch: DeviceBatch, confirmed_by: User) -> tuple[Dev
     bad_rows = {entry["row"] for entry in locked.report}
     rows = [
         row
-        for row in csv_import.check_rows(csv_import.parse_text(locked.content).rows)
+        for row in csv_import.check_rows(csv_import.parse_text(_kept_file(locked)).rows)
         if row.is_valid and row.number not in bad_rows
     ]
     if not rows:
@@ -264,7 +310,7 @@ def device_batch_discard(*, batch: DeviceBatch, discarded_by: User, partner: Par
     """Register nothing of a list waiting for confirmation; its file is deleted, its report kept."""
     locked = _waiting_batch(batch)
     locked.state = State.DISCARDED
-    locked.content = ""
+    _forget_file(locked)
     locked.finished_at = timezone.now()
     locked.save(update_fields=["state", "content", "finished_at"])
     audit_record(

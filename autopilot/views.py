@@ -255,7 +255,7 @@ def device_add(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
             batch = services.device_batch_upload(
                 customer=customer,
                 name=form.cleaned_data["name"],
-                data=upload.read(),
+                data=upload,  # read a chunk at a time, never whole
                 file_name=upload.name or "",
                 source=DeviceSource.PARTNER,
                 uploaded_by=request.user,

@@ -1,6 +1,7 @@
 """Reading Autopilot device files (autopilot/csv_import.py, no database): kind on form, strict on content."""
 
 import codecs
+import io
 
 import pytest
 
@@ -418,3 +419,75 @@ def test_lines_are_split_as_before_one_at_a_time():
     rows = read(b"\r\n\n" + csv_file(good_row(1), "", good_row(2), newline="\r") + b"\n" + good_row(3).encode())
     assert [r.serial_number for r in rows] == ["SN000001", "SN000002", "SN000003"]
     assert [r.number for r in rows] == [4, 6, 7]  # "\r" then "\n" is one line break
+
+
+# Files are read a chunk at a time and refused as soon as a limit is passed, never held whole.
+
+
+class CountingFile(io.BytesIO):
+    """A file that remembers how much was read from it, and the largest single read."""
+
+    def __init__(self, data: bytes):
+        super().__init__(data)
+        self.bytes_read = 0
+        self.largest_read = 0
+
+    def read(self, size=-1):
+        chunk = super().read(size)
+        self.bytes_read += len(chunk)
+        self.largest_read = max(self.largest_read, len(chunk))
+        return chunk
+
+
+def streamed(data: bytes, **limits) -> tuple[CountingFile, ci.CsvFileError]:
+    upload = CountingFile(data)
+    with pytest.raises(ci.CsvFileError) as caught:
+        ci.parse_stream(upload, **limits)
+    return upload, caught.value
+
+
+def test_a_line_limit_passed_late_is_refused_after_reading_a_few_chunks(monkeypatch):
+    monkeypatch.setattr(ci, "CHUNK_BYTES", 64 * 1024)
+    rows = [good_row(n) for n in range(200)]  # about 150 KB of real rows first
+    data = csv_file(*rows, *([""] * ci.MAX_LINES), *rows * 20)
+    upload, error = streamed(data)
+    assert error.code == "too_many_lines"
+    assert upload.largest_read <= 64 * 1024
+    assert upload.bytes_read <= 5 * 64 * 1024 < len(data) / 5
+
+
+def test_too_many_rows_is_refused_at_the_first_row_over_without_reading_on(monkeypatch):
+    monkeypatch.setattr(ci, "CHUNK_BYTES", 4096)
+    data = csv_file(*(good_row(n) for n in range(400)))
+    upload, error = streamed(data, max_rows=5)
+    assert error.code == "too_many_rows"
+    # The first reading (limits on the bytes) goes through the file once; the rows are read until the sixth.
+    assert upload.bytes_read < len(data) + 4 * 4096
+
+
+def test_a_line_too_long_to_be_a_device_is_refused_before_it_is_held_whole(monkeypatch):
+    monkeypatch.setattr(ci, "CHUNK_BYTES", 64 * 1024)
+    long_line = ",".join(["x" * 1000] * (2 * ci.MAX_LINE_CHARS // 1000))
+    data = csv_file(good_row(1), long_line, good_row(2))
+    upload, error = streamed(data)
+    assert error.code == "line_too_long"
+    assert error.message == f"Line 3 is longer than {ci.MAX_LINE_CHARS:,} characters: this is not a device list."
+    assert upload.bytes_read - len(data) < len(long_line) * 2 / 3  # after the first reading, stopped inside the line
+
+
+@pytest.mark.parametrize("chunk_bytes", [1, 7, 4096])
+@pytest.mark.parametrize(
+    "data",
+    [
+        csv_file(good_row(1), "", f'"SN2",,"{hardware_hash(2)}","Contoso, ""Ltd""",X', good_row(3), newline="\r\n"),
+        csv_file(good_row(1), "SN2,,,Société Générale,Modèle Été", newline="\r"),
+        codecs.BOM_UTF8 + csv_file(good_row(1), "SN2,,,聯想,ThinkPad 電腦", newline="\n"),
+        csv_file(good_row(1), "SN2,,,Société Générale,Modèle Été", encoding="utf-16"),
+        csv_file(good_row(1), "SN2,,,Société Générale,Modèle Été", encoding="cp1252"),
+    ],
+    ids=["quoted-crlf", "cr", "utf8-bom-lf", "utf16", "windows-1252"],
+)
+def test_chunk_boundaries_change_nothing(monkeypatch, data, chunk_bytes):
+    whole = [(r.number, r.values, r.problems) for r in ci.parse(data).rows]
+    monkeypatch.setattr(ci, "CHUNK_BYTES", chunk_bytes)
+    assert [(r.number, r.values, r.problems) for r in ci.parse_stream(io.BytesIO(data)).rows] == whole

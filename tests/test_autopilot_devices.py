@@ -518,3 +518,45 @@ def test_a_global_reader_sees_devices_but_changes_nothing(world):
     response = client.post(reverse("admincenter:device_remove", args=[x.public_id]), {"device": [d.public_id]})
     assert response.status_code == 403
     assert Device.objects.filter(pk=d.pk).exists()
+
+
+# --- the file is kept in pieces ---------------------------------------------------------------------------------------
+
+
+def test_a_large_file_is_kept_in_pieces_for_the_worker_and_deleted_once_registered(
+    world, client_for, monkeypatch, django_capture_on_commit_callbacks
+):
+    from autopilot.models import DeviceBatchChunk
+
+    monkeypatch.setattr(ci, "CHUNK_BYTES", 4096)
+    data = big_file(services.SYNC_MAX_ROWS + 100)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        upload(client_for("a_admin"), world.customer_x, data)
+    batch = DeviceBatch.objects.get()
+    pieces = list(DeviceBatchChunk.objects.filter(batch=batch).values_list("text", flat=True))
+    assert batch.content == "" and len(pieces) == -(-len(data) // 4096)
+    assert "".join(pieces) == data.decode()
+
+    callbacks[0]()  # the worker reads the pieces
+    batch.refresh_from_db()
+    assert batch.state == State.REGISTERED and batch.registered_rows == services.SYNC_MAX_ROWS + 100
+    assert not DeviceBatchChunk.objects.exists()
+
+
+def test_a_list_kept_whole_before_pieces_is_still_confirmed_from_its_text(world, client_for):
+    batch = DeviceBatch.objects.create(
+        tenant=world.customer_x,
+        name="Kept whole",
+        source=DeviceSource.PARTNER,
+        partner=world.partner_a,
+        uploaded_by=world.a_admin,
+        content=csv_file(good_row(1), "SN2,,,,").decode(),
+        total_rows=2,
+        invalid_rows=1,
+        report=[{"row": 3, "problems": [{"code": ci.NO_IDENTITY, "detail": "serial_incomplete"}]}],
+        state=State.NEEDS_CONFIRMATION,
+    )
+    client_for("a_admin").post(batch_url(world.customer_x, batch, "device_list_confirm"))
+    batch.refresh_from_db()
+    assert batch.state == State.REGISTERED and batch.content == ""
+    assert list(Device.objects.filter(batch=batch).values_list("serial_number", flat=True)) == ["SN000001"]

@@ -14,13 +14,16 @@ What it does:
    tracing slows Python down, so it is not timed) of each step and in all;
 4. does it for 1,000 rows too, to show that the number of queries does not grow with the rows;
 5. drops the database (unless --keep);
-6. reads files of just under the 100 MB limit as the upload request does (csv_import.parse, before anything is
-   written): blank lines, rows of empty cells, real rows, and the largest file of real rows accepted; each in its
-   own process, printing its time and the process's peak memory (resident, the file itself included).
+6. uploads files of just under the 100 MB limit as the upload request does (services.device_batch_upload reading a
+   file on disk a chunk at a time, keeping its text, in a transaction rolled back afterwards): blank lines, rows of
+   empty cells, real rows, and the largest file of real rows accepted; each in its own process, printing its time
+   and the process's peak memory (resident), beside a reference measured in the same run: the same file read whole
+   into memory and parsed, as the request used to hold it.
 
-    .venv/bin/python bench/autopilot_bench.py [--rows 10000] [--keep]
+    .venv/bin/python bench/autopilot_bench.py [--rows 10000] [--keep] [--large-files-only]
 
-The aim: under 5 seconds end to end for 10,000 rows, and the same number of queries for 1,000 and 10,000.
+The aims: under 5 seconds end to end for 10,000 rows, and the same number of queries for 1,000 and 10,000; each large
+file answered within 5 seconds by a process that peaks under 300 MB. It exits 0 when every aim is met.
 """
 
 import argparse
@@ -66,43 +69,104 @@ def large_file(kind: str, path: Path) -> None:
             out.write(f"BENCH{n:07d},,{hardware_hash(n)},Contoso Devices,Laptop {n % 7}\r\n".encode())
 
 
-def large_file_figure(kind: str) -> int:
-    """Step 6 for one kind of file, in this (fresh) process: prints time, peak memory and the outcome."""
-    import resource
+WAYS = ("streamed", "whole")
+
+
+def peak_resident_mb() -> float:
+    """This process's peak resident memory. Linux's VmHWM starts again at exec; getrusage's maxrss does not, and would
+    report the parent's (this benchmark's, after seeding) for a process it started."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1]) / 1024
+
+
+def large_file_figure(kind: str, way: str) -> int:
+    """Step 6 for one kind of file, in this (fresh) process: prints time, peak memory and the outcome, on one line.
+
+    "streamed" is what the upload request does: the service reads the upload (a temporary file on disk) a chunk at a
+    time and keeps the file's text, in a transaction rolled back afterwards. "whole" is the reference: the same file
+    read whole into memory and parsed, as the request used to hold it."""
+    import tempfile
 
     import django
 
     django.setup()
-    import tempfile
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
 
     from autopilot.csv_import import CsvFileError, parse
+    from autopilot.models import DeviceSource
+    from autopilot.services import device_batch_upload
+    from partnercenter.models import Partner, Tenant, User
+
+    class Rollback(Exception):
+        pass
 
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "devices.csv"
         large_file(kind, path)
-        data = path.read_bytes()  # as the upload's request holds it
-    started = time.perf_counter()
-    try:
-        outcome = f"{len(parse(data).rows):,} rows read"
-    except CsvFileError as error:
-        outcome = f"refused: {error.code}"
-    seconds = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"  {kind:<18} {len(data) / 2**20:>7.1f} MB {seconds:>8.2f} s {peak_mb:>8.0f} MB  {outcome}")
-    return 0 if seconds < LARGE_FILE_TARGET_SECONDS and peak_mb < LARGE_FILE_TARGET_MB else 1
+        size = path.stat().st_size
+        started = time.perf_counter()
+        if way == "whole":
+            try:
+                outcome = f"{len(parse(path.read_bytes()).rows):,} rows read"
+            except CsvFileError as error:
+                outcome = f"refused: {error.code}"
+        else:
+            agent = User.objects.get(email="admin@fabrikam-bench.example")
+            try:
+                with path.open("rb") as upload, transaction.atomic():
+                    batch = device_batch_upload(
+                        customer=Tenant.objects.get(primary_domain="contoso-bench.example"),
+                        name=f"Bench {kind}",
+                        data=upload,
+                        file_name="devices.csv",
+                        source=DeviceSource.PARTNER,
+                        uploaded_by=agent,
+                        partner=Partner.objects.get(partner_id="9100001"),
+                    )
+                    outcome = f"{batch.total_rows:,} rows kept for the worker"
+                    raise Rollback
+            except ValidationError as error:
+                outcome = f"refused: {error.code}"
+            except Rollback:
+                pass
+        seconds = time.perf_counter() - started
+    print(f"{seconds:.2f} {peak_resident_mb():.0f} {size} {outcome}")
+    return 0
 
 
 def large_file_figures() -> bool:
     import subprocess
 
     print()
-    print(f"Large files, read as the upload request does (targets: {LARGE_FILE_TARGET_SECONDS:.0f} s, ", end="")
-    print(f"{LARGE_FILE_TARGET_MB} MB peak for the process)")
-    print(f"  {'file':<18} {'size':>10} {'time':>10} {'peak':>11}  outcome")
-    results = [
-        subprocess.run([sys.executable, __file__, "--large-file", kind], check=False).returncode for kind in LARGE_FILES
-    ]
-    return not any(results)
+    print("Large files, just under the 100 MB limit, each way in a process of its own; peak is the process's resident")
+    print("memory (Python and Django included). streamed: the upload request (read in chunks, text kept in pieces);")
+    print("whole: reference, the file read whole and parsed. ", end="")
+    print(f"Aims, streamed: {LARGE_FILE_TARGET_SECONDS:.0f} s, under {LARGE_FILE_TARGET_MB} MB.")
+    print(f"  {'file':<17} {'size':>9} {'streamed':>9} {'peak':>7} {'whole':>8} {'peak':>7}  outcome (streamed)")
+    ok = True
+    for kind in LARGE_FILES:
+        figures = {}
+        for way in WAYS:
+            command = [sys.executable, __file__, "--large-file", kind, "--way", way]
+            result = subprocess.run(command, check=True, capture_output=True, text=True)
+            seconds, peak, size, outcome = result.stdout.strip().splitlines()[-1].split(" ", 3)
+            figures[way] = (float(seconds), float(peak), int(size), outcome)
+        s_seconds, s_peak, size, outcome = figures["streamed"]
+        w_seconds, w_peak, _size, _outcome = figures["whole"]
+        met = s_seconds <= LARGE_FILE_TARGET_SECONDS and s_peak < LARGE_FILE_TARGET_MB
+        ok = ok and met
+        print(
+            f"  {kind:<17} {size / 2**20:>6.1f} MB {s_seconds:>7.2f} s {s_peak:>4.0f} MB {w_seconds:>6.2f} s "
+            f"{w_peak:>4.0f} MB  {outcome}{'' if met else '  (AIM MISSED)'}"
+        )
+    print(f"Every file answered within the aims: {'yes' if ok else 'NO'}")
+    return ok
 
 
 def parse_args() -> argparse.Namespace:
@@ -114,6 +178,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--db-url", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server, no db")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--large-file", choices=LARGE_FILES, help=argparse.SUPPRESS)  # one figure of step 6
+    parser.add_argument("--way", choices=WAYS, default="streamed", help=argparse.SUPPRESS)
+    parser.add_argument("--large-files-only", action="store_true", help="only step 6 (the database is still made)")
     return parser.parse_args()
 
 
@@ -301,7 +367,7 @@ def main() -> int:
     args = parse_args()
     configure_environment(args)
     if args.large_file:
-        return large_file_figure(args.large_file)
+        return large_file_figure(args.large_file, args.way)
     say(f"Creating database {args.db_name}")
     create_database(args.db_url, args.db_name)
     try:
@@ -314,6 +380,8 @@ def main() -> int:
         call_command("migrate", verbosity=0)
         say(f"Seeding a partner, a customer and {args.elsewhere:,} devices registered elsewhere")
         world = seed(args.elsewhere)
+        if args.large_files_only:
+            return 0 if large_file_figures() else 1
 
         results = {}
         for rows, start in ((args.small, 1_000_000), (args.rows, 2_000_000)):

@@ -378,6 +378,8 @@ def main() -> int:
 
         say("Migrating")
         call_command("migrate", verbosity=0)
+        say("Collecting static files (the manifest that DEBUG-off pages need)")
+        call_command("collectstatic", interactive=False, verbosity=0)
         say(f"Seeding a partner, a customer and {args.elsewhere:,} devices registered elsewhere")
         world = seed(args.elsewhere)
         if args.large_files_only:

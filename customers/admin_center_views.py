@@ -35,8 +35,9 @@ from partnercenter.models import DelegatedAdminGrant, DirectoryRole, Tenant, Use
 from partnercenter.other_partners import other_partners_for, partner_name_as_seen
 from partnercenter.selectors import audit_events_for_tenant
 
-from . import directory_services, subscription_services
-from .directory_forms import (
+from . import services
+from .forms import (
+    LicenseAssignForm,
     PasswordChoiceForm,
     RoleAssignForm,
     TenantUserNameForm,
@@ -61,7 +62,6 @@ from .selectors import (
     role_members,
     tenant_users,
 )
-from .subscription_forms import LicenseAssignForm
 
 # --- Home -------------------------------------------------------------------------------------------------------------
 # The admin center's home: the tenant, and the sections the signed-in user's roles open.
@@ -103,9 +103,7 @@ def _row(center: AdminCenter, actor: User, user: User) -> UserRow:
     )
 
 
-def _password_shown(
-    request: HttpRequest, center: AdminCenter, result: directory_services.UserWithPassword, created: bool
-):
+def _password_shown(request: HttpRequest, center: AdminCenter, result: services.UserWithPassword, created: bool):
     """The generated password, in the response to the POST that set it: it is stored only hashed, so this is the one
     moment it can be shown."""
     response = render(
@@ -134,7 +132,7 @@ def user_new(request: HttpRequest, tenant_id) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            result = directory_services.tenant_user_create(
+            result = services.tenant_user_create(
                 center=center,
                 actor=request.user,
                 first_name=data["first_name"],
@@ -164,7 +162,7 @@ def user_edit(request: HttpRequest, tenant_id, user_id) -> HttpResponse:
     form = TenantUserNameForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            directory_services.tenant_user_update(
+            services.tenant_user_update(
                 center=center,
                 actor=request.user,
                 user=target,
@@ -189,7 +187,7 @@ def user_reset_password(request: HttpRequest, tenant_id, user_id) -> HttpRespons
     form = PasswordChoiceForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            result = directory_services.tenant_user_reset_password(
+            result = services.tenant_user_reset_password(
                 center=center, actor=request.user, user=target, password=form.cleaned_data["password"]
             )
         except ValidationError as error:
@@ -219,7 +217,7 @@ def user_delete(request: HttpRequest, tenant_id, user_id) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            directory_services.tenant_user_delete(center=center, actor=request.user, user=target)
+            services.tenant_user_delete(center=center, actor=request.user, user=target)
         except ValidationError as e:
             error = e
         else:
@@ -296,7 +294,7 @@ def role_assign(request: HttpRequest, tenant_id, role: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         target = tenant_user_for(center, form.cleaned_data["user"])
         try:
-            directory_services.role_assign(center=center, actor=request.user, user=target, role=directory_role)
+            services.role_assign(center=center, actor=request.user, user=target, role=directory_role)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -323,7 +321,7 @@ def role_remove(request: HttpRequest, tenant_id, role: str, user_id) -> HttpResp
     error = None
     if request.method == "POST":
         try:
-            directory_services.role_remove(center=center, actor=request.user, user=target, role=directory_role)
+            services.role_remove(center=center, actor=request.user, user=target, role=directory_role)
         except ValidationError as e:
             error = e
         else:
@@ -415,7 +413,7 @@ def license_assign(request: HttpRequest, tenant_id: UUID, subscription_id: UUID)
     if form.is_valid():
         user = form.cleaned_data["user"]
         try:
-            subscription_services.license_assign(
+            services.license_assign(
                 subscription=subscription, user=user, assigned_by=request.user, partner=center.partner
             )
         except ValidationError as error:
@@ -438,7 +436,7 @@ def license_unassign(request: HttpRequest, tenant_id: UUID, subscription_id: UUI
     if user is None:
         raise Http404
     try:
-        subscription_services.license_unassign(
+        services.license_unassign(
             subscription=subscription, user=user, unassigned_by=request.user, partner=center.partner
         )
     except ValidationError as error:

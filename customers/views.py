@@ -16,11 +16,11 @@ from azure_subscriptions.rules import PROVISIONERS
 from partnercenter.access import partner_customer_for, partner_for, partner_group_kinds
 from partnercenter.csv_export import csv_response
 
+from .forms import SubscriptionForm
 from .models import Subscription
 from .rules import SUBSCRIPTION_SELLERS
 from .selectors import admin_portal_availability, azure_portal_availability, customers_for, customers_search
-from .subscription_forms import SubscriptionForm
-from .subscription_services import subscription_create
+from .services import subscription_create
 
 
 def relationship_label(row) -> str:

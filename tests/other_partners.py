@@ -14,7 +14,7 @@ from azure_subscriptions.services import (
 )
 from customers.catalogue import Product
 from customers.models import Subscription
-from customers.subscription_services import subscription_create
+from customers.services import subscription_create
 from partnercenter.models import SecurityGroup
 
 from .factories import ResellerRelationshipFactory

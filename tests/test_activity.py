@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from azure_subscriptions.services import azure_subscription_provision, resource_group_create, role_assignment_create
 from customers.catalogue import Product
 from customers.models import Subscription
-from customers.subscription_services import license_assign, subscription_create
+from customers.services import license_assign, subscription_create
 from partnercenter.audit import audit_record
 from partnercenter.audit_labels import details_summary
 from partnercenter.models import AuditAction, AuditEvent, DirectoryRole, ResellerRelationship, SecurityGroup

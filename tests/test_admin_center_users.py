@@ -633,7 +633,7 @@ def test_a_password_is_never_written_to_the_audit_log(world, client_for):
 def test_services_refuse_what_the_role_does_not_allow_even_without_the_view(world, admins):
     from django.core.exceptions import PermissionDenied
 
-    from customers import directory_services as services
+    from customers import services
     from partnercenter.access import AdminCenter
 
     helpdesk = AdminCenter(tenant=world.customer_x, roles=frozenset({HA}))
@@ -653,7 +653,7 @@ def test_services_refuse_what_the_role_does_not_allow_even_without_the_view(worl
 def test_generated_passwords_pass_the_password_validators():
     from django.contrib.auth.password_validation import validate_password
 
-    from customers.directory_services import password_generate
+    from customers.services import password_generate
 
     passwords = {password_generate() for _ in range(50)}
     assert len(passwords) == 50

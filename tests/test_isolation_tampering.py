@@ -23,7 +23,7 @@ from django.urls import reverse
 from autopilot.models import AutopilotProfile, Device, DeviceBatch, DeviceSource
 from azure_subscriptions.models import AzureRoleAssignment, ResourceGroup
 from azure_subscriptions.services import azure_subscription_provision
-from customers.subscription_services import license_assign, subscription_create
+from customers.services import license_assign, subscription_create
 from partnercenter.models import DirectoryRole, SecurityGroup, User
 from relationships.services import relationship_request_create
 

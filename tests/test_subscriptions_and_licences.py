@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from customers.catalogue import Product
 from customers.models import LicenseAssignment, Subscription
-from customers.subscription_services import license_assign, license_unassign, subscription_create
+from customers.services import license_assign, license_unassign, subscription_create
 from partnercenter.models import AuditEvent, DelegatedAdminGrant, DirectoryRole, ResellerRelationship, SecurityGroup
 
 from .factories import PartnerFactory, TenantFactory, UserFactory, mfa_enable

@@ -1,13 +1,5 @@
-"""State changes of a tenant's directory made in its admin center: users and their directory roles.
-
-Every function takes the AdminCenter the change is made in (the tenant, the actor's effective roles there, and the
-partner the actor acts for, if any) and writes one audit event: when a partner's agent acts on the customer's behalf,
-the event says so and names the partner.
-
-The rules that depend on the target user are checked here again, on locked rows: the views check them first, so that
-pages offer only what the user may do, but a role assigned in between must not slip through. The tenant row is the
-lock that serialises changes to one directory, so that two Global Administrators removing each other cannot leave the
-tenant without any."""
+"""State changes of the customers' tenants: their directory, as their admin center changes it (users and their directory
+roles), and their Microsoft 365 subscriptions and licenses."""
 
 import secrets
 from collections.abc import Iterable
@@ -22,10 +14,21 @@ from django.utils.translation import gettext as _
 
 from partnercenter.access import CAN_MANAGE_ROLES, CAN_MANAGE_USERS, AdminCenter
 from partnercenter.audit import audit_record
-from partnercenter.models import AuditAction, DirectoryRole, DirectoryRoleAssignment, Tenant, User
+from partnercenter.models import AuditAction, DirectoryRole, DirectoryRoleAssignment, Partner, Tenant, User
 from partnercenter.services import email_domain_check
 
+from .models import LicenseAssignment, Subscription
 from .rules import require_can_delete_user, require_can_manage_user, require_can_reset_password_of
+
+# --- The directory ----------------------------------------------------------------------------------------------------
+# State changes of a tenant's directory made in its admin center: users and their directory roles.
+# Every function takes the AdminCenter the change is made in (the tenant, the actor's effective roles there, and the
+# partner the actor acts for, if any) and writes one audit event: when a partner's agent acts on the customer's behalf,
+# the event says so and names the partner.
+# The rules that depend on the target user are checked here again, on locked rows: the views check them first, so that
+# pages offer only what the user may do, but a role assigned in between must not slip through. The tenant row is the
+# lock that serialises changes to one directory, so that two Global Administrators removing each other cannot leave the
+# tenant without any.
 
 GA = DirectoryRole.GLOBAL_ADMINISTRATOR
 
@@ -255,4 +258,82 @@ def role_remove(*, center: AdminCenter, actor: User, user: User, role: str) -> N
         action=AuditAction.ROLE_REMOVE,
         obj=locked,
         details={"email": locked.email, "role": role},
+    )
+
+
+# --- Subscriptions and licenses ---------------------------------------------------------------------------------------
+# State changes of Microsoft 365 subscriptions and their licences.
+
+
+def subscription_create(
+    *, customer: Tenant, partner: Partner, product: str, seats: int, created_by: User
+) -> Subscription:
+    """A partner provisions a Microsoft 365 subscription for its customer (a reseller relationship is enough)."""
+    subscription = Subscription(
+        tenant=customer, product=product, seats=seats, provisioned_by=partner, created_by=created_by
+    )
+    subscription.full_clean()
+    subscription.save()
+    audit_record(
+        actor=created_by,
+        action=AuditAction.SUBSCRIPTION_CREATE,
+        target_tenant=customer,
+        obj=subscription,
+        details={"product": product, "seats": seats},
+        acting_for=partner,
+    )
+    return subscription
+
+
+@transaction.atomic
+def license_assign(
+    *, subscription: Subscription, user: User, assigned_by: User, partner: Partner | None = None
+) -> LicenseAssignment:
+    """Give `user` one seat of `subscription`. `partner` is the partner whose agent acts on the customer's behalf.
+
+    The subscription row is locked while the seats are counted, so two administrators assigning the last seat at the
+    same moment cannot both get it: the second one waits, then counts the first one's assignment."""
+    locked = Subscription.objects.select_for_update().get(pk=subscription.pk)
+    if user.tenant_id != locked.tenant_id:
+        raise ValidationError(_("Licences can be assigned only to users of the subscription's organisation."))
+    if LicenseAssignment.objects.filter(subscription=locked, user=user).exists():
+        raise ValidationError(_("%(user)s already has a licence for this subscription.") % {"user": user.email})
+    assigned = LicenseAssignment.objects.filter(subscription=locked).count()
+    if assigned >= locked.seats:
+        raise ValidationError(
+            _(
+                "All %(seats)s licences of this subscription are assigned. Unassign a licence before you assign "
+                "it to someone else."
+            )
+            % {"seats": locked.seats}
+        )
+    assignment = LicenseAssignment(subscription=locked, user=user)
+    assignment.full_clean()
+    assignment.save()
+    audit_record(
+        actor=assigned_by,
+        action=AuditAction.LICENSE_ASSIGN,
+        target_tenant=locked.tenant,
+        obj=locked,
+        details={"user": user.email, "product": locked.product},
+        acting_for=partner,
+    )
+    return assignment
+
+
+@transaction.atomic
+def license_unassign(
+    *, subscription: Subscription, user: User, unassigned_by: User, partner: Partner | None = None
+) -> None:
+    """Take `user`'s licence of `subscription` back; its seat is free again."""
+    deleted, _deleted_by_model = LicenseAssignment.objects.filter(subscription=subscription, user=user).delete()
+    if not deleted:
+        raise ValidationError(_("%(user)s has no licence for this subscription.") % {"user": user.email})
+    audit_record(
+        actor=unassigned_by,
+        action=AuditAction.LICENSE_UNASSIGN,
+        target_tenant=subscription.tenant,
+        obj=subscription,
+        details={"user": user.email, "product": subscription.product},
+        acting_for=partner,
     )

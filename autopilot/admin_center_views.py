@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,13 +16,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from partnercenter.access import CAN_MANAGE_DEVICES, CAN_VIEW_DEVICES, AdminCenter, admin_center_for
+from partnercenter.http import AuthenticatedRequest
 
 from . import pages, rules, selectors, services
 from .forms import CustomerDeviceUploadForm, selected_ids
 from .models import DeviceBatch
 
 
-def _center(request: HttpRequest, tenant_id: UUID, allowed: frozenset[str] = CAN_VIEW_DEVICES) -> AdminCenter:
+def _center(request: AuthenticatedRequest, tenant_id: UUID, allowed: frozenset[str] = CAN_VIEW_DEVICES) -> AdminCenter:
     return admin_center_for(request, tenant_id, allowed)
 
 
@@ -34,7 +35,7 @@ def _require_can_add(center: AdminCenter) -> None:
 
 
 @require_GET
-def device_list(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+def device_list(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     center = _center(request, tenant_id)
     page = Paginator(selectors.devices_of(center.tenant), pages.DEVICES_PAGE_SIZE).get_page(request.GET.get("page"))
     for device in page.object_list:
@@ -60,19 +61,19 @@ def device_list(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
 
 
 @require_GET
-def device_export(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+def device_export(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     center = _center(request, tenant_id)
     return pages.devices_csv_response(center.tenant, viewer_partner=center.partner)
 
 
 @require_GET
-def sample_csv(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+def sample_csv(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     _center(request, tenant_id)
     return pages.sample_csv_response()
 
 
 @require_http_methods(["GET", "POST"])
-def device_add(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+def device_add(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     center = _center(request, tenant_id, CAN_MANAGE_DEVICES)
     _require_can_add(center)
     form = (
@@ -102,7 +103,7 @@ def device_add(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
 
 
 @require_GET
-def batch_detail(request: HttpRequest, tenant_id: UUID, batch_id: UUID) -> HttpResponse:
+def batch_detail(request: AuthenticatedRequest, tenant_id: UUID, batch_id: UUID) -> HttpResponse:
     center = _center(request, tenant_id)
     batch = pages.batch_for(center.tenant, batch_id, own=True)
     context = {
@@ -121,19 +122,19 @@ def batch_detail(request: HttpRequest, tenant_id: UUID, batch_id: UUID) -> HttpR
 
 
 @require_GET
-def batch_status(request: HttpRequest, tenant_id: UUID, batch_id: UUID) -> HttpResponse:
+def batch_status(request: AuthenticatedRequest, tenant_id: UUID, batch_id: UUID) -> HttpResponse:
     center = _center(request, tenant_id)
     return pages.batch_status_response(pages.batch_for(center.tenant, batch_id, own=True))
 
 
 @require_GET
-def batch_report_csv(request: HttpRequest, tenant_id: UUID, batch_id: UUID) -> HttpResponse:
+def batch_report_csv(request: AuthenticatedRequest, tenant_id: UUID, batch_id: UUID) -> HttpResponse:
     center = _center(request, tenant_id)
     return pages.report_csv_response(pages.batch_for(center.tenant, batch_id, own=True))
 
 
 @require_POST
-def batch_confirm(request: HttpRequest, tenant_id: UUID, batch_id: UUID) -> HttpResponse:
+def batch_confirm(request: AuthenticatedRequest, tenant_id: UUID, batch_id: UUID) -> HttpResponse:
     center = _center(request, tenant_id, CAN_MANAGE_DEVICES)
     batch = pages.batch_for(center.tenant, batch_id, own=True)
     _require_can_add(center)
@@ -156,7 +157,7 @@ def batch_confirm(request: HttpRequest, tenant_id: UUID, batch_id: UUID) -> Http
 
 
 @require_POST
-def batch_discard(request: HttpRequest, tenant_id: UUID, batch_id: UUID) -> HttpResponse:
+def batch_discard(request: AuthenticatedRequest, tenant_id: UUID, batch_id: UUID) -> HttpResponse:
     center = _center(request, tenant_id, CAN_MANAGE_DEVICES)
     batch = pages.batch_for(center.tenant, batch_id, own=True)
     _require_can_add(center)
@@ -170,7 +171,7 @@ def batch_discard(request: HttpRequest, tenant_id: UUID, batch_id: UUID) -> Http
 
 
 @require_POST
-def device_remove(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+def device_remove(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     """Remove the selected devices, whoever added them: a confirmation page first, then the removal."""
     center = _center(request, tenant_id, CAN_MANAGE_DEVICES)
     back = reverse("admincenter:devices", args=[center.tenant.public_id])

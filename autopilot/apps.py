@@ -8,8 +8,8 @@ class AutopilotConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: apps.py is imported before the models are ready.
-        from partnercenter.audit_labels import register_detail_values
+        from partnercenter.audit_labels import register_detail_values  # noqa: PLC0415 -- see above
 
-        from .models import DeviceSource
+        from .models import DeviceSource  # noqa: PLC0415 -- see above
 
         register_detail_values("source", DeviceSource)

@@ -138,7 +138,7 @@ def _forget_file(batch: DeviceBatch) -> None:
 def batch_dispatch(batch_id: int) -> None:
     """Hand the check of a large device list to a worker. A broker that is down must not leave the list waiting
     forever: it is then checked here, in this process."""
-    from .tasks import validate_batch
+    from .tasks import validate_batch  # noqa: PLC0415 -- tasks import this module (tasks call services)
 
     try:
         validate_batch.delay(batch_id)

@@ -7,7 +7,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from partnercenter.access import partner_customer_for, partner_group_kinds
+from partnercenter.http import AuthenticatedRequest
 from partnercenter.models import Partner, Tenant
 from partnercenter.selectors import has_active_delegated_admin
 
@@ -24,7 +25,7 @@ from .models import AutopilotProfile, DeviceBatch, DeviceSource
 from .rules import PROFILE, REMOVE, PartnerRights
 
 
-def _customer(request: HttpRequest, tenant_id: UUID, *kinds: str) -> tuple[Partner, Tenant, PartnerRights]:
+def _customer(request: AuthenticatedRequest, tenant_id: UUID, *kinds: str) -> tuple[Partner, Tenant, PartnerRights]:
     """The customer (404 without an active reseller relationship; 403 without one of `kinds`) and what the agent may
     do with its Autopilot devices and profiles."""
     partner, customer = partner_customer_for(request, tenant_id, *kinds)
@@ -56,7 +57,7 @@ def _context(customer: Tenant, partner: Partner, rights: PartnerRights, **extra)
 
 
 @require_GET
-def device_list(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+def device_list(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     partner, customer, rights = _customer(request, tenant_id)
     devices = selectors.devices_of(customer)
     own_lists = selectors.batches_of(customer).filter(partner=partner, state=DeviceBatch.State.REGISTERED)
@@ -90,12 +91,12 @@ def device_list(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
 
 
 @require_GET
-def device_export(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+def device_export(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     partner, customer, _rights = _customer(request, tenant_id)
     return pages.devices_csv_response(customer, viewer_partner=partner)
 
 
-def _return_to(request: HttpRequest, customer: Tenant) -> str:
+def _return_to(request: AuthenticatedRequest, customer: Tenant) -> str:
     """Back to the page the bulk action came from: the device lists, or the devices (of one list)."""
     if request.POST.get("return") == "lists":
         return reverse("customers:device_lists", args=[customer.public_id])
@@ -107,7 +108,7 @@ def _return_to(request: HttpRequest, customer: Tenant) -> str:
         return url
 
 
-def _report_bulk(request: HttpRequest, changed: int, skipped: int, done: str) -> None:
+def _report_bulk(request: AuthenticatedRequest, changed: int, skipped: int, done: str) -> None:
     """The outcome of a bulk action: what changed (`done`, already in words), and how many selected devices the user
     may not manage were left alone."""
     if changed:
@@ -127,7 +128,7 @@ def _report_bulk(request: HttpRequest, changed: int, skipped: int, done: str) ->
 
 
 @require_POST
-def profile_apply(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+def profile_apply(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     partner, customer, rights = _customer(request, tenant_id)
     _require(rights.can_manage_profiles, rights.profiles_reason)
     back = _return_to(request, customer)
@@ -167,7 +168,7 @@ def _set_profile(request, customer, rights, partner, profile) -> tuple[int, int]
 
 
 @require_POST
-def profile_unassign(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+def profile_unassign(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     partner, customer, rights = _customer(request, tenant_id)
     _require(rights.can_manage_profiles, rights.profiles_reason)
     back = _return_to(request, customer)
@@ -183,7 +184,7 @@ def profile_unassign(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
 
 
 @require_POST
-def device_remove(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+def device_remove(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     """Remove the selected devices: first a confirmation page that lists them, then (confirmed) the removal."""
     partner, customer, rights = _customer(request, tenant_id)
     _require(rights.can_remove_devices, _("Only Admin agents can remove devices."))
@@ -224,7 +225,7 @@ def device_remove(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
 
 
 @require_GET
-def batch_list(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+def batch_list(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     partner, customer, rights = _customer(request, tenant_id)
     batches = selectors.batches_of(customer).filter(partner=partner)
     page = Paginator(batches, 25).get_page(request.GET.get("page"))
@@ -246,7 +247,7 @@ def batch_list(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def device_add(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+def device_add(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     partner, customer, rights = _customer(request, tenant_id, *rules.DEVICE_ADDERS)
     form = DeviceUploadForm(request.POST, request.FILES) if request.method == "POST" else DeviceUploadForm()
     if request.method == "POST" and form.is_valid():
@@ -271,13 +272,13 @@ def device_add(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
 
 
 @require_GET
-def sample_csv(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+def sample_csv(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     _customer(request, tenant_id)
     return pages.sample_csv_response()
 
 
 @require_GET
-def batch_detail(request: HttpRequest, tenant_id: UUID, batch_id: UUID) -> HttpResponse:
+def batch_detail(request: AuthenticatedRequest, tenant_id: UUID, batch_id: UUID) -> HttpResponse:
     partner, customer, rights = _customer(request, tenant_id)
     batch = pages.batch_for(customer, batch_id, partner=partner)
     context = _context(
@@ -296,19 +297,19 @@ def batch_detail(request: HttpRequest, tenant_id: UUID, batch_id: UUID) -> HttpR
 
 
 @require_GET
-def batch_status(request: HttpRequest, tenant_id: UUID, batch_id: UUID) -> HttpResponse:
+def batch_status(request: AuthenticatedRequest, tenant_id: UUID, batch_id: UUID) -> HttpResponse:
     partner, customer, _rights = _customer(request, tenant_id)
     return pages.batch_status_response(pages.batch_for(customer, batch_id, partner=partner))
 
 
 @require_GET
-def batch_report_csv(request: HttpRequest, tenant_id: UUID, batch_id: UUID) -> HttpResponse:
+def batch_report_csv(request: AuthenticatedRequest, tenant_id: UUID, batch_id: UUID) -> HttpResponse:
     partner, customer, _rights = _customer(request, tenant_id)
     return pages.report_csv_response(pages.batch_for(customer, batch_id, partner=partner))
 
 
 @require_POST
-def batch_confirm(request: HttpRequest, tenant_id: UUID, batch_id: UUID) -> HttpResponse:
+def batch_confirm(request: AuthenticatedRequest, tenant_id: UUID, batch_id: UUID) -> HttpResponse:
     """Register only the valid rows."""
     partner, customer, _rights = _customer(request, tenant_id, *rules.DEVICE_ADDERS)
     batch = pages.batch_for(customer, batch_id, partner=partner)
@@ -331,7 +332,7 @@ def batch_confirm(request: HttpRequest, tenant_id: UUID, batch_id: UUID) -> Http
 
 
 @require_POST
-def batch_discard(request: HttpRequest, tenant_id: UUID, batch_id: UUID) -> HttpResponse:
+def batch_discard(request: AuthenticatedRequest, tenant_id: UUID, batch_id: UUID) -> HttpResponse:
     partner, customer, _rights = _customer(request, tenant_id, *rules.DEVICE_ADDERS)
     batch = pages.batch_for(customer, batch_id, partner=partner)
     try:
@@ -347,7 +348,7 @@ def batch_discard(request: HttpRequest, tenant_id: UUID, batch_id: UUID) -> Http
 
 
 @require_GET
-def profile_list(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+def profile_list(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     partner, customer, rights = _customer(request, tenant_id)
     page = Paginator(selectors.profiles_with_counts(customer), 50).get_page(request.GET.get("page"))
     return render(request, "autopilot/profiles.html", _context(customer, partner, rights, page=page))
@@ -359,16 +360,16 @@ def _profile_values(form: ProfileForm) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-def profile_new(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+def profile_new(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     return _profile_form(request, tenant_id, profile_id=None)
 
 
 @require_http_methods(["GET", "POST"])
-def profile_edit(request: HttpRequest, tenant_id: UUID, profile_id: UUID) -> HttpResponse:
+def profile_edit(request: AuthenticatedRequest, tenant_id: UUID, profile_id: UUID) -> HttpResponse:
     return _profile_form(request, tenant_id, profile_id=profile_id)
 
 
-def _profile_form(request: HttpRequest, tenant_id: UUID, profile_id: UUID | None) -> HttpResponse:
+def _profile_form(request: AuthenticatedRequest, tenant_id: UUID, profile_id: UUID | None) -> HttpResponse:
     """Create a profile (no profile_id) or edit one: the same form, and one service call either way."""
     partner, customer, rights = _customer(request, tenant_id)
     profile = _profile_for(customer, profile_id) if profile_id else None
@@ -400,7 +401,7 @@ def _profile_form(request: HttpRequest, tenant_id: UUID, profile_id: UUID | None
 
 
 @require_http_methods(["GET", "POST"])
-def profile_delete(request: HttpRequest, tenant_id: UUID, profile_id: UUID) -> HttpResponse:
+def profile_delete(request: AuthenticatedRequest, tenant_id: UUID, profile_id: UUID) -> HttpResponse:
     partner, customer, rights = _customer(request, tenant_id)
     profile = _profile_for(customer, profile_id)
     _require(rights.can_manage_profiles, rights.profiles_reason)

@@ -10,12 +10,13 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from partnercenter.access import AdminCenter, is_own_global_admin
+from partnercenter.http import AuthenticatedRequest
 from partnercenter.other_partners import partner_name_as_seen
 
 from . import services
@@ -94,7 +95,7 @@ def _bad_request(form) -> int:
 
 
 @require_GET
-def subscription_list(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+def subscription_list(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     center = azure_center_for(request, tenant_id)
     page = Paginator(subscriptions_for(request.user, center.tenant), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
@@ -116,7 +117,7 @@ def subscription_list(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def subscription_new(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+def subscription_new(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     """The organisation creates a subscription of its own: its Global admins. (A partner provisions one from Partner
     Center, Customers, which makes its Admin Agents the Owner.)"""
     center = azure_center_for(request, tenant_id)
@@ -143,7 +144,7 @@ def subscription_new(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
 
 
 @require_GET
-def subscription_overview(request: HttpRequest, tenant_id: UUID, subscription_id: UUID) -> HttpResponse:
+def subscription_overview(request: AuthenticatedRequest, tenant_id: UUID, subscription_id: UUID) -> HttpResponse:
     access = azure_subscription_for(request, tenant_id, subscription_id, AZURE_VIEW)
     page = Paginator(resource_groups_of(access.subscription), RESOURCE_GROUPS_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -152,7 +153,7 @@ def subscription_overview(request: HttpRequest, tenant_id: UUID, subscription_id
 
 
 @require_http_methods(["GET", "POST"])
-def resource_group_new(request: HttpRequest, tenant_id: UUID, subscription_id: UUID) -> HttpResponse:
+def resource_group_new(request: AuthenticatedRequest, tenant_id: UUID, subscription_id: UUID) -> HttpResponse:
     access = azure_subscription_for(request, tenant_id, subscription_id, AZURE_MANAGE_RESOURCES)
     form = ResourceGroupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -179,7 +180,7 @@ def resource_group_new(request: HttpRequest, tenant_id: UUID, subscription_id: U
 
 @require_http_methods(["GET", "POST"])
 def resource_group_delete(
-    request: HttpRequest, tenant_id: UUID, subscription_id: UUID, resource_group_id: UUID
+    request: AuthenticatedRequest, tenant_id: UUID, subscription_id: UUID, resource_group_id: UUID
 ) -> HttpResponse:
     """GET: the confirmation. POST (its Delete button): delete the resource group."""
     access = azure_subscription_for(request, tenant_id, subscription_id, AZURE_MANAGE_RESOURCES)
@@ -200,7 +201,7 @@ def resource_group_delete(
 
 
 @require_GET
-def access_control(request: HttpRequest, tenant_id: UUID, subscription_id: UUID) -> HttpResponse:
+def access_control(request: AuthenticatedRequest, tenant_id: UUID, subscription_id: UUID) -> HttpResponse:
     access = azure_subscription_for(request, tenant_id, subscription_id, AZURE_VIEW)
     page = Paginator(role_assignments_of(access.subscription), ASSIGNMENTS_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = assignment_rows(access.subscription, page.object_list, viewer=access.center.partner)
@@ -210,7 +211,7 @@ def access_control(request: HttpRequest, tenant_id: UUID, subscription_id: UUID)
 
 
 @require_http_methods(["GET", "POST"])
-def role_assignment_add(request: HttpRequest, tenant_id: UUID, subscription_id: UUID) -> HttpResponse:
+def role_assignment_add(request: AuthenticatedRequest, tenant_id: UUID, subscription_id: UUID) -> HttpResponse:
     access = azure_subscription_for(request, tenant_id, subscription_id, AZURE_MANAGE_ACCESS)
     tenant = access.subscription.tenant
     form = RoleAssignmentForm(
@@ -245,7 +246,7 @@ def role_assignment_add(request: HttpRequest, tenant_id: UUID, subscription_id: 
 
 @require_http_methods(["GET", "POST"])
 def role_assignment_remove(
-    request: HttpRequest, tenant_id: UUID, subscription_id: UUID, assignment_id: UUID
+    request: AuthenticatedRequest, tenant_id: UUID, subscription_id: UUID, assignment_id: UUID
 ) -> HttpResponse:
     """GET: the confirmation, with what removing it means. POST (its Remove button): remove the role assignment."""
     access = azure_subscription_for(request, tenant_id, subscription_id, AZURE_MANAGE_ACCESS)
@@ -282,7 +283,7 @@ def role_assignment_remove(
     return redirect("admincenter:azure_subscriptions", tenant_id)
 
 
-def _is_own_access(request: HttpRequest, assignment) -> bool:
+def _is_own_access(request: AuthenticatedRequest, assignment) -> bool:
     """Whether the assignment is the signed-in user's: its own, or one of its groups'."""
     if assignment.user_id is not None:
         return assignment.user_id == request.user.pk

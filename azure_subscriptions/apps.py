@@ -8,9 +8,9 @@ class AzureSubscriptionsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: apps.py is imported before the models are ready.
-        from partnercenter.audit_labels import register_detail_values
+        from partnercenter.audit_labels import register_detail_values  # noqa: PLC0415 -- see above
 
-        from .models import AzureRole, Region
+        from .models import AzureRole, Region  # noqa: PLC0415 -- see above
 
         register_detail_values("azure_role", AzureRole)
         register_detail_values("region", Region)

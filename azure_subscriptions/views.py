@@ -6,12 +6,13 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from partnercenter.access import partner_customer_for
+from partnercenter.http import AuthenticatedRequest
 
 from .forms import AzureSubscriptionForm
 from .rules import PROVISIONERS
@@ -19,7 +20,7 @@ from .services import azure_subscription_provision
 
 
 @require_http_methods(["GET", "POST"])
-def azure_subscription_new(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+def azure_subscription_new(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     partner, customer = partner_customer_for(request, tenant_id, *PROVISIONERS)
     form = AzureSubscriptionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

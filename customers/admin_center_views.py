@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F
 from django.db.models.functions import Greatest
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,6 +31,7 @@ from partnercenter.access import (
     admin_center_for,
 )
 from partnercenter.audit_labels import action_label, actor_label, details_summary
+from partnercenter.http import AuthenticatedRequest
 from partnercenter.models import DelegatedAdminGrant, DirectoryRole, Tenant, User
 from partnercenter.other_partners import other_partners_for, partner_name_as_seen
 from partnercenter.selectors import audit_events_for_tenant
@@ -68,7 +69,7 @@ from .selectors import (
 
 
 @require_GET
-def home(request: HttpRequest, tenant_id) -> HttpResponse:
+def home(request: AuthenticatedRequest, tenant_id) -> HttpResponse:
     center = admin_center_for(request, tenant_id)
     return render(request, "customers/admin_center/home.html", {"center": center})
 
@@ -103,7 +104,9 @@ def _row(center: AdminCenter, actor: User, user: User) -> UserRow:
     )
 
 
-def _password_shown(request: HttpRequest, center: AdminCenter, result: services.UserWithPassword, created: bool):
+def _password_shown(
+    request: AuthenticatedRequest, center: AdminCenter, result: services.UserWithPassword, created: bool
+):
     """The generated password, in the response to the POST that set it: it is stored only hashed, so this is the one
     moment it can be shown."""
     response = render(
@@ -116,7 +119,7 @@ def _password_shown(request: HttpRequest, center: AdminCenter, result: services.
 
 
 @require_GET
-def user_list(request: HttpRequest, tenant_id) -> HttpResponse:
+def user_list(request: AuthenticatedRequest, tenant_id) -> HttpResponse:
     center = admin_center_for(request, tenant_id, CAN_VIEW_USERS)
     q = request.GET.get("q", "")[:SEARCH_MAX_LENGTH]
     page = Paginator(tenant_users(center.tenant, q), USERS_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -125,7 +128,7 @@ def user_list(request: HttpRequest, tenant_id) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def user_new(request: HttpRequest, tenant_id) -> HttpResponse:
+def user_new(request: AuthenticatedRequest, tenant_id) -> HttpResponse:
     center = admin_center_for(request, tenant_id, CAN_MANAGE_USERS)
     can_assign_roles = center.can(CAN_MANAGE_ROLES)
     form = TenantUserNewForm(request.POST if request.method == "POST" else None, can_assign_roles=can_assign_roles)
@@ -153,7 +156,7 @@ def user_new(request: HttpRequest, tenant_id) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def user_edit(request: HttpRequest, tenant_id, user_id) -> HttpResponse:
+def user_edit(request: AuthenticatedRequest, tenant_id, user_id) -> HttpResponse:
     center = admin_center_for(request, tenant_id, CAN_MANAGE_USERS)
     target = tenant_user_for(center, user_id)
     roles = directory_roles_of(target)
@@ -180,7 +183,7 @@ def user_edit(request: HttpRequest, tenant_id, user_id) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def user_reset_password(request: HttpRequest, tenant_id, user_id) -> HttpResponse:
+def user_reset_password(request: AuthenticatedRequest, tenant_id, user_id) -> HttpResponse:
     center = admin_center_for(request, tenant_id, CAN_RESET_PASSWORDS)
     target = tenant_user_for(center, user_id)
     require_can_reset_password_of(center, directory_roles_of(target))
@@ -210,7 +213,7 @@ def user_reset_password(request: HttpRequest, tenant_id, user_id) -> HttpRespons
 
 
 @require_http_methods(["GET", "POST"])
-def user_delete(request: HttpRequest, tenant_id, user_id) -> HttpResponse:
+def user_delete(request: AuthenticatedRequest, tenant_id, user_id) -> HttpResponse:
     center = admin_center_for(request, tenant_id, CAN_MANAGE_USERS)
     target = tenant_user_for(center, user_id)
     require_can_delete_user(center, request.user, target, directory_roles_of(target))
@@ -262,7 +265,7 @@ def _role(slug: str) -> DirectoryRole:
 
 
 @require_GET
-def role_list(request: HttpRequest, tenant_id) -> HttpResponse:
+def role_list(request: AuthenticatedRequest, tenant_id) -> HttpResponse:
     center = admin_center_for(request, tenant_id, CAN_VIEW_ROLES)
     counts = role_member_counts(center.tenant)
     rows = [(role, DESCRIPTIONS[role], counts[role]) for role in DirectoryRole]
@@ -270,7 +273,7 @@ def role_list(request: HttpRequest, tenant_id) -> HttpResponse:
 
 
 @require_GET
-def role_detail(request: HttpRequest, tenant_id, role: str) -> HttpResponse:
+def role_detail(request: AuthenticatedRequest, tenant_id, role: str) -> HttpResponse:
     center = admin_center_for(request, tenant_id, CAN_VIEW_ROLES)
     directory_role = _role(role)
     page = Paginator(role_members(center.tenant, directory_role), MEMBERS_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -286,7 +289,7 @@ def role_detail(request: HttpRequest, tenant_id, role: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def role_assign(request: HttpRequest, tenant_id, role: str) -> HttpResponse:
+def role_assign(request: AuthenticatedRequest, tenant_id, role: str) -> HttpResponse:
     """Add members: search the tenant's users who do not have the role yet; each has its Assign button."""
     center = admin_center_for(request, tenant_id, CAN_MANAGE_ROLES)
     directory_role = _role(role)
@@ -312,7 +315,7 @@ def role_assign(request: HttpRequest, tenant_id, role: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def role_remove(request: HttpRequest, tenant_id, role: str, user_id) -> HttpResponse:
+def role_remove(request: AuthenticatedRequest, tenant_id, role: str, user_id) -> HttpResponse:
     center = admin_center_for(request, tenant_id, CAN_MANAGE_ROLES)
     directory_role = _role(role)
     target = tenant_user_for(center, user_id)
@@ -363,7 +366,7 @@ def _subscription_for(center: AdminCenter, subscription_id: UUID) -> Subscriptio
 
 
 @require_GET
-def subscription_list(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+def subscription_list(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     center = admin_center_for(request, tenant_id, CAN_VIEW_LICENSES)
     subscriptions = _subscriptions_of(center.tenant).order_by("product", "created_at", "pk")
     page = Paginator(subscriptions, SUBSCRIPTIONS_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -382,7 +385,11 @@ def _provisioned_by_label(center: AdminCenter, subscription: Subscription) -> st
 
 
 def _render_detail(
-    request: HttpRequest, center: AdminCenter, subscription: Subscription, form: LicenseAssignForm | None, status=200
+    request: AuthenticatedRequest,
+    center: AdminCenter,
+    subscription: Subscription,
+    form: LicenseAssignForm | None,
+    status=200,
 ) -> HttpResponse:
     holders = LicenseAssignment.objects.filter(subscription=subscription).select_related("user").order_by("user__email")
     page = Paginator(holders, HOLDERS_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -399,14 +406,14 @@ def _render_detail(
 
 
 @require_GET
-def subscription_detail(request: HttpRequest, tenant_id: UUID, subscription_id: UUID) -> HttpResponse:
+def subscription_detail(request: AuthenticatedRequest, tenant_id: UUID, subscription_id: UUID) -> HttpResponse:
     center = admin_center_for(request, tenant_id, CAN_VIEW_LICENSES)
     subscription = _subscription_for(center, subscription_id)
     return _render_detail(request, center, subscription, None)
 
 
 @require_POST
-def license_assign(request: HttpRequest, tenant_id: UUID, subscription_id: UUID) -> HttpResponse:
+def license_assign(request: AuthenticatedRequest, tenant_id: UUID, subscription_id: UUID) -> HttpResponse:
     center = admin_center_for(request, tenant_id, CAN_MANAGE_LICENSES)
     subscription = _subscription_for(center, subscription_id)
     form = LicenseAssignForm(request.POST, tenant=center.tenant, subscription=subscription)
@@ -429,7 +436,9 @@ def license_assign(request: HttpRequest, tenant_id: UUID, subscription_id: UUID)
 
 
 @require_POST
-def license_unassign(request: HttpRequest, tenant_id: UUID, subscription_id: UUID, user_id: UUID) -> HttpResponse:
+def license_unassign(
+    request: AuthenticatedRequest, tenant_id: UUID, subscription_id: UUID, user_id: UUID
+) -> HttpResponse:
     center = admin_center_for(request, tenant_id, CAN_MANAGE_LICENSES)
     subscription = _subscription_for(center, subscription_id)
     user = User.objects.filter(public_id=user_id, tenant=center.tenant).first()
@@ -457,7 +466,7 @@ ACTIVITY_PAGE_SIZE = 50
 
 
 @require_GET
-def activity_list(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+def activity_list(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     center = admin_center_for(request, tenant_id, CAN_VIEW_ACTIVITY)
     # A partner acting for the customer does not learn of its other partners (partnercenter.other_partners).
     others = other_partners_for(

@@ -8,8 +8,8 @@ class CustomersConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: apps.py is imported before the models are ready.
-        from partnercenter.audit_labels import register_detail_values
+        from partnercenter.audit_labels import register_detail_values  # noqa: PLC0415 -- see above
 
-        from .catalogue import Product
+        from .catalogue import Product  # noqa: PLC0415 -- see above
 
         register_detail_values("product", Product)

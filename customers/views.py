@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from azure_subscriptions.rules import PROVISIONERS
 from partnercenter.access import partner_customer_for, partner_for, partner_group_kinds
 from partnercenter.csv_export import csv_response
+from partnercenter.http import AuthenticatedRequest
 
 from .forms import SubscriptionForm
 from .models import Subscription
@@ -30,7 +31,7 @@ def relationship_label(row) -> str:
 
 
 @require_GET
-def customer_list(request: HttpRequest) -> HttpResponse:
+def customer_list(request: AuthenticatedRequest) -> HttpResponse:
     partner = partner_for(request)
     q = request.GET.get("q", "")[:200]
     page = Paginator(customers_search(customers_for(partner), q), settings.CUSTOMERS_PAGE_SIZE).get_page(
@@ -43,7 +44,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def customer_export(request: HttpRequest) -> HttpResponse:
+def customer_export(request: AuthenticatedRequest) -> HttpResponse:
     partner = partner_for(request)
     rows = customers_search(customers_for(partner), request.GET.get("q", "")[:200])
     return csv_response(
@@ -60,7 +61,7 @@ def customer_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def customer_detail(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+def customer_detail(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     """A customer's account, the subscriptions the partner provisioned for it, and its service admin portals."""
     partner, customer = partner_customer_for(request, tenant_id)
     row = customers_for(partner).filter(customer=customer).first()
@@ -88,7 +89,7 @@ def customer_detail(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def subscription_new(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+def subscription_new(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     partner, customer = partner_customer_for(request, tenant_id, *SUBSCRIPTION_SELLERS)
     form = SubscriptionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

@@ -7,7 +7,7 @@ each event a user may read is access.activity_log_withheld_details: the page and
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from partnercenter.access import partner_for
 from partnercenter.audit_labels import action_choices, action_label, actor_name, details_summary
 from partnercenter.csv_export import csv_response
+from partnercenter.http import AuthenticatedRequest
 from partnercenter.models import AuditEvent, Partner, Tenant, User
 from partnercenter.selectors import audit_events_for_partner
 
@@ -78,7 +79,9 @@ class ActivityFilterForm(forms.Form):
         return cleaned
 
 
-def _filtered(request: HttpRequest, partner: Partner) -> tuple[ActivityFilterForm, QuerySet[AuditEvent] | None]:
+def _filtered(
+    request: AuthenticatedRequest, partner: Partner
+) -> tuple[ActivityFilterForm, QuerySet[AuditEvent] | None]:
     """The filter form and the events it selects; no events when the filter is not valid."""
     form = ActivityFilterForm(request.GET, partner=partner)
     if not form.is_valid():
@@ -95,7 +98,9 @@ def _filtered(request: HttpRequest, partner: Partner) -> tuple[ActivityFilterFor
     return form, events
 
 
-def _render_log(request: HttpRequest, form: ActivityFilterForm, events: QuerySet[AuditEvent] | None) -> HttpResponse:
+def _render_log(
+    request: AuthenticatedRequest, form: ActivityFilterForm, events: QuerySet[AuditEvent] | None
+) -> HttpResponse:
     withheld = activity_log_withheld_details(request.user)
     page = rows = None
     if events is not None:
@@ -118,7 +123,7 @@ def _render_log(request: HttpRequest, form: ActivityFilterForm, events: QuerySet
 
 
 @require_GET
-def activity_log(request: HttpRequest) -> HttpResponse:
+def activity_log(request: AuthenticatedRequest) -> HttpResponse:
     partner = partner_for(request)
     form, events = _filtered(request, partner)
     return _render_log(request, form, events)
@@ -128,7 +133,7 @@ EXPORT_CHUNK = 2000
 
 
 @require_GET
-def activity_export(request: HttpRequest) -> HttpResponse:
+def activity_export(request: AuthenticatedRequest) -> HttpResponse:
     partner = partner_for(request)
     form, events = _filtered(request, partner)
     if events is None:

@@ -9,6 +9,8 @@ shown on a page or passed on by hand.
 
 from collections.abc import Iterable
 
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -36,9 +38,6 @@ def _clean_kinds(group_kinds: Iterable[str]) -> list[str]:
 def password_set_link(user: User) -> str:
     """The link where `user` chooses its password: allauth's password reset link. Single use (it is bound to the
     current password hash) and valid for PASSWORD_RESET_TIMEOUT. Built from SITE_URL, never from a Host header."""
-    from allauth.account.forms import default_token_generator
-    from allauth.account.utils import user_pk_to_url_str
-
     key = f"{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}"
     path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"}).replace("UID-KEY", key)
     return settings.SITE_URL + path

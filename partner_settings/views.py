@@ -4,11 +4,13 @@ Sales agent, Helpdesk agent: membership of the built-in groups) and remove them.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+
+from partnercenter.http import AuthenticatedRequest
 
 from . import services
 from .forms import ROLE_HELP, ROLE_LABELS, PartnerUserForm, PartnerUserRolesForm
@@ -27,7 +29,7 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _form_page(request: HttpRequest, context: dict) -> HttpResponse:
+def _form_page(request: AuthenticatedRequest, context: dict) -> HttpResponse:
     """The add-user and edit-roles page: the role checkboxes come with their help text, in page order."""
     form = context["form"]
     selected = set(form["roles"].value() or [])
@@ -39,7 +41,7 @@ def _form_page(request: HttpRequest, context: dict) -> HttpResponse:
 
 
 @require_GET
-def team_list(request: HttpRequest) -> HttpResponse:
+def team_list(request: AuthenticatedRequest) -> HttpResponse:
     partner = partner_global_admin_for(request)
     page = Paginator(partner_users(partner), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
@@ -55,7 +57,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def team_user_new(request: HttpRequest) -> HttpResponse:
+def team_user_new(request: AuthenticatedRequest) -> HttpResponse:
     partner = partner_global_admin_for(request)
     form = PartnerUserForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -83,7 +85,7 @@ def team_user_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def team_user_edit(request: HttpRequest, user_id) -> HttpResponse:
+def team_user_edit(request: AuthenticatedRequest, user_id) -> HttpResponse:
     partner, target = partner_user_for(request, user_id)
     if request.method == "POST":
         form = PartnerUserRolesForm(request.POST)
@@ -103,7 +105,7 @@ def team_user_edit(request: HttpRequest, user_id) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def team_user_remove(request: HttpRequest, user_id) -> HttpResponse:
+def team_user_remove(request: AuthenticatedRequest, user_id) -> HttpResponse:
     partner, target = partner_user_for(request, user_id)
     error = None
     if target.pk == request.user.pk:

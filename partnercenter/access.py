@@ -7,6 +7,7 @@ yours"); actions the user may not take on objects it can see raise PermissionDen
 from dataclasses import dataclass
 from uuid import UUID
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -93,8 +94,6 @@ class MFARequired(Exception):
 
 
 def has_mfa(user: User) -> bool:
-    from allauth.mfa.models import Authenticator
-
     if not hasattr(user, "_has_mfa_cache"):
         user._has_mfa_cache = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
     return user._has_mfa_cache

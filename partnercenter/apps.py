@@ -8,7 +8,8 @@ class PartnerCenterConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self) -> None:
-        from . import checks, signals  # noqa: F401  (registers the system checks, connects the receivers)
+        # The app registry is ready only now (AppConfig.ready): registers the system checks, connects the receivers.
+        from . import checks, signals  # noqa: F401, PLC0415
 
 
 class PartnerCenterAdminConfig(admin_apps.AdminConfig):

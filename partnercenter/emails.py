@@ -45,7 +45,7 @@ def outbox_dispatch(email_id: int) -> bool:
     """Hand the email to the task queue; False when the broker could not take it. A broker that is down must not
     fail the user's request: the row stays queued and the periodic sweep queues it again. How long a down or stuck
     broker can hold the request is bounded by the broker timeouts in settings (CELERY_BROKER_TIMEOUT)."""
-    from .tasks import send_outbox_email
+    from .tasks import send_outbox_email  # noqa: PLC0415 -- tasks import this module (tasks call services)
 
     try:
         send_outbox_email.delay(email_id)

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from .audit import audit_record
-from .models import AuditAction, DirectoryRoleAssignment, Partner, SecurityGroup, Tenant, User
+from .models import AuditAction, DirectoryRole, DirectoryRoleAssignment, Partner, SecurityGroup, Tenant, User
 
 BUILTIN_PARTNER_GROUPS = (
     SecurityGroup.Kind.ADMIN_AGENTS,
@@ -114,8 +114,6 @@ def customer_organisation_create(
     tenant has it or some account's address is at it (site staff, or users created before addresses had to be at
     their tenant's domain): one answer, about the domain, never about an address, and the new tenant's domain then has
     no address that is not its own. Both are decided before the password is looked at or anything is written."""
-    from .models import DirectoryRole
-
     domain = primary_domain.strip().lower()
     email = User.objects.normalize_email(email.strip()).lower()
     if email_domain(email) != domain:

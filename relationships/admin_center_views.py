@@ -7,13 +7,14 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from partnercenter.access import AdminCenter, own_global_admin_center_for
+from partnercenter.http import AuthenticatedRequest
 
 from . import services
 from .selectors import (
@@ -28,7 +29,7 @@ PAGE_SIZE = 50
 
 
 def _render(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     template: str,
     center: AdminCenter,
     selected: PartnerRelationship | None = None,
@@ -50,20 +51,22 @@ def _selected(center: AdminCenter, partner_tenant_id: UUID) -> PartnerRelationsh
 
 
 @require_GET
-def partner_relationship_list(request: HttpRequest, tenant_id: UUID) -> HttpResponse:
+def partner_relationship_list(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     center = own_global_admin_center_for(request, tenant_id)
     return _render(request, "relationships/admin_center/partner_relationships.html", center)
 
 
 @require_GET
-def partner_relationship_detail(request: HttpRequest, tenant_id: UUID, partner_tenant_id: UUID) -> HttpResponse:
+def partner_relationship_detail(
+    request: AuthenticatedRequest, tenant_id: UUID, partner_tenant_id: UUID
+) -> HttpResponse:
     center = own_global_admin_center_for(request, tenant_id)
     selected = _selected(center, partner_tenant_id)
     return _render(request, "relationships/admin_center/partner_relationship_detail.html", center, selected)
 
 
 @require_http_methods(["GET", "POST"])
-def delegated_admin_remove(request: HttpRequest, tenant_id: UUID, partner_tenant_id: UUID) -> HttpResponse:
+def delegated_admin_remove(request: AuthenticatedRequest, tenant_id: UUID, partner_tenant_id: UUID) -> HttpResponse:
     """GET: the confirmation pane. POST (its Remove button): remove the partner's delegated admin privileges."""
     center = own_global_admin_center_for(request, tenant_id)
     if request.method == "GET":

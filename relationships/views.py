@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from partnercenter.access import require_partner_role
+from partnercenter.http import AuthenticatedRequest
 from partnercenter.services import customer_organisation_create
 
 from . import services
@@ -29,7 +30,9 @@ from .services import DraftAlreadySent, IssuedRequest, RequestNotUsable
 from .tokens import token_matches
 
 
-def _render_draft(request: HttpRequest, issued: IssuedRequest, form: DraftEmailForm | None = None) -> HttpResponse:
+def _render_draft(
+    request: AuthenticatedRequest, issued: IssuedRequest, form: DraftEmailForm | None = None
+) -> HttpResponse:
     """The draft email. Rendered in the response to the POST that made the link: the token is never stored, so
     this is the one moment it can be shown."""
     partner = issued.request.partner
@@ -52,7 +55,7 @@ def _render_draft(request: HttpRequest, issued: IssuedRequest, form: DraftEmailF
 
 
 @require_GET
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: AuthenticatedRequest) -> HttpResponse:
     partner = require_partner_role(request, *REQUESTERS)
     page = Paginator(requests_for(partner), 25).get_page(request.GET.get("page"))
     emails = latest_emails_by_request(list(page.object_list))
@@ -61,7 +64,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def request_new(request: HttpRequest) -> HttpResponse:
+def request_new(request: AuthenticatedRequest) -> HttpResponse:
     partner = require_partner_role(request, *REQUESTERS)
     form = RequestOptionsForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -75,7 +78,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def request_send(request: HttpRequest, public_id) -> HttpResponse:
+def request_send(request: AuthenticatedRequest, public_id) -> HttpResponse:
     relationship_request = relationship_request_for(request, public_id, *REQUESTERS)
     token = request.POST.get("token", "")
     if not token_matches(relationship_request, token):
@@ -119,7 +122,7 @@ def request_send(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @require_POST
-def request_reissue(request: HttpRequest, public_id) -> HttpResponse:
+def request_reissue(request: AuthenticatedRequest, public_id) -> HttpResponse:
     relationship_request = relationship_request_for(request, public_id, *REQUESTERS)
     try:
         issued = services.relationship_request_reissue(
@@ -132,7 +135,7 @@ def request_reissue(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @require_POST
-def request_revoke(request: HttpRequest, public_id) -> HttpResponse:
+def request_revoke(request: AuthenticatedRequest, public_id) -> HttpResponse:
     relationship_request = relationship_request_for(request, public_id, *REQUESTERS)
     try:
         services.relationship_request_revoke(relationship_request=relationship_request, revoked_by=request.user)
@@ -146,7 +149,7 @@ def request_revoke(request: HttpRequest, public_id) -> HttpResponse:
 # The customer's side: the page behind the personalised link.
 
 
-def _unusable(request: HttpRequest, state: str) -> HttpResponse:
+def _unusable(request: AuthenticatedRequest, state: str) -> HttpResponse:
     """Unknown links get 404; expired, revoked, used or declined ones 410, each with its own explanation."""
     status = 404 if state == "unknown" else 410
     response = render(request, "relationships/invitation_unusable.html", {"state": state}, status=status)
@@ -187,7 +190,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     return _invitation_page(request, relationship_request, token)
 
 
-def _decide(request: HttpRequest, token: str, accept: bool) -> HttpResponse:
+def _decide(request: AuthenticatedRequest, token: str, accept: bool) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect(f"{reverse('account_login')}?next={quote(reverse('relationships:invitation', args=[token]))}")
     relationship_request, unusable = _load(token)

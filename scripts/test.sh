@@ -10,6 +10,8 @@ compile_translations
 say "Lint (ruff)"
 "$VENV/bin/ruff" check .
 "$VENV/bin/ruff" format --check .
+say "Import contract (the core imports no app; apps do not import each other)"
+"$VENV/bin/lint-imports"
 say "Migrations are up to date"
 # DEBUG on: makemigrations runs the system checks, and without DEBUG they require a mailer (EMAIL_URL).
 DEBUG=1 SECRET_KEY=check "$VENV/bin/python" manage.py makemigrations --check --dry-run -v1

@@ -2,11 +2,20 @@
 relationships and a pending request. Idempotent: running it again changes nothing but the pending request's link.
 """
 
+import base64
+import hashlib
+
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from autopilot import csv_import
+from autopilot.models import AutopilotProfile, DeviceBatch, DeviceSource
+from autopilot.rules import manageable_q
+from autopilot.services import device_batch_upload, profile_apply, profile_create
+from azure_subscriptions.models import AzureSubscription
+from azure_subscriptions.services import azure_subscription_create, azure_subscription_provision
 from partnercenter.models import (
     DelegatedAdminGrant,
     DirectoryRole,
@@ -138,9 +147,6 @@ class Command(BaseCommand):
     def _azure(self, fabrikam: Partner, agent: User) -> None:
         """Contoso's Azure subscriptions: one of its own (its Global admin is the Owner; Fabrikam has no access to it,
         delegated admin or not), and one Fabrikam provisioned (Fabrikam's Admin Agents are its Owner)."""
-        from azure_subscriptions.models import AzureSubscription
-        from azure_subscriptions.services import azure_subscription_create, azure_subscription_provision
-
         contoso = Tenant.objects.get(primary_domain="contoso.example")
         if not AzureSubscription.objects.filter(tenant=contoso, provisioned_by=None).exists():
             azure_subscription_create(
@@ -154,14 +160,6 @@ class Command(BaseCommand):
     def _autopilot(self, fabrikam: Partner, agent: User) -> None:
         """Contoso's Windows Autopilot: a profile; a device list Fabrikam registered (with the profile applied), one
         with a bad row waiting for confirmation, and devices Contoso added itself through Intune."""
-        import base64
-        import hashlib
-
-        from autopilot import csv_import
-        from autopilot.models import AutopilotProfile, DeviceBatch, DeviceSource
-        from autopilot.rules import manageable_q
-        from autopilot.services import device_batch_upload, profile_apply, profile_create
-
         contoso = Tenant.objects.get(primary_domain="contoso.example")
         if DeviceBatch.objects.filter(tenant=contoso, name="Demo laptops").exists():
             return

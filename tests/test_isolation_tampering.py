@@ -183,6 +183,20 @@ def _both(method: str, url, data=lambda w, o: {}) -> list[Case]:
     return [Case("x_ga", method, url, data), Case("a_admin", method, url, data)]
 
 
+def _device_list_pages(persona: str, pages) -> list[Case]:
+    """Every page of one device list (Partner Center's or the admin center's), given another tenant's list."""
+    return [
+        Case(persona, method, pages(name, lambda w, o: o.y_batch.public_id))
+        for name, method in (
+            ("device_list", "get"),
+            ("device_list_status", "get"),
+            ("device_list_report", "get"),
+            ("device_list_confirm", "post"),
+            ("device_list_discard", "post"),
+        )
+    ]
+
+
 Y_USER = lambda w, o: o.y_user.public_id  # noqa: E731
 Y_GA = lambda w, o: w.y_ga.public_id  # noqa: E731
 GA_SLUG = lambda w, o: DirectoryRole.GLOBAL_ADMINISTRATOR  # noqa: E731
@@ -276,16 +290,7 @@ CASES: dict[str, list[Case]] = {
             lambda w, o: {"device": [str(o.y_device.public_id)], "confirm": "yes"},
         )
     ],
-    "admincenter_device_list": [
-        Case("x_ga", method, _center(name, lambda w, o: o.y_batch.public_id))
-        for name, method in (
-            ("device_list", "get"),
-            ("device_list_status", "get"),
-            ("device_list_report", "get"),
-            ("device_list_confirm", "post"),
-            ("device_list_discard", "post"),
-        )
-    ],
+    "admincenter_device_list": _device_list_pages("x_ga", _center),
     # Devices in Partner Center: another tenant's devices, device lists and profiles, alone or beside the
     # customer's own.
     "profile_apply": [
@@ -324,16 +329,7 @@ CASES: dict[str, list[Case]] = {
             lambda w, o: {"device": [str(o.y_device.public_id)], "confirm": "yes"},
         )
     ],
-    "device_list": [
-        Case("a_admin", method, _partner(name, lambda w, o: o.y_batch.public_id))
-        for name, method in (
-            ("device_list", "get"),
-            ("device_list_status", "get"),
-            ("device_list_report", "get"),
-            ("device_list_confirm", "post"),
-            ("device_list_discard", "post"),
-        )
-    ],
+    "device_list": _device_list_pages("a_admin", _partner),
     "profile_edit": [
         Case("a_admin", "get", _partner("profile_edit", lambda w, o: o.y_profile.public_id)),
         Case(

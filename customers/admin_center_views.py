@@ -14,7 +14,6 @@ from django.db.models.functions import Greatest
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from azure_subscriptions.selectors import provisioned_by_other_partners
@@ -34,6 +33,7 @@ from partnercenter.audit_labels import action_label, actor_label, details_summar
 from partnercenter.http import AuthenticatedRequest
 from partnercenter.models import DelegatedAdminGrant, DirectoryRole, Tenant, User
 from partnercenter.other_partners import other_partners_for, partner_name_as_seen
+from partnercenter.roles import CATALOGUE
 from partnercenter.selectors import audit_events_for_tenant
 
 from . import services
@@ -238,19 +238,6 @@ def user_delete(request: AuthenticatedRequest, tenant_id, user_id) -> HttpRespon
 MEMBERS_PAGE_SIZE = 50
 CANDIDATES_PAGE_SIZE = 25
 
-DESCRIPTIONS = {
-    DirectoryRole.GLOBAL_ADMINISTRATOR: gettext_lazy(
-        "Has access to every administrative feature of the organisation, and assigns the other roles."
-    ),
-    DirectoryRole.HELPDESK_ADMINISTRATOR: gettext_lazy(
-        "Sees users and roles, and resets the passwords of users who are not administrators."
-    ),
-    DirectoryRole.USER_ADMINISTRATOR: gettext_lazy(
-        "Adds, edits and deletes users and resets their passwords, except those of Global Administrators; "
-        "manages licences."
-    ),
-    DirectoryRole.GLOBAL_READER: gettext_lazy("Sees what a Global Administrator sees, and changes nothing."),
-}
 
 # The roles a partner's agents hold implicitly while the partner has delegated admin privileges.
 IMPLICIT_PARTNER_ROLES = frozenset(DelegatedAdminGrant.ROLE_OF_GROUP.values())
@@ -268,7 +255,7 @@ def _role(slug: str) -> DirectoryRole:
 def role_list(request: AuthenticatedRequest, tenant_id) -> HttpResponse:
     center = admin_center_for(request, tenant_id, CAN_VIEW_ROLES)
     counts = role_member_counts(center.tenant)
-    rows = [(role, DESCRIPTIONS[role], counts[role]) for role in DirectoryRole]
+    rows = [(role, CATALOGUE[role].description, counts[role]) for role in DirectoryRole]
     return render(request, "customers/admin_center/roles.html", {"center": center, "rows": rows})
 
 
@@ -280,7 +267,7 @@ def role_detail(request: AuthenticatedRequest, tenant_id, role: str) -> HttpResp
     context = {
         "center": center,
         "role": directory_role,
-        "description": DESCRIPTIONS[directory_role],
+        "definition": CATALOGUE[directory_role],
         "page": page,
         "partners_note": directory_role in IMPLICIT_PARTNER_ROLES,
         "sole_global_admin": directory_role == DirectoryRole.GLOBAL_ADMINISTRATOR and page.paginator.count == 1,

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from partnercenter.access import CAN_MANAGE_USERS, GA, HA, AdminCenter
+from partnercenter.access import CAN_MANAGE_USERS, GA, RESET_ANY_PASSWORD, RESET_NON_ADMIN_PASSWORDS, AdminCenter
 from partnercenter.models import SecurityGroup, User
 
 # Adding a Microsoft 365 subscription for a customer: Admin agents and Sales agents.
@@ -33,8 +33,13 @@ def can_manage_user(center: AdminCenter, target_roles: frozenset[str]) -> bool:
 
 
 def can_reset_password_of(center: AdminCenter, target_roles: frozenset[str]) -> bool:
-    """Who may manage the user; and Helpdesk Administrators, for users who are not administrators."""
-    return can_manage_user(center, target_roles) or (HA in center.roles and not target_roles)
+    """Who may manage the user; Global and Privileged Authentication Administrators, anyone's; Helpdesk and
+    Authentication Administrators, of users who are not administrators."""
+    return (
+        can_manage_user(center, target_roles)
+        or center.can(RESET_ANY_PASSWORD)
+        or (center.can(RESET_NON_ADMIN_PASSWORDS) and not target_roles)
+    )
 
 
 def can_delete_user(center: AdminCenter, actor: User, target: User, target_roles: frozenset[str]) -> bool:

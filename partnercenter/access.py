@@ -149,23 +149,47 @@ def partner_customer_for(request: HttpRequest, tenant_id: UUID, *kinds: str) -> 
     return partner, relationship.customer
 
 
-# What each directory role may do in the admin center. One table, so that pages and tests agree.
-GA = DirectoryRole.GLOBAL_ADMINISTRATOR
-UA = DirectoryRole.USER_ADMINISTRATOR
-HA = DirectoryRole.HELPDESK_ADMINISTRATOR
-GR = DirectoryRole.GLOBAL_READER
-ADMIN_ROLES = frozenset({GA, UA, HA, GR})
-CAN_VIEW_USERS = frozenset({GA, UA, HA, GR})
+# What each directory role may do in the admin center. One table, so that pages and tests agree; the roles themselves
+# (template IDs, what each is for) are the catalogue in partnercenter/roles.py. Every role of the catalogue is an
+# administrator role and opens the admin center's Home; a role with no row here (Exchange, SharePoint, Teams, Service
+# Support, Application Administrators…) opens nothing more, as its pages are not in this portal.
+R = DirectoryRole
+GA = R.GLOBAL_ADMINISTRATOR
+UA = R.USER_ADMINISTRATOR
+HA = R.HELPDESK_ADMINISTRATOR
+GR = R.GLOBAL_READER
+ADMIN_ROLES = frozenset(DirectoryRole)
+CAN_VIEW_USERS = frozenset(
+    {
+        GA,
+        UA,
+        HA,
+        GR,
+        R.DIRECTORY_READERS,
+        R.DIRECTORY_WRITERS,
+        R.LICENSE_ADMINISTRATOR,
+        R.AUTHENTICATION_ADMINISTRATOR,
+        R.PRIVILEGED_AUTHENTICATION_ADMINISTRATOR,
+        R.PRIVILEGED_ROLE_ADMINISTRATOR,
+    }
+)
 CAN_MANAGE_USERS = frozenset({GA, UA})
-CAN_RESET_PASSWORDS = frozenset({GA, UA, HA})  # Helpdesk Administrators: of non-administrators only
-CAN_VIEW_ROLES = frozenset({GA, UA, HA, GR})
-CAN_MANAGE_ROLES = frozenset({GA})
-CAN_VIEW_LICENSES = frozenset({GA, UA, GR})
-CAN_MANAGE_LICENSES = frozenset({GA, UA})
-CAN_VIEW_ACTIVITY = frozenset({GA, GR})
+# Passwords: of anyone, for Global and Privileged Authentication Administrators; of anyone but Global Administrators,
+# for User Administrators; of users who are not administrators, for Helpdesk and Authentication Administrators
+# (customers/rules.py decides by the target's roles).
+CAN_RESET_PASSWORDS = frozenset({GA, UA, HA, R.AUTHENTICATION_ADMINISTRATOR, R.PRIVILEGED_AUTHENTICATION_ADMINISTRATOR})
+RESET_ANY_PASSWORD = frozenset({GA, R.PRIVILEGED_AUTHENTICATION_ADMINISTRATOR})
+RESET_NON_ADMIN_PASSWORDS = frozenset({HA, R.AUTHENTICATION_ADMINISTRATOR})
+CAN_VIEW_ROLES = frozenset(
+    {GA, UA, HA, GR, R.DIRECTORY_READERS, R.PRIVILEGED_ROLE_ADMINISTRATOR, R.SECURITY_ADMINISTRATOR, R.SECURITY_READER}
+)
+CAN_MANAGE_ROLES = frozenset({GA, R.PRIVILEGED_ROLE_ADMINISTRATOR})
+CAN_VIEW_LICENSES = frozenset({GA, UA, GR, R.LICENSE_ADMINISTRATOR, R.BILLING_ADMINISTRATOR})
+CAN_MANAGE_LICENSES = frozenset({GA, UA, R.LICENSE_ADMINISTRATOR})
+CAN_VIEW_ACTIVITY = frozenset({GA, GR, R.SECURITY_ADMINISTRATOR, R.SECURITY_READER, R.REPORTS_READER})
 # Windows Autopilot devices (the rules of who may do what with them are in autopilot/rules.py).
-CAN_VIEW_DEVICES = frozenset({GA, GR})
-CAN_MANAGE_DEVICES = frozenset({GA})
+CAN_VIEW_DEVICES = frozenset({GA, GR, R.INTUNE_ADMINISTRATOR})
+CAN_MANAGE_DEVICES = frozenset({GA, R.INTUNE_ADMINISTRATOR})
 
 
 @dataclass(frozen=True)

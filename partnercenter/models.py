@@ -125,17 +125,38 @@ class SecurityGroup(models.Model):
 
 
 class DirectoryRole(models.TextChoices):
+    """The built-in Microsoft Entra roles the portal knows (partnercenter/roles.py: their template IDs and what each
+    is for). The values name them in URLs and rows; what each may do in the admin center is partnercenter.access's
+    role table."""
+
     GLOBAL_ADMINISTRATOR = "global_admin", _("Global Administrator")
     HELPDESK_ADMINISTRATOR = "helpdesk_admin", _("Helpdesk Administrator")
     USER_ADMINISTRATOR = "user_admin", _("User Administrator")
     GLOBAL_READER = "global_reader", _("Global Reader")
+    LICENSE_ADMINISTRATOR = "license_admin", _("License Administrator")
+    DIRECTORY_READERS = "directory_readers", _("Directory Readers")
+    DIRECTORY_WRITERS = "directory_writers", _("Directory Writers")
+    PRIVILEGED_ROLE_ADMINISTRATOR = "privileged_role_admin", _("Privileged Role Administrator")
+    PRIVILEGED_AUTHENTICATION_ADMINISTRATOR = "privileged_auth_admin", _("Privileged Authentication Administrator")
+    AUTHENTICATION_ADMINISTRATOR = "authentication_admin", _("Authentication Administrator")
+    SERVICE_SUPPORT_ADMINISTRATOR = "service_support_admin", _("Service Support Administrator")
+    EXCHANGE_ADMINISTRATOR = "exchange_admin", _("Exchange Administrator")
+    SHAREPOINT_ADMINISTRATOR = "sharepoint_admin", _("SharePoint Administrator")
+    TEAMS_ADMINISTRATOR = "teams_admin", _("Teams Administrator")
+    INTUNE_ADMINISTRATOR = "intune_admin", _("Intune Administrator")
+    SECURITY_ADMINISTRATOR = "security_admin", _("Security Administrator")
+    SECURITY_READER = "security_reader", _("Security Reader")
+    BILLING_ADMINISTRATOR = "billing_admin", _("Billing Administrator")
+    REPORTS_READER = "reports_reader", _("Reports Reader")
+    APPLICATION_ADMINISTRATOR = "application_admin", _("Application Administrator")
+    CLOUD_APPLICATION_ADMINISTRATOR = "cloud_application_admin", _("Cloud Application Administrator")
 
 
 class DirectoryRoleAssignment(models.Model):
     """A directory role given directly to a user in the user's own tenant."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
-    role = models.CharField(_("role"), max_length=20, choices=DirectoryRole.choices)
+    role = models.CharField(_("role"), max_length=40, choices=DirectoryRole.choices)
     assigned_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

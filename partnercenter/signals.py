@@ -1,5 +1,7 @@
 """Receivers of other apps' signals."""
 
+from allauth.account.models import EmailAddress
+from allauth.account.signals import password_reset
 from allauth.mfa.signals import authenticator_removed
 from django.dispatch import receiver
 
@@ -11,3 +13,17 @@ def forget_mfa_in_session(sender, request, **kwargs) -> None:
     # The partner pages check this flag instead of the database; with an authenticator gone it must be checked again.
     if request is not None and hasattr(request, "session"):
         request.session.pop(MFA_SESSION_KEY, None)
+
+
+@receiver(password_reset)
+def verify_address_on_password_reset(sender, request, user, **kwargs) -> None:
+    """A password chosen from an emailed link (a new partner user's first, or "Forgot your password?") proves that the
+    user reads its address: mark it verified.
+
+    allauth's password-reset token mirrors the user's address into an EmailAddress row, unverified, when the link is
+    made. Nothing else here verifies it (addresses belong to the directory: there is no email page, no confirmation
+    email), and allauth refuses to activate two-step verification while any address of the user is unverified: a
+    new partner user, who must activate it before anything else, was locked out for good."""
+    addresses = EmailAddress.objects.filter(user_id=user.pk, email__iexact=user.email)
+    if not addresses.update(verified=True):
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)

@@ -2,6 +2,7 @@
 
 import re
 
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
@@ -84,6 +85,30 @@ def test_password_reset_by_email(world):
     done = client.post(action, {"password1": new, "password2": new})
     assert done.status_code == 302
     assert _sign_in(Client(), "ga@contoso.test", new).status_code == 302
+    cache.clear()
+
+
+def test_a_password_chosen_from_the_emailed_link_verifies_the_address(world):
+    """Two-step verification can be activated only with a verified address: the link proves it, asking for it does
+    not (anyone may ask for a link to any address)."""
+    cache.clear()
+    client = Client()
+    client.post(reverse("account_reset_password"), {"email": "ga@contoso.test"})
+    assert not EmailAddress.objects.filter(user=world.x_ga, verified=True).exists()
+
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", mail.outbox[0].body).group(1)
+    form = client.get(link, follow=True)
+    new = "A-brand-new-passphrase-77"
+    client.post(form.redirect_chain[-1][0], {"password1": new, "password2": new})
+    address = EmailAddress.objects.get(user=world.x_ga)
+    assert (address.email, address.verified) == ("ga@contoso.test", True)
+
+    signed_in = Client()
+    _sign_in(signed_in, "ga@contoso.test", new)
+    page = signed_in.get(reverse("mfa_activate_totp"), follow=True)
+    page = signed_in.post(page.redirect_chain[-1][0], {"password": new}, follow=True)  # "Confirm it's you"
+    assert page.redirect_chain[-1][0] == reverse("mfa_activate_totp")
+    assert b"authenticator_secret" in page.content
     cache.clear()
 
 

@@ -1,9 +1,24 @@
 """Accounts (allauth): nobody signs up on their own; users come with their tenant."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         # A new customer organisation is created from an invitation link (relationships.views.invitation_signup).
         return False
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        # allauth's own message names no way to verify an address, and this portal has no email page: the one proof it
+        # takes is a password chosen from an emailed link (partnercenter.signals). An address stays unverified when a
+        # link was asked for but never used.
+        "unverified_email": _(
+            "Before you set up two-step verification, confirm your email address: sign out, select “Forgot your "
+            "password?” and choose a password with the link we email you."
+        ),
+    }

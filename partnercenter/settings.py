@@ -134,6 +134,7 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "ht
 
 # Multi-factor authentication (TOTP, with recovery codes). Partner users must have it before they see customers or act
 # on a customer's behalf, as Partner Center requires.
+MFA_ADAPTER = "partnercenter.accounts.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Partner Center"
 PARTNER_MFA_REQUIRED = env.bool("PARTNER_MFA_REQUIRED", default=True)

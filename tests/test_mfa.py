@@ -8,14 +8,17 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from demo.management.commands.demo_data import DEMO_TOTP_SECRETS
 from partnercenter.access import MFARequired, partner_customer_for
+from partnercenter.accounts import MFAAdapter
 from partnercenter.models import User
 
 from .factories import PASSWORD, TOTP_SECRET, totp_code
@@ -91,6 +94,22 @@ def test_a_customer_user_without_an_authenticator_is_not_made_to_set_one_up(worl
     client = sign_in("ga@contoso.test")
     assert client.get(reverse("home")).status_code == 200
     assert client.get(reverse("mfa_index")).status_code == 200
+
+
+def test_an_unverified_address_is_explained_with_the_way_to_verify_it(world):
+    """Asking for a link to choose a password leaves the address unverified until the link is used (anyone may ask);
+    the page that refuses two-step verification then says how to verify it, since there is no email page."""
+    Authenticator.objects.filter(user=world.a_sales).delete()
+    Client().post(reverse("account_reset_password"), {"email": "sales@fabrikam.test"})
+    assert EmailAddress.objects.filter(user=world.a_sales, verified=False).exists()
+    client = sign_in("sales@fabrikam.test")
+    page = client.get(ACTIVATE, follow=True)
+    if page.redirect_chain[-1][0].startswith(reverse("account_reauthenticate")):
+        page = client.post(page.redirect_chain[-1][0], {"password": PASSWORD}, follow=True)
+    assert page.redirect_chain[-1][0] == reverse("mfa_index")
+    assert "select “Forgot your password?” and choose a password with the link we email you" in page.content.decode()
+    with translation.override("zh-hant"):
+        assert "忘記密碼？" in str(MFAAdapter.error_messages["unverified_email"])
 
 
 def test_removing_the_authenticator_asks_for_a_new_one_before_customers(world):

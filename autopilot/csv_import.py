@@ -91,7 +91,8 @@ CODE_LABELS = {
 # What a spreadsheet program would run as a formula when it opens the cell (serial numbers, manufacturers and models
 # never start like this; a hardware hash may start with "+", which is base64, and is checked as base64).
 _FORMULA_START = ("=", "+", "-", "@")
-_PRODUCT_ID_RE = re.compile(r"[A-Za-z0-9-]+")
+# The Windows product ID (PKID) is a 13-digit number: the ID of the product key the OEM put in the device's firmware.
+_PRODUCT_ID_RE = re.compile(r"[0-9]{13}")
 _SPACES_RE = re.compile(r"\s+")
 
 
@@ -551,13 +552,23 @@ def check_row(raw: RawRow) -> DeviceRow:
         else:
             row.digest = hash_digest(row.hardware_hash)
 
-    # Identity: a hardware hash; or a Windows product ID; or the serial number with the manufacturer and the model.
-    has_key = bool(row.digest) or (row.windows_product_id and PRODUCT_ID not in bad)
-    has_serial_key = serial_key(row.serial_number, row.manufacturer, row.model) is not None and not (
+    # Identity. Microsoft's device combinations for Partner Center are: the hardware hash alone, or with the Windows
+    # product ID, the serial number or both; the product ID alone; and the "tuple" of serial number, manufacturer name
+    # and device model. The rule here: a row needs a valid hardware hash, or the whole tuple (a product ID may come
+    # with either). The product ID alone is not enough: its one check is its shape, so a mistyped one registers a
+    # device that does not exist, and the device list would show nothing a person can recognize the device by.
+    has_hash = bool(row.digest)
+    has_tuple = serial_key(row.serial_number, row.manufacturer, row.model) is not None and not (
         bad & {SERIAL, MANUFACTURER, MODEL}
     )
-    if not (has_key or has_serial_key) and not bad:
-        row.problems.append({"code": NO_IDENTITY, "detail": "serial_incomplete" if row.serial_number else ""})
+    if not (has_hash or has_tuple) and not bad:
+        if row.serial_number or row.manufacturer or row.model:
+            detail = "serial_incomplete"
+        elif row.windows_product_id:
+            detail = "product_id_only"
+        else:
+            detail = ""
+        row.problems.append({"code": NO_IDENTITY, "detail": detail})
     return row
 
 
@@ -681,14 +692,21 @@ def problem_reason(problem: Mapping) -> str:
         if detail == "serial_incomplete":
             return str(
                 _(
-                    "A serial number identifies a device only with the manufacturer name and the device model. Add "
-                    "them, or a hardware hash or Windows product ID."
+                    "Without a hardware hash, a device needs its serial number, manufacturer name and device model, "
+                    "all three."
+                )
+            )
+        if detail == "product_id_only":
+            return str(
+                _(
+                    "A Windows product ID alone does not identify a device. Add the serial number, manufacturer name "
+                    "and device model, or the hardware hash."
                 )
             )
         return str(
             _(
-                "The row has no hardware hash, no Windows product ID, and no serial number with manufacturer "
-                "and model: nothing identifies the device."
+                "The row has no hardware hash, and no serial number with manufacturer name and device model: nothing "
+                "identifies the device."
             )
         )
     if code == MALFORMED_ROW:
@@ -708,7 +726,7 @@ def problem_reason(problem: Mapping) -> str:
         if detail == "ascii":
             return str(_("%(column)s may contain only letters, digits and ASCII punctuation.")) % params
         if detail == "product_id":
-            return str(_("%(column)s may contain only letters, digits and hyphens.")) % params
+            return str(_("%(column)s must be a 13-digit number.")) % params
         if detail == "too_long":
             return str(_("%(column)s is longer than %(max)s characters.")) % params
     return str(code)

@@ -190,14 +190,14 @@ def _sample_hash(seed: int) -> str:
 
 SAMPLE_ROWS = [
     ("PF3ZK8T1", "", _sample_hash(1), "Contoso Devices", "Contoso Laptop 14"),
-    ("", "3283402215734", "", "", ""),
+    ("R90ZX2K4", "3283402215734", "", "Contoso Devices", "Contoso Tablet 10"),
     ("0F4RTY6", "", "", "Fabrikam", "Fabrikam Desktop Pro"),
 ]
 
 
 def sample_csv_response() -> HttpResponse:
-    """A sample device file: one device by hardware hash, one by Windows product ID, one by serial number with
-    manufacturer and model."""
+    """A sample device file: one device by hardware hash, one by serial number, manufacturer and model with its
+    Windows product ID, one by serial number, manufacturer and model alone."""
     lines = [csv_import.PARTNER_CENTER_HEADER, *(",".join(row) for row in SAMPLE_ROWS)]
     response = HttpResponse("\r\n".join(lines) + "\r\n", content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="autopilot-devices-sample.csv"'

@@ -100,13 +100,20 @@ def test_trailing_empty_cells_beyond_the_header_are_fine():
     "row",
     [
         f",,{hardware_hash(1)},,",  # hardware hash alone
-        ",3283402215734,,,",  # Windows product ID alone
         f",3283402215734,{hardware_hash(1)},,",  # hash with product ID
         f"SN1,,{hardware_hash(1)},,",  # hash with serial
         f"SN1,3283402215734,{hardware_hash(1)},,",  # hash with product ID and serial
         "SN1,,,Contoso,Laptop",  # serial with manufacturer and model
+        "SN1,3283402215734,,Contoso,Laptop",  # serial with manufacturer and model, and product ID
     ],
-    ids=["hash", "product-id", "hash+product-id", "hash+serial", "hash+product-id+serial", "serial+make+model"],
+    ids=[
+        "hash",
+        "hash+product-id",
+        "hash+serial",
+        "hash+product-id+serial",
+        "serial+make+model",
+        "serial+make+model+product-id",
+    ],
 )
 def test_rows_that_identify_a_device(row):
     assert read(csv_file(row))[0].is_valid
@@ -118,14 +125,57 @@ def test_rows_that_identify_a_device(row):
         ("SN1,,,,", "serial_incomplete"),
         ("SN1,,,Contoso,", "serial_incomplete"),
         ("SN1,,,,Laptop", "serial_incomplete"),
-        (",,,Contoso,Laptop", ""),
+        (",,,Contoso,Laptop", "serial_incomplete"),
+        ("SN1,3283402215734,,,", "serial_incomplete"),
+        (",3283402215734,,,", "product_id_only"),
     ],
-    ids=["serial-alone", "serial+make", "serial+model", "make+model"],
+    ids=["serial-alone", "serial+make", "serial+model", "make+model", "serial+product-id", "product-id-alone"],
 )
 def test_rows_without_a_usable_identity(row, detail):
     [result] = read(csv_file(row))
     assert result.problems == [{"code": ci.NO_IDENTITY, "detail": detail}]
-    assert "identif" in ci.problem_reason(result.problems[0])
+    assert "serial number, manufacturer name and device model" in ci.problem_reason(result.problems[0])
+
+
+def test_a_short_product_id_alone_registers_nothing():
+    [result] = read(csv_file(",123,,,"))
+    assert not result.is_valid
+    assert [(p["code"], p.get("detail")) for p in result.problems] == [(ci.MALFORMED_VALUE, "product_id")]
+
+
+def test_a_row_of_nothing_but_a_group_tag_names_no_device():
+    [result] = read(csv_file(",,,Sales,", header=ci.INTUNE_HEADER))
+    assert result.problems == [{"code": ci.NO_IDENTITY, "detail": ""}]
+    assert ci.problem_reason(result.problems[0]).endswith("nothing identifies the device.")
+
+
+@pytest.mark.parametrize(
+    "product_id",
+    [
+        "123",
+        "328340221573",
+        "32834022157345",
+        "3283-4022-157",
+        "3.28340E+12",
+        "ABCDEFGHIJKLM",
+        "３２８３４０２２１５７３４",
+    ],
+    ids=[
+        "three-digits",
+        "twelve-digits",
+        "fourteen-digits",
+        "hyphens",
+        "spreadsheet-exponent",
+        "letters",
+        "wide-digits",
+    ],
+)
+def test_the_windows_product_id_is_a_13_digit_number(product_id):
+    [result] = read(csv_file(f"SN1,{product_id},,Contoso,Laptop"))
+    problem = next(p for p in result.problems if p["code"] == ci.MALFORMED_VALUE)
+    assert (problem["column"], problem["detail"]) == (ci.PRODUCT_ID, "product_id")
+    assert ci.problem_reason(problem) == "Windows Product ID must be a 13-digit number."
+    assert not result.is_valid
 
 
 def test_manufacturer_and_model_are_exact_but_the_serial_number_is_not_case_sensitive():
@@ -140,7 +190,7 @@ def test_manufacturer_and_model_are_exact_but_the_serial_number_is_not_case_sens
     ("first", "again"),
     [
         (f"SN1,,{hardware_hash(7)},,", f"SN2,,{hardware_hash(7)},,"),
-        ("SN1,3283402215734,,,", "SN2,3283402215734,,,"),
+        ("SN1,3283402215734,,Contoso,Laptop", "SN2,3283402215734,,Contoso,Tablet"),
         ("SN1,,,Contoso,Laptop", f"SN1,,{hardware_hash(9)},Contoso,Laptop"),
     ],
     ids=["same-hash", "same-product-id", "same-serial-make-model"],
@@ -192,7 +242,7 @@ def test_hardware_hash_may_start_with_a_plus_which_is_base64():
         ("S" * 129 + ",,,Contoso,Laptop", ci.SERIAL, "too_long", "longer than 128 characters"),
         ("SN1,,,Contoso," + "M" * 129, ci.MODEL, "too_long", "Device model is longer than 128 characters"),
         ("SN1,,,Contoso," + "M" * 5000, ci.MODEL, "too_long", "longer than 128 characters"),
-        (",3283-4022 157,,,", ci.PRODUCT_ID, "product_id", "only letters, digits and hyphens"),
+        (",3283-4022 157,,,", ci.PRODUCT_ID, "product_id", "must be a 13-digit number"),
         ("," + "1" * 65 + ",,,", ci.PRODUCT_ID, "too_long", "longer than 64 characters"),
     ],
     ids=[
@@ -245,10 +295,14 @@ def test_a_value_under_a_nameless_column_is_a_malformed_row():
 
 
 def test_registered_devices_are_marked_by_owner_without_naming_the_other_tenant():
-    rows = read(csv_file(good_row(1), good_row(2), good_row(3), "SN9,,,Contoso Devices,Laptop 0", ",77,,,"))
+    rows = read(
+        csv_file(
+            good_row(1), good_row(2), good_row(3), "SN9,,,Contoso Devices,Laptop 0", "SN8,7777777777777,,Contoso,X"
+        )
+    )
     registered = ci.Registered(
         by_digest={ci.hash_digest(hardware_hash(1)): 10},
-        by_product_id={"77": 11},
+        by_product_id={"7777777777777": 11},
         by_serial={("SN9", "Contoso Devices", "Laptop 0"): 10, ("SN000002", "Contoso Devices", "Laptop 2"): 11},
     )
     ci.mark_registered(rows, registered, tenant_id=10)
@@ -264,10 +318,10 @@ def test_registered_devices_are_marked_by_owner_without_naming_the_other_tenant(
 
 
 def test_file_keys_are_what_the_bulk_lookup_needs():
-    rows = read(csv_file(good_row(1), ",77,,,", "sn5,,,Contoso,Laptop"))
+    rows = read(csv_file(good_row(1), f",7777777777777,{hardware_hash(2)},,", "sn5,,,Contoso,Laptop"))
     digests, product_ids, serials = ci.file_keys(rows)
-    assert digests == {ci.hash_digest(hardware_hash(1))}
-    assert product_ids == {"77"}
+    assert digests == {ci.hash_digest(hardware_hash(1)), ci.hash_digest(hardware_hash(2))}
+    assert product_ids == {"7777777777777"}
     assert serials == {"SN000001", "SN5"}
 
 
@@ -337,9 +391,9 @@ def test_too_many_rows():
 
 def test_max_rows_is_at_least_ten_thousand():
     assert ci.MAX_ROWS >= 10_000
-    rows = read(csv_file(*(f",{n},,," for n in range(ci.MAX_ROWS))))
+    rows = read(csv_file(*(f"SN{n},,,Contoso,Laptop" for n in range(ci.MAX_ROWS))))
     assert len(rows) == ci.MAX_ROWS and all(r.is_valid for r in rows)
-    assert refused(csv_file(*(f",{n},,," for n in range(ci.MAX_ROWS + 1)))).code == "too_many_rows"
+    assert refused(csv_file(*(f"SN{n},,,Contoso,Laptop" for n in range(ci.MAX_ROWS + 1)))).code == "too_many_rows"
 
 
 def test_too_large():

@@ -50,7 +50,7 @@ def download(response) -> list[list[str]]:
 @pytest.mark.parametrize("persona", ["a_admin", "a_sales"])
 def test_admin_and_sales_agents_upload_a_good_file_and_it_is_registered_at_once(world, client_for, persona):
     x = world.customer_x
-    response = upload(client_for(persona), x, csv_file(good_row(1), good_row(2), ",3283402215734,,,"))
+    response = upload(client_for(persona), x, csv_file(good_row(1), good_row(2), "SN3,3283402215734,,Contoso,Tablet"))
     batch = DeviceBatch.objects.get()
     assert response.status_code == 302 and response["Location"] == batch_url(x, batch)
     assert batch.state == State.REGISTERED and batch.registered_rows == 3 and batch.content == ""
@@ -116,7 +116,7 @@ def test_a_file_with_bad_rows_registers_nothing_until_the_agent_confirms(world, 
         "Invalid hardware hash</strong>: The hardware hash is not valid base64 text.",
         "Already registered to this customer</strong>: This device is already registered to this customer.",
         "Registered to another organisation</strong>: This device is registered to another organisation.",
-        "No usable identity</strong>: A serial number identifies a device only with the manufacturer name",
+        "No usable identity</strong>: Without a hardware hash, a device needs its serial number, manufacturer name",
         "Malformed value</strong>: Device Serial Number starts with =, +, - or @, like a spreadsheet formula.",
     ]:
         assert expected in page, expected
@@ -232,7 +232,7 @@ def test_the_sample_file_is_a_good_device_file(world, client_for):
 
 
 def big_file(count: int, start: int = 0) -> bytes:
-    return csv_file(*(f"SN{n:06d},{n},,Contoso,Laptop" for n in range(start, start + count)))
+    return csv_file(*(f"SN{n:06d},{n:013d},,Contoso,Laptop" for n in range(start, start + count)))
 
 
 def test_a_large_file_is_checked_by_a_worker_while_the_page_shows_progress(
@@ -320,7 +320,7 @@ def test_checking_a_file_looks_registered_devices_up_in_bulk(world):
 
     def queries_for(count: int, start: int) -> int:
         rows = ci.read_device_file(
-            csv_file(*(f"SN{n:06d},{n},{hardware_hash(n)},Contoso,Laptop" for n in range(start, start + count)))
+            csv_file(*(f"SN{n:06d},{n:013d},{hardware_hash(n)},Contoso,Laptop" for n in range(start, start + count)))
         )
         with CaptureQueriesContext(connection) as queries:
             from autopilot.selectors import registered_matching
@@ -331,7 +331,7 @@ def test_checking_a_file_looks_registered_devices_up_in_bulk(world):
         return len(queries)
 
     for n in range(5):
-        device(world.customer_y, 10_000 + n, windows_product_id=str(10_000 + n))
+        device(world.customer_y, 10_000 + n, windows_product_id=f"{10_000 + n:013d}")
     assert queries_for(10, 10_000) == queries_for(2000, 10_000) == 3
 
 

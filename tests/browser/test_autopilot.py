@@ -102,7 +102,7 @@ def waiting_list(live_world):
     from autopilot.models import DeviceBatch, DeviceSource
 
     world = live_world
-    data = csv_file(*(f"SN{n:06d},{n},,Contoso,Laptop" for n in range(2000)))
+    data = csv_file(*(f"SN{n:06d},{n:013d},,Contoso,Laptop" for n in range(2000)))
     return DeviceBatch.objects.create(
         tenant=world.customer_x,
         name="Autumn desktops",

@@ -189,6 +189,40 @@ def test_the_mailer_check_is_an_error_only_without_debug(settings):
     assert mailer_check() == []
 
 
+def _readme_section(title: str) -> str:
+    readme = (settings_module.BASE_DIR / "README.md").read_text()
+    return readme.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_readmes_manage_py_commands_work_as_written(tmp_path):
+    """Every `manage.py` command of the README's Two commands and Other commands, run as written (EMAIL filled in) in
+    a shell with none of this process's variables: no SECRET_KEY, no DEBUG. Only the database is a file of its own."""
+    snippets = re.findall(r"`([^`\n]*manage\.py \w[^`\n]*)`", _readme_section("Other commands"))
+    snippets += re.findall(r"^(\S[^\n]*manage\.py \w[^\n]*)$", _readme_section("Two commands"), re.MULTILINE)
+    commands = [re.sub(r"^# or: ", "", c).replace(" EMAIL", " admin@fabrikam.example") for c in snippets]
+    assert any("demo_data" in c for c in commands) and any("totp_code" in c for c in commands)
+    assert any("outbox_sweep" in c for c in commands)
+    env = {"PATH": os.environ.get("PATH", ""), "DATABASE_URL": f"sqlite:///{tmp_path / 'readme.sqlite3'}"}
+
+    def shell(command: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            ["bash", "-c", command],
+            cwd=settings_module.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    migrated = shell("DEBUG=1 .venv/bin/python manage.py migrate -v0")  # what `make run` does first
+    assert migrated.returncode == 0, migrated.stderr
+    for command in sorted(commands, key=lambda c: "demo_data" not in c):  # the demo data first
+        result = shell(command)
+        assert result.returncode == 0, f"{command}\n{result.stderr}"
+        if "totp_code" in command:
+            assert re.fullmatch(r"\d{6}", result.stdout.strip()), result.stdout
+
+
 def test_demo_data_is_idempotent(db):
     call_command("demo_data", extra_customers=3, stdout=io.StringIO())
     counts = [m.objects.count() for m in (Tenant, User, Partner, ResellerRelationship, DelegatedAdminGrant)]

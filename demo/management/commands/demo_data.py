@@ -136,8 +136,8 @@ class Command(BaseCommand):
             self.stdout.write("  " + email)
         self.stdout.write(
             "Partner users sign in with a code from an authenticator app too. Without a phone, print the current code "
-            "with `make code EMAIL=admin@fabrikam.example` (or `.venv/bin/python manage.py totp_code EMAIL`). To use a "
-            "phone app instead, add an account by hand with the user's secret (demo only):"
+            "with `make code EMAIL=admin@fabrikam.example` (or `DEBUG=1 .venv/bin/python manage.py totp_code EMAIL`). "
+            "To use a phone app instead, add an account by hand with the user's secret (demo only):"
         )
         for email, secret in DEMO_TOTP_SECRETS.items():
             self.stdout.write(f"  {email:<26} {secret}")

@@ -68,3 +68,18 @@ compile_translations() {
   # Settings load for every command; no secret is used here.
   SECRET_KEY="${SECRET_KEY:-compilemessages-only}" "$VENV/bin/python" manage.py compilemessages --ignore=.venv -v0
 }
+
+site_url_for_addr() {
+  # The address a browser opens for runserver's ADDR ("[host:]port"): its port, and 127.0.0.1 (or [::1]) for a host
+  # that means "every interface", which no browser can open.
+  local addr="$1" host port
+  case "$addr" in
+    *:*) host="${addr%:*}" port="${addr##*:}" ;;
+    *) host="" port="$addr" ;;
+  esac
+  case "$host" in
+    "" | 0.0.0.0 | 0) host="127.0.0.1" ;;
+    "[::]" | "::") host="[::1]" ;;
+  esac
+  printf 'http://%s:%s\n' "$host" "$port"
+}

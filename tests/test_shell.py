@@ -223,6 +223,51 @@ def test_the_readmes_manage_py_commands_work_as_written(tmp_path):
             assert re.fullmatch(r"\d{6}", result.stdout.strip()), result.stdout
 
 
+def _run_sh(tmp_path, **variables) -> list[str]:
+    """scripts/run.sh in a copy of the checkout whose .venv/bin/python only writes down how it was called (with the
+    SITE_URL it saw): what `make run` would run, without installing or serving anything."""
+    import shutil
+
+    root = tmp_path / "checkout"
+    shutil.copytree(settings_module.BASE_DIR / "scripts", root / "scripts")
+    for requirements in settings_module.BASE_DIR.glob("requirements*.txt"):
+        shutil.copy(requirements, root)
+    python = root / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text('#!/bin/sh\necho "SITE_URL=$SITE_URL $*" >> "$(dirname "$0")/calls"\n')
+    python.chmod(0o755)
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), **variables}
+    result = subprocess.run(
+        ["bash", str(root / "scripts" / "run.sh")], cwd=root, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return [line for line in (python.parent / "calls").read_text().splitlines() if "manage.py" in line]
+
+
+@pytest.mark.parametrize(
+    ("addr", "site_url"),
+    [
+        (None, "http://127.0.0.1:8000"),
+        ("127.0.0.1:8123", "http://127.0.0.1:8123"),
+        ("0.0.0.0:8124", "http://127.0.0.1:8124"),
+        ("8125", "http://127.0.0.1:8125"),
+        ("localhost:8126", "http://localhost:8126"),
+        ("[::]:8127", "http://[::1]:8127"),
+    ],
+)
+def test_make_run_builds_links_for_the_port_it_serves(tmp_path, addr, site_url):
+    calls = _run_sh(tmp_path, **({"ADDR": addr} if addr else {}))
+    demo = next(c for c in calls if "manage.py demo_data" in c)
+    serve = next(c for c in calls if "manage.py runserver" in c)
+    assert demo.startswith(f"SITE_URL={site_url} ")  # the printed invitation link
+    assert serve == f"SITE_URL={site_url} manage.py runserver {addr or '127.0.0.1:8000'}"  # drafts and emails
+
+
+def test_make_run_keeps_a_site_url_that_is_set(tmp_path):
+    calls = _run_sh(tmp_path, ADDR="0.0.0.0:8128", SITE_URL="https://portal.example")
+    assert all(c.startswith("SITE_URL=https://portal.example ") for c in calls)
+
+
 def test_demo_data_is_idempotent(db):
     call_command("demo_data", extra_customers=3, stdout=io.StringIO())
     counts = [m.objects.count() for m in (Tenant, User, Partner, ResellerRelationship, DelegatedAdminGrant)]

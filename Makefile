@@ -1,4 +1,4 @@
-.PHONY: run serve test bench bench-autopilot lint format messages code
+.PHONY: run serve test bench bench-autopilot lint format messages code demo-reset
 
 run:  ## Set up and serve the portal on the embedded default (SQLite, in-process tasks, local mailbox, demo data)
 	./scripts/run.sh
@@ -14,6 +14,9 @@ bench:  ## Benchmark the Customers page against a bare Django page (needs Postgr
 
 bench-autopilot:  ## Benchmark Autopilot: a 10,000-device file checked and registered, a profile applied to all (needs PostgreSQL)
 	.venv/bin/python bench/autopilot_bench.py
+
+demo-reset:  ## Put the demo back as it was, to take the tour again (empties the embedded default's database)
+	DEBUG=$${DEBUG:-1} .venv/bin/python manage.py demo_data --reset
 
 code:  ## The current authenticator code of a demo partner user: make code EMAIL=admin@fabrikam.example (or SECRET=...)
 	@DEBUG=$${DEBUG:-1} .venv/bin/python manage.py totp_code $(if $(SECRET),--secret "$(SECRET)",$(EMAIL))

@@ -2,6 +2,7 @@
 demo data and the Django admin."""
 
 import io
+import json
 import os
 import re
 import secrets
@@ -12,7 +13,7 @@ import pytest
 from django.conf import settings as settings_module
 from django.contrib import admin
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -194,6 +195,19 @@ def _readme_section(title: str) -> str:
     return readme.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
 
 
+def _embedded_shell(tmp_path):
+    """A shell in the checkout with none of this process's variables (no SECRET_KEY, no DEBUG), on a SQLite file of
+    its own: commands run there as a developer runs them."""
+    env = {"PATH": os.environ.get("PATH", ""), "DATABASE_URL": f"sqlite:///{tmp_path / 'embedded.sqlite3'}"}
+
+    def shell(command: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            ["bash", "-c", command], cwd=settings_module.BASE_DIR, env=env, capture_output=True, text=True, timeout=300
+        )
+
+    return shell
+
+
 def test_the_readmes_manage_py_commands_work_as_written(tmp_path):
     """Every `manage.py` command of the README's Two commands and Other commands, run as written (EMAIL filled in) in
     a shell with none of this process's variables: no SECRET_KEY, no DEBUG. Only the database is a file of its own."""
@@ -202,18 +216,7 @@ def test_the_readmes_manage_py_commands_work_as_written(tmp_path):
     commands = [re.sub(r"^# or: ", "", c).replace(" EMAIL", " admin@fabrikam.example") for c in snippets]
     assert any("demo_data" in c for c in commands) and any("totp_code" in c for c in commands)
     assert any("outbox_sweep" in c for c in commands)
-    env = {"PATH": os.environ.get("PATH", ""), "DATABASE_URL": f"sqlite:///{tmp_path / 'readme.sqlite3'}"}
-
-    def shell(command: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            ["bash", "-c", command],
-            cwd=settings_module.BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-
+    shell = _embedded_shell(tmp_path)
     migrated = shell("DEBUG=1 .venv/bin/python manage.py migrate -v0")  # what `make run` does first
     assert migrated.returncode == 0, migrated.stderr
     for command in sorted(commands, key=lambda c: "demo_data" not in c):  # the demo data first
@@ -266,6 +269,71 @@ def test_make_run_builds_links_for_the_port_it_serves(tmp_path, addr, site_url):
 def test_make_run_keeps_a_site_url_that_is_set(tmp_path):
     calls = _run_sh(tmp_path, ADDR="0.0.0.0:8128", SITE_URL="https://portal.example")
     assert all(c.startswith("SITE_URL=https://portal.example ") for c in calls)
+
+
+# What a person's tour changes: Litware accepts Fabrikam, a new customer organisation is created from a link, Contoso
+# removes delegated admin, a partner user is removed, a device is deregistered.
+TOUR = """
+from autopilot.models import Device
+from partnercenter.models import DelegatedAdminGrant, Partner, ResellerRelationship, Tenant, User
+from partnercenter.services import tenant_create
+fabrikam = Partner.objects.get(tenant__primary_domain="fabrikam.example")
+ResellerRelationship.objects.create(partner=fabrikam, customer=Tenant.objects.get(primary_domain="litware.example"))
+ResellerRelationship.objects.create(
+    partner=fabrikam, customer=tenant_create(name="Tailspin Toys", primary_domain="tailspin.example")
+)
+DelegatedAdminGrant.objects.filter(customer__primary_domain="contoso.example").delete()
+User.objects.filter(email="sales@fabrikam.example").update(is_active=False)
+Device.objects.filter(serial_number="DEMO-0001").delete()
+"""
+
+DEMO_STATE = """
+import json
+from django.apps import apps
+from partnercenter.models import DelegatedAdminGrant, ResellerRelationship, User
+print(json.dumps({
+    "rows": {m._meta.label: m.objects.count() for m in apps.get_models() if m._meta.label != "sessions.Session"},
+    "relationships": sorted(f"{r.partner.name} > {r.customer.name}" for r in ResellerRelationship.objects.all()),
+    "grants": sorted(g.customer.name for g in DelegatedAdminGrant.objects.all()),
+    "users": sorted((u.email, u.is_active) for u in User.objects.all()),
+}))
+"""
+
+
+def test_demo_data_reset_puts_the_demo_back_as_it_was(tmp_path):
+    shell = _embedded_shell(tmp_path)
+    manage = "DEBUG=1 .venv/bin/python manage.py"
+
+    def run(command: str) -> str:
+        result = shell(command)
+        assert result.returncode == 0, f"{command}\n{result.stderr}"
+        return result.stdout
+
+    def state() -> dict:
+        return json.loads(run(f"{manage} shell -v0 -c '{DEMO_STATE}'"))
+
+    run(f"{manage} migrate -v0")
+    run(f"{manage} demo_data --extra-customers 2")
+    fresh = state()
+    run(f"{manage} shell -v0 -c '{TOUR}'")
+    toured = state()
+    assert toured != fresh and "Fabrikam Partners > Tailspin Toys" in toured["relationships"]
+
+    output = run(f"{manage} demo_data --reset --extra-customers 2")
+    assert "The database was emptied" in output
+    assert state() == fresh
+
+
+@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")  # only read, by the command
+def test_demo_data_reset_runs_only_on_the_embedded_default(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only on the embedded default"):
+        call_command("demo_data", reset=True, extra_customers=0, stdout=io.StringIO())
+    settings.DEBUG = True
+    settings.DATABASES = {**settings.DATABASES, "default": {**settings.DATABASES["default"], "ENGINE": "x.postgresql"}}
+    with pytest.raises(CommandError, match="only on the embedded default"):
+        call_command("demo_data", reset=True, extra_customers=0, stdout=io.StringIO())
+    assert not Tenant.objects.exists()  # nothing was emptied, nothing created
 
 
 def test_demo_data_is_idempotent(db):

@@ -1,5 +1,6 @@
 """Demo data for a newcomer: two partners with agents of each role, customers with Global admins and plain users,
 relationships and a pending request. Idempotent: running it again changes nothing but the pending request's link.
+With --reset (DEBUG only), the database is emptied first: the demo is back as it was before the tour changed it.
 """
 
 import base64
@@ -7,7 +8,9 @@ import hashlib
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from autopilot import csv_import
@@ -78,9 +81,26 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--extra-customers", type=int, default=60, help="More customers of Fabrikam, to page.")
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Empty the whole database first (embedded default only), to take the tour again from the start.",
+        )
 
     @transaction.atomic
-    def handle(self, *args, extra_customers: int, **options):
+    def handle(self, *args, extra_customers: int, reset: bool = False, **options):
+        if reset:
+            # What the tour changes reaches every table (relationships, users, devices, the outbox, the audit log), and
+            # what it adds (a new customer organisation) is not the demo's to find: only an empty database puts the
+            # demo back as it was. So only on the embedded default: `make demo-reset` turns DEBUG on by itself, and a
+            # shell with the production variables must not empty the production database with it.
+            embedded = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+            if not (settings.DEBUG and embedded):
+                raise CommandError(
+                    "--reset empties the whole database: it runs only on the embedded default (DEBUG on, SQLite)."
+                )
+            call_command("flush", interactive=False, verbosity=0)
+            self.stdout.write("The database was emptied; creating the demo again.")
         partners = {}
         for name, domain, partner_id, users in PARTNERS:
             partner = Partner.objects.filter(tenant__primary_domain=domain).first() or partner_create(

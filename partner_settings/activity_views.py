@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from partnercenter.access import partner_for
@@ -28,13 +28,13 @@ ACTIVITY_PAGE_SIZE = 50
 
 class ActivityFilterForm(forms.Form):
     date_from = forms.DateField(
-        label=gettext_lazy("From"),
+        label=pgettext_lazy("start of a date range", "From"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": gettext_lazy("Enter the start date as YYYY-MM-DD.")},
     )
     date_to = forms.DateField(
-        label=gettext_lazy("To"),
+        label=pgettext_lazy("end of a date range", "To"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": gettext_lazy("Enter the end date as YYYY-MM-DD.")},

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,6 +23,7 @@ from partnercenter.access import (
     partner_of,
     require_mfa,
 )
+from partnercenter.http import AuthenticatedRequest
 from partnercenter.models import Partner, ResellerRelationship, SecurityGroup, Tenant, User
 
 from .models import AzureRoleAssignment, AzureSubscription
@@ -97,7 +98,7 @@ class AzureAccess:
         return {need: self.can(need) for need in AZURE_ROLES_THAT_CAN}
 
 
-def _azure_center(request: HttpRequest, tenant: Tenant) -> AdminCenter:
+def _azure_center(request: AuthenticatedRequest, tenant: Tenant) -> AdminCenter:
     user = request.user
     if tenant.pk == user.tenant_id:
         return AdminCenter(tenant=tenant, roles=own_directory_roles(user))
@@ -105,7 +106,7 @@ def _azure_center(request: HttpRequest, tenant: Tenant) -> AdminCenter:
     return AdminCenter(tenant=tenant, roles=effective_roles(user, tenant), partner=partner_of(user))
 
 
-def azure_center_for(request: HttpRequest, tenant_id: UUID) -> AdminCenter:
+def azure_center_for(request: AuthenticatedRequest, tenant_id: UUID) -> AdminCenter:
     """The Azure subscriptions of tenant `tenant_id`, for the list: any user of the tenant (who sees the ones it may
     see); a partner user holding a role on one of them; a partner user of a customer without such a role: 403 with
     the reason; anyone else: 404."""
@@ -124,7 +125,9 @@ def azure_center_for(request: HttpRequest, tenant_id: UUID) -> AdminCenter:
     return _azure_center(request, tenant)
 
 
-def azure_subscription_for(request: HttpRequest, tenant_id: UUID, subscription_id: UUID, need: str) -> AzureAccess:
+def azure_subscription_for(
+    request: AuthenticatedRequest, tenant_id: UUID, subscription_id: UUID, need: str
+) -> AzureAccess:
     """An Azure subscription of tenant `tenant_id` the user may see (a role on it, or the tenant's own Global admin;
     404 for any other, whatever delegated admin says), if its access includes `need` (403 otherwise)."""
     user = request.user

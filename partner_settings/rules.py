@@ -4,10 +4,11 @@ role reads in the Activity log."""
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from partnercenter.access import is_own_global_admin, partner_for, partner_group_kinds
+from partnercenter.http import AuthenticatedRequest
 from partnercenter.models import Partner, SecurityGroup, User
 
 Kind = SecurityGroup.Kind
@@ -16,7 +17,7 @@ Kind = SecurityGroup.Kind
 PARTNER_ROLE_KINDS: tuple[str, ...] = (Kind.ADMIN_AGENTS, Kind.SALES_AGENTS, Kind.HELPDESK_AGENTS)
 
 
-def partner_global_admin_for(request: HttpRequest) -> Partner:
+def partner_global_admin_for(request: AuthenticatedRequest) -> Partner:
     """The user's partner, if the user is a Global admin of the partner's own tenant (403 otherwise; 403 for users of
     tenants that are not partners, as for the whole partner area)."""
     partner = partner_for(request)
@@ -25,7 +26,7 @@ def partner_global_admin_for(request: HttpRequest) -> Partner:
     return partner
 
 
-def partner_user_for(request: HttpRequest, user_id: UUID) -> tuple[Partner, User]:
+def partner_user_for(request: AuthenticatedRequest, user_id: UUID) -> tuple[Partner, User]:
     """An active user of the partner's own tenant, for its Global admins (access as partner_global_admin_for; 404
     for any other user: another tenant's, a removed one, or none)."""
     partner = partner_global_admin_for(request)

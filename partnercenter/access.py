@@ -10,9 +10,10 @@ from uuid import UUID
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.translation import gettext as _
 
+from .http import AuthenticatedRequest
 from .models import (
     DelegatedAdminGrant,
     DirectoryRole,
@@ -43,7 +44,7 @@ def partner_of(user: User) -> Partner | None:
 
 def partner_group_kinds(user: User) -> frozenset[str]:
     """The built-in partner groups the user is a member of (its partner roles)."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or user.tenant_id is None:  # no home tenant (site staff): no groups
         return frozenset()
     if not hasattr(user, "_group_kinds_cache"):
         user._group_kinds_cache = frozenset(
@@ -102,7 +103,7 @@ def has_mfa(user: User) -> bool:
 MFA_SESSION_KEY = "partner_mfa_ok"
 
 
-def require_mfa(request: HttpRequest) -> None:
+def require_mfa(request: AuthenticatedRequest) -> None:
     """Partner Center requires multi-factor authentication of partner users before they see customers or act for
     them. Once found, the answer is kept in the session (cleared when the user removes an authenticator), so partner
     pages do not pay a query for it on every request."""
@@ -113,7 +114,7 @@ def require_mfa(request: HttpRequest) -> None:
     request.session[MFA_SESSION_KEY] = True
 
 
-def partner_for(request: HttpRequest) -> Partner:
+def partner_for(request: AuthenticatedRequest) -> Partner:
     """The signed-in user's partner; the partner area is closed (403) to users of tenants that are not partners."""
     partner = partner_of(request.user)
     if partner is None:
@@ -122,7 +123,7 @@ def partner_for(request: HttpRequest) -> Partner:
     return partner
 
 
-def require_partner_role(request: HttpRequest, *kinds: str) -> Partner:
+def require_partner_role(request: AuthenticatedRequest, *kinds: str) -> Partner:
     """The user's partner, if the user is in one of the given partner groups; otherwise 403."""
     partner = partner_for(request)
     if not partner_group_kinds(request.user) & set(kinds):
@@ -130,7 +131,7 @@ def require_partner_role(request: HttpRequest, *kinds: str) -> Partner:
     return partner
 
 
-def partner_customer_for(request: HttpRequest, tenant_id: UUID, *kinds: str) -> tuple[Partner, Tenant]:
+def partner_customer_for(request: AuthenticatedRequest, tenant_id: UUID, *kinds: str) -> tuple[Partner, Tenant]:
     """A customer of the user's partner (an active reseller relationship; 404 for any other tenant), if the user is
     in one of the given partner groups (403 otherwise; no groups given: any partner user)."""
     partner = partner_of(request.user)
@@ -229,7 +230,9 @@ class AdminCenter:
             raise PermissionDenied(_("Your role does not include this."))
 
 
-def admin_center_for(request: HttpRequest, tenant_id: UUID, allowed: frozenset[str] = ADMIN_ROLES) -> AdminCenter:
+def admin_center_for(
+    request: AuthenticatedRequest, tenant_id: UUID, allowed: frozenset[str] = ADMIN_ROLES
+) -> AdminCenter:
     """The admin center of tenant `tenant_id` for the signed-in user.
 
     - Its own tenant: with an administrator role (a plain user is not let in: 403).
@@ -250,7 +253,7 @@ def admin_center_for(request: HttpRequest, tenant_id: UUID, allowed: frozenset[s
     return center
 
 
-def own_global_admin_center_for(request: HttpRequest, tenant_id: UUID) -> AdminCenter:
+def own_global_admin_center_for(request: AuthenticatedRequest, tenant_id: UUID) -> AdminCenter:
     """Pages only the tenant's own Global admins may use (Settings > Partner relationships): a partner acting on the
     customer's behalf, even as Global Administrator through delegated admin, may not (403; 404 for other tenants)."""
     user = request.user

@@ -3,7 +3,7 @@ relationships that give roles (reseller relationships, delegated admin grants), 
 outbox."""
 
 import uuid
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -28,10 +28,10 @@ class Tenant(models.Model):
         return f"{self.name} ({self.primary_domain})"
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(self, email: str, password: str | None = None, **fields):
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> "User":
         if not email:
             raise ValueError("An email address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **fields)
@@ -39,7 +39,7 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, email: str, password: str | None = None, **fields):
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> "User":
         fields.setdefault("is_staff", True)
         fields.setdefault("is_superuser", True)
         return self.create_user(email, password, **fields)
@@ -48,7 +48,8 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     """A person. Signs in with email; belongs to one home tenant (site staff may have none)."""
 
-    username = None
+    # Django removes an inherited field set to None; the stubs type AbstractUser.username as a field regardless.
+    username = None  # type: ignore[assignment]  # the stubs cannot express removing an inherited field
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(_("email address"), unique=True)
     tenant = models.ForeignKey(
@@ -57,9 +58,19 @@ class User(AbstractUser):
     preferred_language = models.CharField(_("preferred language"), max_length=10, blank=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    # Any BaseUserManager will do for a custom user model (Django's docs do this); the stubs insist on AbstractUser's
+    # UserManager, whose create_user takes a username this model does not have.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]  # stubs: AbstractUser's manager only
+
+    # Per-request caches of partnercenter.access, set on the user object the first time they are asked for (absent
+    # until then: access checks hasattr). Declared here, annotation only (Django ignores it), so the type checker
+    # knows them; on the user object because it already lives exactly as long as the request.
+    _partner_cache: "Partner | None"
+    _group_kinds_cache: frozenset[str]
+    _own_roles_cache: frozenset[str]
+    _has_mfa_cache: bool
 
     class Meta:
         ordering = ["email"]

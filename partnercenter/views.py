@@ -14,12 +14,13 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET
 
 from .access import partner_of
+from .http import AuthenticatedRequest
 from .middleware import NulCharacterInRequest
 from .models import LocalMailboxMessage
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     if partner_of(request.user) is not None:
         return redirect("customers:list")
     return render(request, "home.html", {"tenant": request.user.tenant})

@@ -2,9 +2,10 @@
 
 from uuid import UUID
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from partnercenter.access import partner_of, require_partner_role
+from partnercenter.http import AuthenticatedRequest
 from partnercenter.models import SecurityGroup
 
 from .models import RelationshipRequest
@@ -17,7 +18,7 @@ def can_request(group_kinds: frozenset[str]) -> bool:
     return bool(group_kinds & REQUESTERS)
 
 
-def relationship_request_for(request: HttpRequest, public_id: UUID, *kinds: str) -> RelationshipRequest:
+def relationship_request_for(request: AuthenticatedRequest, public_id: UUID, *kinds: str) -> RelationshipRequest:
     """A relationship request of the user's own partner (404 for any other), if the user has one of the roles."""
     partner = partner_of(request.user)
     if partner is None:

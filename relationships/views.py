@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from partnercenter.access import require_partner_role
 from partnercenter.http import AuthenticatedRequest
+from partnercenter.models import User
 from partnercenter.services import customer_organisation_create
 
 from . import services
@@ -149,7 +150,7 @@ def request_revoke(request: AuthenticatedRequest, public_id) -> HttpResponse:
 # The customer's side: the page behind the personalised link.
 
 
-def _unusable(request: AuthenticatedRequest, state: str) -> HttpResponse:
+def _unusable(request: HttpRequest, state: str) -> HttpResponse:
     """Unknown links get 404; expired, revoked, used or declined ones 410, each with its own explanation."""
     status = 404 if state == "unknown" else 410
     response = render(request, "relationships/invitation_unusable.html", {"state": state}, status=status)
@@ -190,14 +191,17 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     return _invitation_page(request, relationship_request, token)
 
 
-def _decide(request: AuthenticatedRequest, token: str, accept: bool) -> HttpResponse:
-    if not request.user.is_authenticated:
+def _decide(request: HttpRequest, token: str, accept: bool) -> HttpResponse:
+    # The invitation's views are open to anyone (login_not_required): deciding needs a signed-in user.
+    user = request.user
+    if not isinstance(user, User):
         return redirect(f"{reverse('account_login')}?next={quote(reverse('relationships:invitation', args=[token]))}")
     relationship_request, unusable = _load(token)
     if unusable:
         return _unusable(request, unusable)
+    assert relationship_request is not None  # _load gives a request or why there is none
     try:
-        services.check_can_decide(relationship_request, request.user)
+        services.check_can_decide(relationship_request, user)
     except PermissionDenied:
         return _invitation_page(request, relationship_request, token)
     form = AcceptForm(request.POST) if accept else None
@@ -205,9 +209,9 @@ def _decide(request: AuthenticatedRequest, token: str, accept: bool) -> HttpResp
         return _invitation_page(request, relationship_request, token, form=form, status=400)
     try:
         if accept:
-            services.relationship_request_accept(relationship_request=relationship_request, user=request.user)
+            services.relationship_request_accept(relationship_request=relationship_request, user=user)
         else:
-            services.relationship_request_decline(relationship_request=relationship_request, user=request.user)
+            services.relationship_request_decline(relationship_request=relationship_request, user=user)
     except PermissionDenied:
         return _invitation_page(request, relationship_request, token)
     except RequestNotUsable as error:

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -61,7 +61,7 @@ def device_list(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
 
 
 @require_GET
-def device_export(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
+def device_export(request: AuthenticatedRequest, tenant_id: UUID) -> StreamingHttpResponse:
     center = _center(request, tenant_id)
     return pages.devices_csv_response(center.tenant, viewer_partner=center.partner)
 
@@ -128,7 +128,7 @@ def batch_status(request: AuthenticatedRequest, tenant_id: UUID, batch_id: UUID)
 
 
 @require_GET
-def batch_report_csv(request: AuthenticatedRequest, tenant_id: UUID, batch_id: UUID) -> HttpResponse:
+def batch_report_csv(request: AuthenticatedRequest, tenant_id: UUID, batch_id: UUID) -> StreamingHttpResponse:
     center = _center(request, tenant_id)
     return pages.report_csv_response(pages.batch_for(center.tenant, batch_id, own=True))
 

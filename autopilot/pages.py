@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -121,7 +121,7 @@ def failure_message(batch: DeviceBatch) -> str:
     }.get(batch.failure, "")
 
 
-def report_csv_response(batch: DeviceBatch) -> HttpResponse:
+def report_csv_response(batch: DeviceBatch) -> StreamingHttpResponse:
     """The report as a spreadsheet: one line per problem. Values from the file are neutralised if they start like a
     formula (csv_response)."""
     header = [
@@ -150,7 +150,7 @@ def report_csv_response(batch: DeviceBatch) -> HttpResponse:
     return csv_response(filename=f"device-list-report-{batch.public_id}.csv", header=header, rows=rows())
 
 
-def devices_csv_response(tenant: Tenant, *, viewer_partner: Partner | None) -> HttpResponse:
+def devices_csv_response(tenant: Tenant, *, viewer_partner: Partner | None) -> StreamingHttpResponse:
     """Every device of the tenant (without its hardware hash), neutralised like every CSV download."""
     devices = selectors.devices_of(tenant)
 

@@ -7,7 +7,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -91,7 +91,7 @@ def device_list(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
 
 
 @require_GET
-def device_export(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
+def device_export(request: AuthenticatedRequest, tenant_id: UUID) -> StreamingHttpResponse:
     partner, customer, _rights = _customer(request, tenant_id)
     return pages.devices_csv_response(customer, viewer_partner=partner)
 
@@ -303,7 +303,7 @@ def batch_status(request: AuthenticatedRequest, tenant_id: UUID, batch_id: UUID)
 
 
 @require_GET
-def batch_report_csv(request: AuthenticatedRequest, tenant_id: UUID, batch_id: UUID) -> HttpResponse:
+def batch_report_csv(request: AuthenticatedRequest, tenant_id: UUID, batch_id: UUID) -> StreamingHttpResponse:
     partner, customer, _rights = _customer(request, tenant_id)
     return pages.report_csv_response(pages.batch_for(customer, batch_id, partner=partner))
 

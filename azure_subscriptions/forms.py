@@ -1,5 +1,7 @@
 """Forms of the Azure pages: a new subscription, a resource group, a role assignment."""
 
+from typing import TYPE_CHECKING, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +9,9 @@ from partnercenter.models import Partner, SecurityGroup, Tenant, User
 
 from .models import AzureRole, AzureSubscription, Region, ResourceGroup, resource_group_name_validator
 from .services import assignable_groups, group_label
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # a test dependency: the types only, not at run time
 
 NAME_MAX = AzureSubscription._meta.get_field("name").max_length
 GROUP_NAME_MAX = ResourceGroup._meta.get_field("name").max_length
@@ -70,7 +75,9 @@ class RoleAssignmentForm(forms.Form):
             assignable_groups(tenant, acting_for=acting_for).select_related("tenant").order_by("tenant__name", "name")
         )
         self._principals: dict[str, User | SecurityGroup] = {}
-        user_choices, group_choices, partner_choices = [], [], []
+        user_choices: list[tuple[str, str]] = []
+        group_choices: list[tuple[str, str]] = []
+        partner_choices: list[tuple[str, str]] = []
         for user in users:
             key = f"user:{user.public_id}"
             self._principals[key] = user
@@ -81,7 +88,8 @@ class RoleAssignmentForm(forms.Form):
             self._principals[key] = group
             label = group_label(group, home_tenant_id=tenant.pk)
             (group_choices if group.tenant_id == tenant.pk else partner_choices).append((key, label))
-        choices = [("", _("Select a user or group"))]
+        # An empty choice, then (heading, options) groups.
+        choices: list[tuple[StrOrPromise, StrOrPromise | list[tuple[str, str]]]] = [("", _("Select a user or group"))]
         for heading, options in (
             (_("Users"), user_choices),
             (_("Groups"), group_choices),
@@ -89,7 +97,7 @@ class RoleAssignmentForm(forms.Form):
         ):
             if options:
                 choices.append((heading, options))
-        self.fields["principal"].choices = choices
+        cast(forms.ChoiceField, self.fields["principal"]).choices = choices
 
     def clean_principal(self) -> User | SecurityGroup:
         return self._principals[self.cleaned_data["principal"]]

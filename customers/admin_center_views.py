@@ -3,6 +3,7 @@ licenses, Activity. Each view checks access first (partnercenter.access.admin_ce
 allows), then calls one service."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.contrib import messages
@@ -64,6 +65,9 @@ from .selectors import (
     tenant_users,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # a test dependency: the types only, not at run time
+
 # --- Home -------------------------------------------------------------------------------------------------------------
 # The admin center's home: the tenant, and the sections the signed-in user's roles open.
 
@@ -87,7 +91,7 @@ class UserRow:
     """A user as the list shows it, with what the signed-in administrator may do to it."""
 
     user: User
-    roles: list[str]
+    roles: list["StrOrPromise"]
     can_edit: bool
     can_reset_password: bool
     can_delete: bool

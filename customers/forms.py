@@ -1,6 +1,8 @@
 """Forms of the customers' pages: the admin center's Users and Roles, and subscriptions and licenses. They check the
 input's shape; the services check the rest."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -102,10 +104,17 @@ class SubscriptionForm(forms.Form):
     )
 
 
+class _UserByNameField(forms.ModelChoiceField):
+    """A user as a choice: by name and email address, by email address alone when it has no name."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.display_name} ({obj.email})" if obj.get_full_name() else obj.email
+
+
 class LicenseAssignForm(forms.Form):
     """Which user of the tenant gets a licence: those who do not hold one of this subscription yet."""
 
-    user = forms.ModelChoiceField(
+    user = _UserByNameField(
         label=_("User"),
         queryset=User.objects.none(),
         to_field_name="public_id",
@@ -118,11 +127,8 @@ class LicenseAssignForm(forms.Form):
 
     def __init__(self, *args, tenant: Tenant, subscription: Subscription, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["user"]).queryset = (
             User.objects.filter(tenant=tenant, is_active=True)
             .exclude(licenses__subscription=subscription)
             .order_by("email")
-        )
-        self.fields["user"].label_from_instance = lambda u: (
-            f"{u.display_name} ({u.email})" if u.get_full_name() else u.email
         )

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -44,7 +44,7 @@ def customer_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @require_GET
-def customer_export(request: AuthenticatedRequest) -> HttpResponse:
+def customer_export(request: AuthenticatedRequest) -> StreamingHttpResponse:
     partner = partner_for(request)
     rows = customers_search(customers_for(partner), request.GET.get("q", "")[:200])
     return csv_response(

@@ -4,10 +4,12 @@ Every partner user may read the log (Admin, Sales and Helpdesk agents alike): it
 users did, which each of them is accountable for, and no customer data beyond the names of its own customers. What of
 each event a user may read is access.activity_log_withheld_details: the page and the export follow the same rule."""
 
+from typing import cast
+
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -24,6 +26,11 @@ from partnercenter.selectors import audit_events_for_partner
 from .rules import activity_log_withheld_details
 
 ACTIVITY_PAGE_SIZE = 50
+
+
+class _UserByEmailField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.email
 
 
 class ActivityFilterForm(forms.Form):
@@ -52,7 +59,7 @@ class ActivityFilterForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": gettext_lazy("Select an action from the list.")},
     )
-    user = forms.ModelChoiceField(
+    user = _UserByEmailField(
         label=gettext_lazy("User"),
         queryset=User.objects.none(),
         to_field_name="public_id",
@@ -64,12 +71,12 @@ class ActivityFilterForm(forms.Form):
     def __init__(self, *args, partner: Partner, **kwargs):
         super().__init__(*args, **kwargs)
         # Its customers, current and former (their events stay in the log); its own users.
-        self.fields["customer"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["customer"]).queryset = (
             Tenant.objects.filter(reseller_relationships__partner=partner).distinct().order_by("name", "pk")
         )
-        self.fields["user"].queryset = User.objects.filter(tenant=partner.tenant_id).order_by("email")
-        self.fields["user"].label_from_instance = lambda u: u.email
-        self.fields["action"].choices = [("", _("All actions")), *action_choices()]
+        user_field = cast(forms.ModelChoiceField, self.fields["user"])
+        user_field.queryset = User.objects.filter(tenant=partner.tenant_id).order_by("email")
+        cast(forms.ChoiceField, self.fields["action"]).choices = [("", _("All actions")), *action_choices()]
 
     def clean(self):
         cleaned = super().clean()
@@ -133,7 +140,7 @@ EXPORT_CHUNK = 2000
 
 
 @require_GET
-def activity_export(request: AuthenticatedRequest) -> HttpResponse:
+def activity_export(request: AuthenticatedRequest) -> HttpResponseBase:
     partner = partner_for(request)
     form, events = _filtered(request, partner)
     if events is None:

@@ -1,5 +1,7 @@
 """Forms of Settings > User management."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -7,15 +9,18 @@ from partnercenter.models import SecurityGroup
 
 from .rules import PARTNER_ROLE_KINDS
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # a test dependency: the types only, not at run time
+
 Kind = SecurityGroup.Kind
 
 # A partner user's role, named as Partner Center names it: membership of the built-in group of that kind.
-ROLE_LABELS = {
+ROLE_LABELS: dict[str, "StrOrPromise"] = {
     Kind.ADMIN_AGENTS: _("Admin agent"),
     Kind.SALES_AGENTS: _("Sales agent"),
     Kind.HELPDESK_AGENTS: _("Helpdesk agent"),
 }
-ROLE_HELP = {
+ROLE_HELP: dict[str, "StrOrPromise"] = {
     Kind.ADMIN_AGENTS: _(
         "Manages customers' services; with delegated admin, has the Global Administrator role in the customer's tenant."
     ),

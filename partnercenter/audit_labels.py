@@ -6,12 +6,17 @@ choices (a product, an Azure role) is shown in their words once the app register
 (`register_detail_values`, in its AppConfig.ready()): the core imports no app.
 """
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import AuditAction, AuditEvent, DirectoryRole, SecurityGroup, Tenant
 from .other_partners import ANOTHER_PARTNER, OtherPartners
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # a test dependency: the types only, not at run time
 
 
 def action_label(code: str) -> str:
@@ -26,7 +31,7 @@ def action_choices() -> list[tuple[str, str]]:
 
 # Details shown on the activity pages: a key of `AuditEvent.details` and its label. Other keys stay in the record
 # (and in the Django admin) but are not shown.
-DETAIL_LABELS: dict[str, str] = {
+DETAIL_LABELS: dict[str, "StrOrPromise"] = {
     "partner": gettext_lazy("Partner"),
     "user": gettext_lazy("User"),
     "email": gettext_lazy("User"),
@@ -115,6 +120,7 @@ def actor_label(event: AuditEvent, viewer: Tenant, others: OtherPartners | None 
     name = actor_name(event)
     if event.actor_tenant_id is None or event.actor_tenant_id == viewer.pk:
         return name
+    assert event.actor_tenant is not None  # actor_tenant_id is set
     organisation = event.actor_tenant.name
     if event.on_behalf:
         return _("%(name)s (%(partner)s, on your behalf)") % {"name": name, "partner": organisation}

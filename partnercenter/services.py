@@ -55,7 +55,8 @@ def partner_create(*, name: str, primary_domain: str, partner_id: str, created_b
     partner.full_clean()
     partner.save()
     SecurityGroup.objects.bulk_create(
-        SecurityGroup(tenant=tenant, kind=kind, name=SecurityGroup.Kind(kind).label) for kind in BUILTIN_PARTNER_GROUPS
+        SecurityGroup(tenant=tenant, kind=kind, name=str(SecurityGroup.Kind(kind).label))
+        for kind in BUILTIN_PARTNER_GROUPS
     )
     audit_record(
         actor=created_by,

@@ -3,12 +3,16 @@ relationship, the delegated admin grant) decide access, so they live with the co
 (partnercenter.models)."""
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partnercenter.models import Partner, Tenant, User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # a test dependency: the types only, not at run time
 
 
 class RelationshipRequest(models.Model):
@@ -55,5 +59,5 @@ class RelationshipRequest(models.Model):
             return self.State.EXPIRED
         return self.state
 
-    def get_effective_state_display(self) -> str:
+    def get_effective_state_display(self) -> "StrOrPromise":
         return self.State(self.effective_state).label

@@ -4,6 +4,7 @@ portals a partner agent may open, requests by token."""
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
@@ -21,6 +22,9 @@ from partnercenter.models import (
 
 from .models import RelationshipRequest
 from .tokens import token_hash
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # a test dependency: the types only, not at run time
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ class PartnerRelationship:
         return min(d for d in (self.reseller_since, self.delegated_admin_since) if d is not None)
 
     @property
-    def roles(self) -> list[tuple[str, str]]:
+    def roles(self) -> list[tuple["StrOrPromise", "StrOrPromise"]]:
         """(directory role, partner group) pairs the partner holds implicitly: only while delegated admin is
         active."""
         if not self.has_delegated_admin:

@@ -1,6 +1,7 @@
 """Reads: a tenant's devices, device lists and profiles; which devices of a file are registered already."""
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import connection
 from django.db.models import Count, QuerySet
@@ -10,6 +11,9 @@ from partnercenter.models import Tenant
 
 from . import csv_import
 from .models import AutopilotProfile, Device, DeviceBatch
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations  # a test dependency: the types only, not at run time
 
 # Values per lookup query: a whole file, so that any file costs one query per kind of identity; fewer where the
 # database limits the parameters of one statement (SQLite).
@@ -71,7 +75,11 @@ def batches_of(tenant: Tenant) -> QuerySet[DeviceBatch]:
     )
 
 
-def registered_batches_of(tenant: Tenant) -> QuerySet[DeviceBatch]:
+class _DeviceCount(TypedDict):
+    device_count: int
+
+
+def registered_batches_of(tenant: Tenant) -> QuerySet["WithAnnotations[DeviceBatch, _DeviceCount]"]:
     """The device lists whose devices are registered, with how many of them remain."""
     return (
         batches_of(tenant)

@@ -204,7 +204,7 @@ def device_remove(request: AuthenticatedRequest, tenant_id: UUID) -> HttpRespons
             partner,
             rights,
             devices=selected,
-            removable_count=sum(1 for device in selected if device.can_remove),
+            removable_count=sum(device.can_remove for device in selected),
             cancel_url=back,
             list_id=list_ids[0] if list_ids else "",
         )

@@ -3,7 +3,7 @@ licenses, Activity. Each view checks access first (partnercenter.access.admin_ce
 allows), then calls one service."""
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 from uuid import UUID
 
 from django.contrib import messages
@@ -66,7 +66,7 @@ from .selectors import (
 )
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise  # a test dependency: the types only, not at run time
+    from django_stubs_ext import StrOrPromise, WithAnnotations  # a test dependency: the types only, not at run time
 
 # --- Home -------------------------------------------------------------------------------------------------------------
 # The admin center's home: the tenant, and the sections the signed-in user's roles open.
@@ -348,7 +348,12 @@ def _subscriptions_of(tenant: Tenant):
     )
 
 
-def _subscription_for(center: AdminCenter, subscription_id: UUID) -> Subscription:
+class _Seats(TypedDict):
+    assigned: int
+    available: int
+
+
+def _subscription_for(center: AdminCenter, subscription_id: UUID) -> "WithAnnotations[Subscription, _Seats]":
     """A subscription of the admin center's tenant; 404 for any other."""
     subscription = _subscriptions_of(center.tenant).filter(public_id=subscription_id).first()
     if subscription is None:
@@ -378,7 +383,7 @@ def _provisioned_by_label(center: AdminCenter, subscription: Subscription) -> st
 def _render_detail(
     request: AuthenticatedRequest,
     center: AdminCenter,
-    subscription: Subscription,
+    subscription: "WithAnnotations[Subscription, _Seats]",
     form: LicenseAssignForm | None,
     status=200,
 ) -> HttpResponse:

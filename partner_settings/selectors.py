@@ -1,13 +1,23 @@
 """Reads for Settings > User management: the partner's users with their roles."""
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.db.models import Prefetch, QuerySet
 
 from partnercenter.models import DirectoryRole, DirectoryRoleAssignment, Partner, SecurityGroup, User
 
 from .rules import PARTNER_ROLE_KINDS
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations  # a test dependency: the types only, not at run time
 
-def partner_users(partner: Partner) -> QuerySet[User]:
+
+class _PrefetchedRoles(TypedDict):
+    role_groups: list[SecurityGroup]
+    global_admin_roles: list[DirectoryRoleAssignment]
+
+
+def partner_users(partner: Partner) -> QuerySet["WithAnnotations[User, _PrefetchedRoles]"]:
     """The partner's active users by name, each with `role_groups` (its built-in groups) and `global_admin_roles`
     prefetched: a page of them costs three queries whatever its length."""
     return (
@@ -30,7 +40,12 @@ def partner_users(partner: Partner) -> QuerySet[User]:
     )
 
 
-def role_kinds(user: User) -> list[str]:
+def is_global_admin(user: "WithAnnotations[User, _PrefetchedRoles]") -> bool:
+    """Whether the user is a Global admin of its tenant, from the prefetched role assignments."""
+    return bool(user.global_admin_roles)
+
+
+def role_kinds(user: "WithAnnotations[User, _PrefetchedRoles]") -> list[str]:
     """The user's partner roles in page order, from the prefetched groups."""
     kinds = {g.kind for g in user.role_groups}
     return [k for k in PARTNER_ROLE_KINDS if k in kinds]

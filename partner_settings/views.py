@@ -15,7 +15,7 @@ from partnercenter.http import AuthenticatedRequest
 from . import services
 from .forms import ROLE_HELP, ROLE_LABELS, PartnerUserForm, PartnerUserRolesForm
 from .rules import partner_global_admin_for, partner_user_for
-from .selectors import partner_users, role_kinds, user_role_kinds
+from .selectors import is_global_admin, partner_users, role_kinds, user_role_kinds
 
 PAGE_SIZE = 25
 
@@ -48,7 +48,7 @@ def team_list(request: AuthenticatedRequest) -> HttpResponse:
         {
             "user": user,
             "roles": [ROLE_LABELS[k] for k in role_kinds(user)],
-            "global_admin": bool(user.global_admin_roles),
+            "global_admin": is_global_admin(user),
             "is_me": user.pk == request.user.pk,
         }
         for user in page.object_list

@@ -4,7 +4,7 @@ portals a partner agent may open, requests by token."""
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 from uuid import UUID
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
@@ -24,7 +24,7 @@ from .models import RelationshipRequest
 from .tokens import token_hash
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise  # a test dependency: the types only, not at run time
+    from django_stubs_ext import StrOrPromise, WithAnnotations  # a test dependency: the types only, not at run time
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,12 @@ class PartnerRelationship:
         ]
 
 
-def partner_relationships_of(customer: Tenant) -> QuerySet[Partner]:
+class _RelationshipDates(TypedDict):
+    reseller_since: datetime | None
+    delegated_admin_since: datetime | None
+
+
+def partner_relationships_of(customer: Tenant) -> QuerySet["WithAnnotations[Partner, _RelationshipDates]"]:
     """The partners with a relationship with the customer: an active reseller relationship, an active delegated admin
     grant, or both; with the dates they began (reseller_since, delegated_admin_since). One query. Only this
     customer's relationships: the subqueries and the filter are all on `customer`."""
@@ -84,7 +89,9 @@ def partner_relationships_of(customer: Tenant) -> QuerySet[Partner]:
     )
 
 
-def partner_relationship_rows(partners: Iterable[Partner]) -> list[PartnerRelationship]:
+def partner_relationship_rows(
+    partners: Iterable["WithAnnotations[Partner, _RelationshipDates]"],
+) -> list[PartnerRelationship]:
     """Rows for the page from partner_relationships_of's partners."""
     return [PartnerRelationship(p, p.reseller_since, p.delegated_admin_since) for p in partners]
 

@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -586,6 +586,7 @@ def check_rows(raw_rows: Sequence[RawRow], *, on_progress: Callable[[int], None]
     for row in rows:
         digest, product_id, serial = row.keys()
         first = None
+        key: Any  # the three kinds of key go through one loop, each to the dict of its own kind
         for key, seen in ((digest, first_by_digest), (product_id, first_by_product), (serial, first_by_serial)):
             if not key:
                 continue

@@ -260,7 +260,7 @@ def role_assignment_remove(
             row=row,
             last_owner=is_last_owner(assignment),
             partner_name=partner_name_as_seen(assignment.group.tenant, viewer=access.center.partner)
-            if row.is_foreign
+            if row.is_foreign and assignment.group is not None  # a foreign principal is a group
             else "",
             own_access=_is_own_access(request, assignment),
         )

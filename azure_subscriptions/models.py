@@ -173,7 +173,9 @@ class AzureRoleAssignment(models.Model):
 
     @property
     def principal(self) -> User | SecurityGroup:
-        return self.user if self.user_id is not None else self.group
+        principal = self.user if self.user_id is not None else self.group
+        assert principal is not None  # the check constraint: a user or a group
+        return principal
 
     def clean(self) -> None:
         # A user principal must belong to the subscription's directory; which groups may hold a role (the tenant's
@@ -181,6 +183,7 @@ class AzureRoleAssignment(models.Model):
         if (
             self.user_id is not None
             and self.subscription_id is not None
+            and self.user is not None  # it is, with a user_id; for the type checker
             and self.user.tenant_id != self.subscription.tenant_id
         ):
             raise ValidationError(_("Only users of the subscription's organisation can be assigned a role."))

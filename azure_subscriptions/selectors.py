@@ -74,10 +74,11 @@ def assignment_rows(
     partners' groups are foreign principals of "Another partner" to a partner."""
     rows = []
     for a in assignments:
-        if a.user_id is not None:
+        if a.user is not None:
             name = a.user.get_full_name()
             rows.append(AssignmentRow(a, f"{name} ({a.user.email})" if name else a.user.email, "user"))
         else:
+            assert a.group is not None  # the check constraint: a user or a group
             foreign = a.group.tenant_id != subscription.tenant_id
             label = group_label(a.group, home_tenant_id=subscription.tenant_id, viewer=viewer)
             rows.append(AssignmentRow(a, label, "foreign" if foreign else "group"))

@@ -14,6 +14,7 @@ stops."""
 
 import logging
 import time
+from typing import Any
 
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
@@ -29,7 +30,7 @@ SOCKET_TIMEOUT = 0.2
 class FallbackRedisCache(RedisCache):
     """Django's Redis cache; while Redis fails, a memory cache of this process."""
 
-    def __init__(self, server, params):
+    def __init__(self, server: str | list[str], params: dict[str, Any]) -> None:
         options = params.setdefault("OPTIONS", {})
         options.setdefault("socket_timeout", SOCKET_TIMEOUT)
         options.setdefault("socket_connect_timeout", SOCKET_TIMEOUT)

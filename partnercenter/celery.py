@@ -32,4 +32,4 @@ def _restore_unacked_unless_closed(self: kombu_redis.QoS, client=None) -> None:
     return _restore_unacked(self, client)
 
 
-kombu_redis.QoS.restore_unacked = _restore_unacked_unless_closed
+kombu_redis.QoS.restore_unacked = _restore_unacked_unless_closed  # type: ignore[method-assign]  # a deliberate patch

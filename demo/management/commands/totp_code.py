@@ -38,6 +38,7 @@ class Command(BaseCommand):
             raise CommandError("Give a demo user's email, or --secret.")
         if email:
             secret = self._demo_secret(email.strip().lower())
+        assert secret is not None  # given, or the demo user's
         secret = secret.replace(" ", "").upper()
         try:
             code, seconds = current_code(secret)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Set up and run the whole test suite: lint, migrations check, and pytest against the real services that are
-# reachable (PostgreSQL, Redis with a Celery worker, an SMTP listener, Chromium); the rest skip with a reason.
+# Set up and run the whole test suite: lint, import contract, types, migrations check, and pytest against the real
+# services that are reachable (PostgreSQL, Redis with a Celery worker, an SMTP listener, Chromium); the rest skip with
+# a reason.
 source "$(dirname "$0")/common.sh"
 ensure_venv requirements-test.txt
 if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
@@ -12,6 +13,9 @@ say "Lint (ruff)"
 "$VENV/bin/ruff" format --check .
 say "Import contract (the core imports no app; apps do not import each other)"
 "$VENV/bin/lint-imports"
+say "Types (mypy)"
+# The Django plugin loads the settings, which want a SECRET_KEY; DEBUG on, as for the migrations check below.
+DEBUG=1 SECRET_KEY=check "$VENV/bin/mypy"
 say "Migrations are up to date"
 # DEBUG on: makemigrations runs the system checks, and without DEBUG they require a mailer (EMAIL_URL).
 DEBUG=1 SECRET_KEY=check "$VENV/bin/python" manage.py makemigrations --check --dry-run -v1

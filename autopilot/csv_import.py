@@ -22,9 +22,9 @@ import io
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -487,6 +487,26 @@ class DeviceRow:
     def keys(self) -> tuple[str, str, tuple[str, str, str] | None]:
         return self.digest, self.windows_product_id, serial_key(self.serial_number, self.manufacturer, self.model)
 
+    def identity(self) -> "RowIdentity":
+        """What is kept of the row while the rest of its file is read; its problems are the row's own list."""
+        return RowIdentity(self.number, *self.keys(), problems=self.problems)
+
+
+@dataclass(slots=True)
+class RowIdentity:
+    """A checked row without its values: its number, its identity keys (a hash's digest, a product ID, a serial key)
+    and its problems. A file of 20,000 rows is checked against itself and the database keeping only these: its values
+    are read again from the file when they are needed (a hardware hash is kilobytes)."""
+
+    number: int
+    digest: str
+    windows_product_id: str
+    serial: tuple[str, str, str] | None
+    problems: list[dict] = field(default_factory=list)
+
+    def keys(self) -> tuple[str, str, tuple[str, str, str] | None]:
+        return self.digest, self.windows_product_id, self.serial
+
 
 _INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
@@ -572,22 +592,17 @@ def check_row(raw: RawRow) -> DeviceRow:
     return row
 
 
-def check_rows(raw_rows: Sequence[RawRow], *, on_progress: Callable[[int], None] | None = None) -> list[DeviceRow]:
-    """Every row checked, and a row that names a device an earlier row named (by any of its keys) marked as a
-    duplicate of that row. `on_progress(n)` is called after each row with the number of rows checked so far."""
-    rows = []
-    for raw in raw_rows:
-        rows.append(check_row(raw))
-        if on_progress is not None:
-            on_progress(len(rows))
-    first_by_digest: dict[str, int] = {}
-    first_by_product: dict[str, int] = {}
-    first_by_serial: dict[tuple[str, str, str], int] = {}
-    for row in rows:
-        digest, product_id, serial = row.keys()
+class Duplicates:
+    """Finds the rows of a file that name a device an earlier row named, by any of its keys, as the rows come one by
+    one: only the keys of the rows seen so far are kept."""
+
+    def __init__(self) -> None:
+        self._first: tuple[dict, dict, dict] = ({}, {}, {})  # the first row of each digest, product ID, serial key
+
+    def mark(self, row: DeviceRow) -> None:
+        """Add DUPLICATED to the row if an earlier row named the same device; it names the earliest such row."""
         first = None
-        key: Any  # the three kinds of key go through one loop, each to the dict of its own kind
-        for key, seen in ((digest, first_by_digest), (product_id, first_by_product), (serial, first_by_serial)):
+        for key, seen in zip(row.keys(), self._first, strict=True):
             if not key:
                 continue
             if key in seen:
@@ -596,7 +611,37 @@ def check_rows(raw_rows: Sequence[RawRow], *, on_progress: Callable[[int], None]
                 seen[key] = row.number
         if first is not None:
             row.problems.append({"code": DUPLICATED, "first_row": first})
+
+
+def checked_rows(raw_rows: Iterable[RawRow]) -> Iterator[DeviceRow]:
+    """Each row checked as it is read, and marked as a duplicate of an earlier row that named the same device."""
+    duplicates = Duplicates()
+    for raw in raw_rows:
+        row = check_row(raw)
+        duplicates.mark(row)
+        yield row
+
+
+def check_rows(raw_rows: Iterable[RawRow], *, on_progress: Callable[[int], None] | None = None) -> list[DeviceRow]:
+    """Every row checked, and a row that names a device an earlier row named (by any of its keys) marked as a
+    duplicate of that row. `on_progress(n)` is called after each row with the number of rows checked so far."""
+    rows = []
+    for row in checked_rows(raw_rows):
+        rows.append(row)
+        if on_progress is not None:
+            on_progress(len(rows))
     return rows
+
+
+def check_file(raw_rows: Iterable[RawRow], *, on_progress: Callable[[int], None] | None = None) -> list[RowIdentity]:
+    """check_rows() keeping of each row only its identity: a file's rows, read as they come, are held one at a
+    time."""
+    identities = []
+    for row in checked_rows(raw_rows):
+        identities.append(row.identity())
+        if on_progress is not None:
+            on_progress(len(identities))
+    return identities
 
 
 def read_device_file(data: bytes, *, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> list[DeviceRow]:
@@ -616,7 +661,7 @@ class Registered:
     by_serial: Mapping[tuple[str, str, str], int] = field(default_factory=dict)
 
 
-def file_keys(rows: Iterable[DeviceRow]) -> tuple[set[str], set[str], set[str]]:
+def file_keys(rows: Iterable[DeviceRow | RowIdentity]) -> tuple[set[str], set[str], set[str]]:
     """The values to look up: hash digests, product IDs, and upper-cased serial numbers (the lookup matches the
     manufacturer and the model afterwards)."""
     digests, product_ids, serials = set(), set(), set()
@@ -631,7 +676,7 @@ def file_keys(rows: Iterable[DeviceRow]) -> tuple[set[str], set[str], set[str]]:
     return digests, product_ids, serials
 
 
-def mark_registered(rows: Iterable[DeviceRow], registered: Registered, *, tenant_id: int) -> None:
+def mark_registered(rows: Iterable[DeviceRow | RowIdentity], registered: Registered, *, tenant_id: int) -> None:
     """Add ALREADY_ASSIGNED (registered to this tenant) or OTHER_TENANT (to any other) to rows that name a registered
     device. Which other tenant is never said."""
     for row in rows:

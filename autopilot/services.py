@@ -1,12 +1,14 @@
 """State changes of Windows Autopilot: uploading, checking and registering device lists, removing devices, and
 profiles (create, edit, delete, apply, remove). Each writes one audit event, bulk actions included (with the counts
-and the ids, never one event per device); bulk changes are single statements.
+and the ids, never one event per device); bulk changes are single statements, but for registering a device list's
+devices, which inserts them a thousand at a time.
 
 Who may do it is the caller's to check (autopilot/rules.py); the bulk actions take the rules' queryset filter
 (`allowed`) so that they touch only the devices the user may manage.
 """
 
 import io
+import itertools
 import logging
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -30,8 +32,11 @@ log = logging.getLogger(__name__)
 # Files of more devices than this are checked by a worker (autopilot.tasks.validate_batch), with a progress page;
 # smaller ones in the request.
 SYNC_MAX_ROWS = 500
-# Rows per INSERT statement: a whole file is one statement (Django splits it where the database limits parameters).
-INSERT_CHUNK = csv_import.MAX_ROWS
+# Devices per INSERT statement. A file's devices are inserted this many at a time, read again from the file for each
+# batch: a process holds one batch of rows and one statement (a few megabytes with real hardware hashes), not the
+# whole file's (20,000 rows of kilobytes each, and a statement of as many). The queries grow by one per batch, never by
+# one per row.
+INSERT_CHUNK = 1_000
 # How many devices one bulk action may name (a page shows 50; whole device lists are named by the list).
 MAX_SELECTION = 500
 # How often a worker reports its progress: at each tenth of the rows.
@@ -100,7 +105,7 @@ def device_batch_upload(
         acting_for=partner,
     )
     if total <= SYNC_MAX_ROWS:
-        _validate(batch, csv_import.check_rows(rows))
+        _validate(batch, lambda: rows, csv_import.check_file(rows))
     else:
         transaction.on_commit(lambda: batch_dispatch(batch.pk))
     return batch
@@ -149,16 +154,27 @@ def batch_dispatch(batch_id: int) -> None:
         device_batch_validate(batch_id=batch_id)
 
 
+# A way to read a device list's rows from the start, as often as needed: its kept file (read in pieces), or the
+# rows a request holds already.
+RowSource = Callable[[], Iterable[csv_import.RawRow]]
+
+
 def device_batch_validate(*, batch_id: int) -> DeviceBatch | None:
     """A worker's check of a device list that is waiting for one: its rows, then the database in bulk, reporting its
     progress as it goes; then registered at once if every row is good. Safe to run twice (a redelivered task):
-    only the first one to finish changes the list."""
+    only the first one to finish changes the list.
+
+    The kept file is read a piece at a time, as often as needed, and never held: checking keeps each row's identity
+    keys only, the report and the registration read the rows they need again."""
     batch = DeviceBatch.objects.filter(pk=batch_id, state=State.VALIDATING).first()
     if batch is None:
         return None
+
+    def rows() -> Iterable[csv_import.RawRow]:
+        return csv_import.read_rows(_kept_file(batch))
+
     try:
-        raw = csv_import.parse_text(_kept_file(batch)).rows
-        batch.content = ""  # the rows have what they need of it: let the file's text go before the devices are built
+        identities = csv_import.check_file(rows(), on_progress=_progress_reporter(batch.pk, batch.total_rows))
     except csv_import.CsvFileError:  # checked on upload, so only a file changed since (by site staff) gets here
         with transaction.atomic():
             DeviceBatch.objects.filter(pk=batch.pk, state=State.VALIDATING).update(
@@ -166,15 +182,14 @@ def device_batch_validate(*, batch_id: int) -> DeviceBatch | None:
             )
             DeviceBatchChunk.objects.filter(batch_id=batch.pk).delete()
         return None
-    rows = csv_import.check_rows(raw, on_progress=_progress_reporter(batch.pk, len(raw)))
     with transaction.atomic():
-        # The file was read above; not again (it may be tens of megabytes).
+        # Without the file's text: a list kept whole before pieces is read from `batch`, which has it.
         locked = (
             DeviceBatch.objects.select_for_update().defer("content").filter(pk=batch.pk, state=State.VALIDATING).first()
         )
         if locked is None:
             return None  # another worker finished it first
-        _validate(locked, rows)
+        _validate(locked, rows, identities)
     return locked
 
 
@@ -182,27 +197,46 @@ def _progress_reporter(batch_id: int, total: int) -> Callable[[int], None]:
     step = max(1, -(-total // PROGRESS_STEPS))
 
     def report(checked: int) -> None:
-        if checked % step == 0 or checked == total:
+        if total and (checked % step == 0 or checked == total):
             DeviceBatch.objects.filter(pk=batch_id, state=State.VALIDATING).update(checked_rows=checked)
 
     return report
 
 
-def _validate(batch: DeviceBatch, rows: list[csv_import.DeviceRow]) -> None:
-    """Check the rows against the registered devices (in bulk), keep the report, and register the devices if every
-    row is good. Runs inside the caller's transaction, with the batch row locked or new."""
-    digests, product_ids, serials = csv_import.file_keys(rows)
+def _mark_registered(identities: list[csv_import.RowIdentity], *, tenant_id: int) -> None:
+    """Add to the rows that name a registered device the problem that says so: in bulk, a query per kind of key."""
+    digests, product_ids, serials = csv_import.file_keys(identities)
     registered = selectors.registered_matching(digests=digests, product_ids=product_ids, serials=serials)
-    csv_import.mark_registered(rows, registered, tenant_id=batch.tenant_id)
-    bad = [row for row in rows if row.problems]
-    batch.total_rows = len(rows)
-    batch.checked_rows = len(rows)
-    batch.invalid_rows = len(bad)
-    batch.report = [csv_import.report_entry(row) for row in bad]
-    if not bad:
+    csv_import.mark_registered(identities, registered, tenant_id=tenant_id)
+
+
+def _report(rows: RowSource, problems: dict[int, list[dict]]) -> list[dict]:
+    """The report's entries of the rows with problems (by row number), their values read again from the file."""
+    if not problems:
+        return []
+    entries = []
+    for raw in rows():
+        if raw.number in problems:
+            row = csv_import.check_row(raw)
+            row.problems = problems[raw.number]
+            entries.append(csv_import.report_entry(row))
+    return entries
+
+
+def _validate(batch: DeviceBatch, rows: RowSource, identities: list[csv_import.RowIdentity]) -> None:
+    """Check the rows (checked already, each one's identity given) against the registered devices, in bulk; keep the
+    report, and register the devices if every row is good. Runs inside the caller's transaction, with the batch row
+    locked or new."""
+    _mark_registered(identities, tenant_id=batch.tenant_id)
+    problems = {row.number: row.problems for row in identities if row.problems}
+    batch.total_rows = len(identities)
+    batch.checked_rows = len(identities)
+    batch.invalid_rows = len(problems)
+    batch.report = _report(rows, problems)
+    if not problems:
         _register(batch, rows)
         return
-    if len(bad) == len(rows):
+    if len(problems) == len(identities):
         batch.state = State.FAILED
         batch.failure = "no_valid_rows"
         _forget_file(batch)
@@ -212,43 +246,48 @@ def _validate(batch: DeviceBatch, rows: list[csv_import.DeviceRow]) -> None:
     batch.save()
 
 
-def _register(batch: DeviceBatch, rows: list[csv_import.DeviceRow], *, actor: User | None = None) -> bool:
-    """Register the rows' devices, all or none, and say so on the batch (saved). A device that another upload
-    registered since the rows were checked breaks a unique constraint: then nothing is registered, the rows are
-    checked again, and the batch waits for confirmation again (or fails, if no row is left). Returns whether the
-    devices were registered."""
-    devices = [
-        Device(
-            public_id=uuid.uuid4(),
-            tenant_id=batch.tenant_id,
-            serial_number=row.serial_number,
-            windows_product_id=row.windows_product_id,
-            hardware_hash=row.hardware_hash,
-            hardware_hash_digest=row.digest,
-            manufacturer=row.manufacturer,
-            model=row.model,
-            batch_id=batch.pk,
-            added_by_source=batch.source,
-            added_by_partner_id=batch.partner_id,
-            added_by_id=batch.uploaded_by_id,
-        )
-        # Every value was checked by csv_import against the models' limits; full_clean() on each device would cost
-        # a query per unique constraint per device, and the constraints protect the table anyway.
-        for row in rows
-    ]
+def _device(batch: DeviceBatch, row: csv_import.DeviceRow) -> Device:
+    # Every value was checked by csv_import against the models' limits; full_clean() on each device would cost a
+    # query per unique constraint per device, and the constraints protect the table anyway.
+    return Device(
+        public_id=uuid.uuid4(),
+        tenant_id=batch.tenant_id,
+        serial_number=row.serial_number,
+        windows_product_id=row.windows_product_id,
+        hardware_hash=row.hardware_hash,
+        hardware_hash_digest=row.digest,
+        manufacturer=row.manufacturer,
+        model=row.model,
+        batch_id=batch.pk,
+        added_by_source=batch.source,
+        added_by_partner_id=batch.partner_id,
+        added_by_id=batch.uploaded_by_id,
+    )
+
+
+def _register(batch: DeviceBatch, rows: RowSource, *, actor: User | None = None) -> bool:
+    """Register the devices of the good rows that are not in the batch's report, all or none, INSERT_CHUNK at a time,
+    and say so on the batch (saved). A device that another upload registered since the rows were checked breaks a
+    unique constraint: then nothing is registered, the rows are checked again, and the batch waits for confirmation
+    again (or fails, if no row is left). Returns whether the devices were registered."""
+    reported = {entry["row"] for entry in batch.report}
+
+    def registrable() -> Iterator[csv_import.DeviceRow]:
+        return (row for row in csv_import.checked_rows(rows()) if row.is_valid and row.number not in reported)
+
+    registered = 0
     try:
         with transaction.atomic():
-            Device.objects.bulk_create(devices, batch_size=INSERT_CHUNK)
+            for chunk in itertools.batched(registrable(), INSERT_CHUNK):
+                Device.objects.bulk_create([_device(batch, row) for row in chunk])
+                registered += len(chunk)
     except IntegrityError:
-        digests, product_ids, serials = csv_import.file_keys(rows)
-        registered = selectors.registered_matching(digests=digests, product_ids=product_ids, serials=serials)
-        csv_import.mark_registered(rows, registered, tenant_id=batch.tenant_id)
-        newly_bad = [row for row in rows if row.problems]
+        identities = [row.identity() for row in registrable()]
+        _mark_registered(identities, tenant_id=batch.tenant_id)
+        newly_bad = {row.number: row.problems for row in identities if row.problems}
         if not newly_bad:
             raise  # not a device registered meanwhile: a fault, not the file's
-        batch.report = sorted(
-            [*batch.report, *(csv_import.report_entry(row) for row in newly_bad)], key=lambda entry: entry["row"]
-        )
+        batch.report = sorted([*batch.report, *_report(rows, newly_bad)], key=lambda entry: entry["row"])
         batch.invalid_rows = len(batch.report)
         batch.failure = "changed"
         if batch.invalid_rows >= batch.total_rows:
@@ -260,7 +299,7 @@ def _register(batch: DeviceBatch, rows: list[csv_import.DeviceRow], *, actor: Us
         batch.save()
         return False
     batch.state = State.REGISTERED
-    batch.registered_rows = len(devices)
+    batch.registered_rows = registered
     batch.failure = ""
     _forget_file(batch)
     batch.finished_at = timezone.now()
@@ -272,7 +311,7 @@ def _register(batch: DeviceBatch, rows: list[csv_import.DeviceRow], *, actor: Us
         obj=batch,
         details={
             "name": batch.name,
-            "count": len(devices),
+            "count": registered,
             "skipped": batch.invalid_rows,
             "source": batch.source,
         },
@@ -296,15 +335,9 @@ def device_batch_confirm(*, batch: DeviceBatch, confirmed_by: User) -> tuple[Dev
     of them were registered elsewhere since the list was checked (the report then shows them, and the list waits for
     confirmation again, unless no row is left)."""
     locked = _waiting_batch(batch, with_file=True)
-    bad_rows = {entry["row"] for entry in locked.report}
-    rows = [
-        row
-        for row in csv_import.check_rows(csv_import.parse_text(_kept_file(locked)).rows)
-        if row.is_valid and row.number not in bad_rows
-    ]
-    if not rows:
+    if not locked.valid_rows:  # every row is in the report
         raise ValidationError(_("No row of this device list can be registered."), code="no_valid_rows")
-    return locked, _register(locked, rows, actor=confirmed_by)
+    return locked, _register(locked, lambda: csv_import.read_rows(_kept_file(locked)), actor=confirmed_by)
 
 
 @transaction.atomic

@@ -315,6 +315,78 @@ def test_a_broker_that_is_down_does_not_leave_the_list_waiting(
     assert DeviceBatch.objects.get().state == State.REGISTERED
 
 
+def waiting_batch(world, data: bytes, **fields) -> DeviceBatch:
+    """A large list as an upload leaves it for the worker (kept whole: the worker reads either)."""
+    return DeviceBatch.objects.create(
+        tenant=world.customer_x,
+        name="Big",
+        source=DeviceSource.PARTNER,
+        partner=world.partner_a,
+        uploaded_by=world.a_admin,
+        content=data.decode(),
+        **fields,
+    )
+
+
+def test_the_worker_registers_a_batch_of_devices_at_a_time(world, monkeypatch):
+    """A statement per INSERT_CHUNK devices: its queries grow with the batches, never with the rows."""
+    monkeypatch.setattr(services, "INSERT_CHUNK", 100)
+
+    def inserts_and_others(count: int, start: int) -> tuple[int, int]:
+        batch = waiting_batch(world, big_file(count, start), total_rows=count)
+        with CaptureQueriesContext(connection) as queries:
+            services.device_batch_validate(batch_id=batch.pk)
+        batch.refresh_from_db()
+        assert batch.state == State.REGISTERED and batch.registered_rows == count
+        inserts = [q for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "autopilot_device"')]
+        return len(inserts), len(queries) - len(inserts)
+
+    assert inserts_and_others(250, 0) == (3, inserts_and_others(1000, 1000)[1])
+    assert inserts_and_others(1000, 5000)[0] == 10
+    assert Device.objects.filter(tenant=world.customer_x).count() == 2250
+
+
+def test_a_device_registered_meanwhile_in_a_later_batch_registers_none_of_the_earlier_ones(world, monkeypatch):
+    monkeypatch.setattr(services, "INSERT_CHUNK", 100)
+    batch = waiting_batch(world, csv_file(*(good_row(n) for n in range(1, 351))), total_rows=350)
+    real_report = services._report
+
+    def register_row_300_elsewhere_after_the_check(rows, problems):
+        if not Device.objects.exists():
+            device(world.customer_y, 300)
+        return real_report(rows, problems)
+
+    monkeypatch.setattr(services, "_report", register_row_300_elsewhere_after_the_check)
+    services.device_batch_validate(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.state == State.NEEDS_CONFIRMATION and batch.failure == "changed"
+    assert not Device.objects.filter(tenant=world.customer_x).exists()
+    assert [(e["row"], e["serial_number"], [p["code"] for p in e["problems"]]) for e in batch.report] == [
+        (301, "SN000300", [ci.OTHER_TENANT])
+    ]
+
+
+def test_the_worker_reports_bad_rows_with_their_values_and_confirming_registers_the_rest(world, client_for):
+    """The worker keeps only each row's keys while it checks; the report's values are read again from the file."""
+    device(world.customer_y, 7)
+    rows = [f"SN{n:06d},{n:013d},,Contoso,Laptop" for n in range(services.SYNC_MAX_ROWS + 10)]
+    rows[3] = rows[1]  # a duplicate, on the file's row 5 (the header is row 1)
+    rows[7] = good_row(7)  # registered to another organisation, on row 9
+    batch = waiting_batch(world, csv_file(*rows), total_rows=len(rows))
+    services.device_batch_validate(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.state == State.NEEDS_CONFIRMATION and batch.invalid_rows == 2
+    assert [(e["row"], e["serial_number"], e["problems"]) for e in batch.report] == [
+        (5, "SN000001", [{"code": ci.DUPLICATED, "first_row": 3}]),
+        (9, "SN000007", [{"code": ci.OTHER_TENANT}]),
+    ]
+
+    client_for("a_admin").post(batch_url(world.customer_x, batch, "device_list_confirm"))
+    batch.refresh_from_db()
+    assert batch.state == State.REGISTERED and batch.registered_rows == len(rows) - 2
+    assert Device.objects.filter(batch=batch).count() == len(rows) - 2
+
+
 def test_checking_a_file_looks_registered_devices_up_in_bulk(world):
     """One query per kind of identity whatever the number of rows, never one per row."""
 

@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_record
 from .models import (
+    AccessAssignment,
+    AdminRelationship,
     AuditAction,
     AuditEvent,
     DelegatedAdminGrant,
@@ -230,6 +232,24 @@ class DelegatedAdminGrantAdmin(ReadOnlyAdmin):
     list_filter = [("removed_at", admin.EmptyFieldListFilter)]
     list_select_related = ["partner__tenant", "customer"]
     search_fields = ["partner__tenant__name", "customer__name"]
+
+
+class AccessAssignmentInline(ReadOnlyInline):
+    model = AccessAssignment
+    fields = ("security_group", "roles", "status", "created_at", "updated_at")
+    readonly_fields = ("security_group", "roles", "status", "created_at", "updated_at")
+
+
+@admin.register(AdminRelationship)
+class AdminRelationshipAdmin(ReadOnlyAdmin):
+    """Read-only, as everything that gives access: GDAP relationships change through admin_relationships' services."""
+
+    list_display = ["display_name", "partner", "customer", "status", "activated_at", "ends_at"]
+    list_filter = ["status"]
+    list_select_related = ["partner__tenant", "customer"]
+    search_fields = ["display_name", "public_id", "partner__tenant__name", "customer__name"]
+    exclude = ["token_hash"]
+    inlines = [AccessAssignmentInline]
 
 
 @admin.register(AuditEvent)

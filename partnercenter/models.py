@@ -288,6 +288,112 @@ class AuditAction(models.TextChoices):
     AUTOPILOT_PROFILE_DELETE = "autopilot.profile.delete", _("Deleted an Autopilot profile")
     AUTOPILOT_PROFILE_APPLY = "autopilot.profile.apply", _("Applied an Autopilot profile")
     AUTOPILOT_PROFILE_UNASSIGN = "autopilot.profile.unassign", _("Removed an Autopilot profile from devices")
+    # Granular delegated admin (GDAP).
+    ADMIN_RELATIONSHIP_CREATE = "admin_relationship.create", _("Created an admin relationship")
+    ADMIN_RELATIONSHIP_FINALIZE = "admin_relationship.finalize", _("Finalized an admin relationship request")
+    ADMIN_RELATIONSHIP_APPROVE = "admin_relationship.approve", _("Approved partner roles")
+    ADMIN_RELATIONSHIP_REJECT = "admin_relationship.reject", _("Rejected partner roles")
+    ADMIN_RELATIONSHIP_TERMINATE = "admin_relationship.terminate", _("Terminated an admin relationship")
+    ACCESS_ASSIGNMENT_CREATE = "access_assignment.create", _("Assigned roles to a security group")
+    ACCESS_ASSIGNMENT_ACTIVATE = "access_assignment.activate", _("Activated a security group's roles")
+    ACCESS_ASSIGNMENT_REMOVE = "access_assignment.remove", _("Removed a security group's roles")
+
+
+class AdminRelationship(models.Model):
+    """A granular delegated admin (GDAP) relationship: a partner asks a customer for named Microsoft Entra roles for a
+    limited time; the customer's Global admin approves or rejects; while it is active and unexpired, the partner's
+    security groups with an active access assignment in it hold the assigned roles in the customer's tenant.
+
+    Statuses are Microsoft Graph's (delegatedAdminRelationshipStatus), plus the customer's `rejected`. `ends_at` is
+    what decides, at the moment of asking: a relationship past its end gives nothing, whether or not the periodic task
+    has marked it expired yet."""
+
+    class Status(models.TextChoices):
+        CREATED = "created", _("Created")
+        APPROVAL_PENDING = "approvalPending", _("Approval pending")
+        ACTIVE = "active", _("Active")
+        EXPIRED = "expired", _("Expired")
+        TERMINATION_REQUESTED = "terminationRequested", _("Termination requested")
+        TERMINATED = "terminated", _("Terminated")
+        REJECTED = "rejected", _("Rejected")
+
+    NAME_MAX = 50
+    DURATION_MAX_DAYS = 730
+    DURATION_DEFAULT_DAYS = 730
+    AUTO_EXTEND_DAYS = 180
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="admin_relationships")
+    customer = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="admin_relationships")
+    display_name = models.CharField(_("admin relationship name"), max_length=NAME_MAX)
+    # Role values of DirectoryRole (the catalogue), as Graph lists unifiedRoles.
+    roles = models.JSONField(_("roles"), default=list)
+    duration_days = models.PositiveSmallIntegerField(_("duration in days"), default=DURATION_DEFAULT_DAYS)
+    auto_extend_days = models.PositiveSmallIntegerField(_("auto extend"), default=0)
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.CREATED)
+    # The approval link's token is never stored, only its SHA-256 (as for relationship requests).
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(_("last modified"), auto_now=True)
+    activated_at = models.DateTimeField(_("start date"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("end date"), null=True, blank=True)
+    approved_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("admin relationship")
+        verbose_name_plural = _("admin relationships")
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "display_name"], name="unique_admin_relationship_name"),
+            models.CheckConstraint(
+                condition=Q(duration_days__gte=1, duration_days__lte=730), name="admin_relationship_duration"
+            ),
+            models.CheckConstraint(condition=Q(auto_extend_days__in=[0, 180]), name="admin_relationship_auto_extend"),
+        ]
+        indexes = [
+            models.Index(fields=["partner", "customer", "status"]),
+            models.Index(fields=["status", "ends_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.partner} → {self.customer.name})"
+
+
+class AccessAssignment(models.Model):
+    """Within one admin relationship: a partner security group and the roles (a subset of the relationship's) its
+    members get in the customer's tenant. Pending until a task activates it, as Graph's accessAssignments are."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACTIVE = "active", _("Active")
+        DELETING = "deleting", _("Deleting")
+        DELETED = "deleted", _("Deleted")
+        ERROR = "error", _("Error")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    relationship = models.ForeignKey(AdminRelationship, on_delete=models.CASCADE, related_name="access_assignments")
+    security_group = models.ForeignKey(SecurityGroup, on_delete=models.CASCADE, related_name="access_assignments")
+    roles = models.JSONField(_("roles"), default=list)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    failure = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last modified"), auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("access assignment")
+        verbose_name_plural = _("access assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["relationship", "security_group"],
+                condition=~Q(status="deleted"),
+                name="one_access_assignment_per_group",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.security_group.name} in {self.relationship.display_name}"
 
 
 class AuditEvent(models.Model):

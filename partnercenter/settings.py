@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "autopilot",
     "azure_subscriptions",
     "partner_settings",
+    "admin_relationships",
     "demo",  # the demo data and authenticator codes, for a newcomer
 ]
 

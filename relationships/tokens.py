@@ -1,19 +1,11 @@
-"""The personalised link's token: 256 random bits; only its SHA-256 is stored."""
-
-import hashlib
-import hmac
-import secrets
+"""The relationship request's personalised link (its token: partnercenter.tokens)."""
 
 from django.conf import settings
 from django.urls import reverse
 
+from partnercenter.tokens import token_hash, token_matches_hash, token_new
 
-def token_new() -> str:
-    return secrets.token_urlsafe(32)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+__all__ = ["invitation_link", "token_hash", "token_matches", "token_new"]
 
 
 def invitation_link(token: str) -> str:
@@ -22,4 +14,4 @@ def invitation_link(token: str) -> str:
 
 
 def token_matches(relationship_request, token: str) -> bool:
-    return bool(token) and hmac.compare_digest(token_hash(token), relationship_request.token_hash)
+    return token_matches_hash(token, relationship_request.token_hash)

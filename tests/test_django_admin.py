@@ -58,6 +58,7 @@ def test_every_model_that_grants_access_is_read_only(world):
         "partnercenter.DirectoryRoleAssignment",
         "partnercenter.ResellerRelationship",
         "partnercenter.DelegatedAdminGrant",
+        "partnercenter.AdminRelationship",
         "relationships.RelationshipRequest",
         "azure_subscriptions.AzureRoleAssignment",
         "autopilot.Device",

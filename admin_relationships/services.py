@@ -1,0 +1,300 @@
+"""State changes of granular delegated admin (GDAP): a partner's Admin agents create an admin relationship with chosen
+roles and a duration, finalize it (a personalised link for the customer), the customer's Global admin approves or
+rejects it, the partner assigns its security groups some of its roles, and either side ends it.
+
+Every function is transactional, locks the relationship it changes, checks its state there (so that two clicks, two
+tabs or two workers cannot both act), and writes its audit event. Who may call them is the views' and the rules'
+business (admin_relationships/rules.py); the services keep the relationship's own invariants whoever calls."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partnercenter.audit import audit_record
+from partnercenter.models import (
+    AccessAssignment,
+    AdminRelationship,
+    AuditAction,
+    DirectoryRole,
+    Partner,
+    SecurityGroup,
+    Tenant,
+    User,
+)
+from partnercenter.tokens import token_hash, token_new
+
+Status = AdminRelationship.Status
+GA = DirectoryRole.GLOBAL_ADMINISTRATOR
+# An unapproved request expires after this many days, as Partner Center's do.
+APPROVAL_WINDOW_DAYS = 90
+
+
+@dataclass(frozen=True)
+class FinalizedRelationship:
+    """A relationship just finalized and its approval token, shown once in the draft email (only its hash is kept)."""
+
+    relationship: AdminRelationship
+    token: str
+
+
+def _clean_roles(roles) -> list[str]:
+    cleaned = sorted(set(roles))
+    if not cleaned:
+        raise ValidationError({"roles": _("Choose at least one role.")})
+    if set(cleaned) - set(DirectoryRole.values):
+        raise ValidationError({"roles": _("Choose roles from the list.")})
+    return cleaned
+
+
+def _check_auto_extend(roles: list[str], auto_extend: bool) -> None:
+    if auto_extend and GA in roles:
+        raise ValidationError(
+            {"auto_extend": _("A relationship with the Global Administrator role can't be extended automatically.")}
+        )
+
+
+def _locked(relationship: AdminRelationship) -> AdminRelationship:
+    return (
+        AdminRelationship.objects.select_for_update()
+        .select_related("partner__tenant", "customer")
+        .get(pk=relationship.pk)
+    )
+
+
+def _require_status(relationship: AdminRelationship, *statuses: str) -> None:
+    if relationship.status not in statuses:
+        raise ValidationError(
+            _("This admin relationship is %(status)s: it can't be changed this way.")
+            % {"status": relationship.get_status_display().lower()},
+            code="status",
+        )
+
+
+@transaction.atomic
+def admin_relationship_create(
+    *,
+    partner: Partner,
+    customer: Tenant,
+    created_by: User,
+    display_name: str,
+    roles,
+    duration_days: int = AdminRelationship.DURATION_DEFAULT_DAYS,
+    auto_extend: bool = False,
+) -> AdminRelationship:
+    """A new admin relationship of `partner` with `customer`, in status created: roles from the catalogue, at least
+    one; 1 to 730 days; auto-extend (by 180 days) never with Global Administrator."""
+    name = " ".join(display_name.split())
+    cleaned = _clean_roles(roles)
+    _check_auto_extend(cleaned, auto_extend)
+    relationship = AdminRelationship(
+        partner=partner,
+        customer=customer,
+        display_name=name,
+        roles=cleaned,
+        duration_days=duration_days,
+        auto_extend_days=AdminRelationship.AUTO_EXTEND_DAYS if auto_extend else 0,
+        created_by=created_by,
+    )
+    relationship.full_clean(validate_unique=False, validate_constraints=False)
+    if not 1 <= duration_days <= AdminRelationship.DURATION_MAX_DAYS:
+        raise ValidationError({"duration_days": _("Choose a duration of 1 to 730 days.")})
+    if AdminRelationship.objects.filter(partner=partner, display_name__iexact=name).exists():
+        raise ValidationError(
+            {"display_name": _("Your organization already has an admin relationship with this name.")}
+        )
+    relationship.save()
+    audit_record(
+        actor=created_by,
+        action=AuditAction.ADMIN_RELATIONSHIP_CREATE,
+        target_tenant=customer,
+        obj=relationship,
+        details={"name": name, "roles": cleaned, "duration_days": duration_days, "auto_extend": auto_extend},
+        acting_for=partner,
+    )
+    return relationship
+
+
+@transaction.atomic
+def admin_relationship_finalize(*, relationship: AdminRelationship, finalized_by: User) -> FinalizedRelationship:
+    """Lock the request for the customer's approval: status approval pending, and a personalised link (256 random
+    bits, stored hashed) for the customer's Global admin."""
+    locked = _locked(relationship)
+    _require_status(locked, Status.CREATED)
+    token = token_new()
+    locked.token_hash = token_hash(token)
+    locked.status = Status.APPROVAL_PENDING
+    locked.save(update_fields=["token_hash", "status", "updated_at"])
+    audit_record(
+        actor=finalized_by,
+        action=AuditAction.ADMIN_RELATIONSHIP_FINALIZE,
+        target_tenant=locked.customer,
+        obj=locked,
+        details={"name": locked.display_name},
+        acting_for=locked.partner,
+    )
+    return FinalizedRelationship(locked, token)
+
+
+def approval_expired(relationship: AdminRelationship) -> bool:
+    return relationship.created_at + timedelta(days=APPROVAL_WINDOW_DAYS) <= timezone.now()
+
+
+@transaction.atomic
+def admin_relationship_approve(*, relationship: AdminRelationship, approved_by: User) -> AdminRelationship:
+    """The customer's Global admin approves every role: the relationship is active from now until now + its
+    duration. (The caller has checked the link and that `approved_by` is a Global admin of the customer.)"""
+    locked = _locked(relationship)
+    _require_status(locked, Status.APPROVAL_PENDING)
+    if approval_expired(locked):
+        raise ValidationError(_("This request has expired. Ask the partner for a new one."), code="expired")
+    now = timezone.now()
+    locked.status = Status.ACTIVE
+    locked.activated_at = now
+    locked.ends_at = now + timedelta(days=locked.duration_days)
+    locked.approved_by = approved_by
+    locked.token_hash = None  # the link has done its work
+    locked.save(update_fields=["status", "activated_at", "ends_at", "approved_by", "token_hash", "updated_at"])
+    audit_record(
+        actor=approved_by,
+        action=AuditAction.ADMIN_RELATIONSHIP_APPROVE,
+        target_tenant=locked.customer,
+        obj=locked,
+        details={
+            "name": locked.display_name,
+            "partner": locked.partner.name,
+            "roles": locked.roles,
+            "ends_at": locked.ends_at.isoformat(),
+        },
+    )
+    return locked
+
+
+@transaction.atomic
+def admin_relationship_reject(*, relationship: AdminRelationship, rejected_by: User) -> AdminRelationship:
+    locked = _locked(relationship)
+    _require_status(locked, Status.APPROVAL_PENDING)
+    locked.status = Status.REJECTED
+    locked.token_hash = None
+    locked.save(update_fields=["status", "token_hash", "updated_at"])
+    audit_record(
+        actor=rejected_by,
+        action=AuditAction.ADMIN_RELATIONSHIP_REJECT,
+        target_tenant=locked.customer,
+        obj=locked,
+        details={"name": locked.display_name, "partner": locked.partner.name},
+    )
+    return locked
+
+
+@transaction.atomic
+def admin_relationship_terminate(
+    *, relationship: AdminRelationship, terminated_by: User, acting_for: Partner | None = None
+) -> AdminRelationship:
+    """End an active relationship at once, from either side (the partner's Admin agents: `acting_for` its partner;
+    the customer's Global admin, Remove roles: None). Its roles are gone from this moment."""
+    locked = _locked(relationship)
+    _require_status(locked, Status.ACTIVE, Status.TERMINATION_REQUESTED)
+    locked.status = Status.TERMINATED
+    locked.ends_at = min(locked.ends_at or timezone.now(), timezone.now())
+    locked.save(update_fields=["status", "ends_at", "updated_at"])
+    AccessAssignment.objects.filter(relationship=locked).exclude(status=AccessAssignment.Status.DELETED).update(
+        status=AccessAssignment.Status.DELETED, updated_at=timezone.now()
+    )
+    audit_record(
+        actor=terminated_by,
+        action=AuditAction.ADMIN_RELATIONSHIP_TERMINATE,
+        target_tenant=locked.customer,
+        obj=locked,
+        details={"name": locked.display_name, **({} if acting_for else {"partner": locked.partner.name})},
+        acting_for=acting_for,
+    )
+    return locked
+
+
+@transaction.atomic
+def access_assignment_create(
+    *, relationship: AdminRelationship, security_group: SecurityGroup, roles, created_by: User
+) -> AccessAssignment:
+    """Give one of the partner's security groups some of an active relationship's roles: pending until the task
+    (admin_relationships.tasks.activate_access_assignment) activates it, after the commit."""
+    from .tasks import activate_access_assignment  # noqa: PLC0415 -- tasks import this module (tasks call services)
+
+    locked = _locked(relationship)
+    _require_status(locked, Status.ACTIVE)
+    if security_group.tenant_id != locked.partner.tenant_id:
+        raise ValidationError({"security_group": _("Choose one of your organization's security groups.")})
+    cleaned = _clean_roles(roles)
+    if set(cleaned) - set(locked.roles):
+        raise ValidationError({"roles": _("Choose roles of this admin relationship.")})
+    if (
+        AccessAssignment.objects.filter(relationship=locked, security_group=security_group)
+        .exclude(status=AccessAssignment.Status.DELETED)
+        .exists()
+    ):
+        raise ValidationError({"security_group": _("This security group already has roles in this relationship.")})
+    assignment = AccessAssignment.objects.create(relationship=locked, security_group=security_group, roles=cleaned)
+    audit_record(
+        actor=created_by,
+        action=AuditAction.ACCESS_ASSIGNMENT_CREATE,
+        target_tenant=locked.customer,
+        obj=locked,
+        details={"name": locked.display_name, "group": security_group.name, "roles": cleaned},
+        acting_for=locked.partner,
+    )
+    assignment_id = assignment.pk
+    transaction.on_commit(lambda: activate_access_assignment.delay(assignment_id))
+    return assignment
+
+
+@transaction.atomic
+def access_assignment_activate(*, assignment_id: int) -> AccessAssignment | None:
+    """Activate a pending assignment (the task's work). Idempotent: anything but a pending assignment of an active
+    relationship is left as it is; an assignment whose relationship ended meanwhile fails with the reason."""
+    assignment = (
+        AccessAssignment.objects.select_for_update()
+        .select_related("relationship__customer", "relationship__partner__tenant", "security_group")
+        .filter(pk=assignment_id, status=AccessAssignment.Status.PENDING)
+        .first()
+    )
+    if assignment is None:
+        return None
+    relationship = assignment.relationship
+    if relationship.status != Status.ACTIVE or (relationship.ends_at and relationship.ends_at <= timezone.now()):
+        assignment.status = AccessAssignment.Status.ERROR
+        assignment.failure = "The admin relationship is no longer active."
+        assignment.save(update_fields=["status", "failure", "updated_at"])
+        return assignment
+    assignment.status = AccessAssignment.Status.ACTIVE
+    assignment.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=None,
+        action=AuditAction.ACCESS_ASSIGNMENT_ACTIVATE,
+        target_tenant=relationship.customer,
+        obj=relationship,
+        details={"name": relationship.display_name, "group": assignment.security_group.name, "roles": assignment.roles},
+        acting_for=relationship.partner,
+    )
+    return assignment
+
+
+@transaction.atomic
+def access_assignment_remove(*, assignment: AccessAssignment, removed_by: User) -> None:
+    """Take a security group's roles away at once."""
+    locked = AccessAssignment.objects.select_for_update().select_related("relationship__customer").get(pk=assignment.pk)
+    if locked.status == AccessAssignment.Status.DELETED:
+        return
+    locked.status = AccessAssignment.Status.DELETED
+    locked.save(update_fields=["status", "updated_at"])
+    relationship = locked.relationship
+    audit_record(
+        actor=removed_by,
+        action=AuditAction.ACCESS_ASSIGNMENT_REMOVE,
+        target_tenant=relationship.customer,
+        obj=relationship,
+        details={"name": relationship.display_name, "group": locked.security_group.name},
+        acting_for=relationship.partner,
+    )

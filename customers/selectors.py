@@ -6,9 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Concat
-from django.db.models.lookups import IsNull
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -24,6 +23,7 @@ from partnercenter.models import (
     Tenant,
     User,
 )
+from partnercenter.selectors import with_delegated_admin
 
 # Longest search the users list accepts; longer input is cut.
 SEARCH_MAX_LENGTH = 200
@@ -79,31 +79,11 @@ def role_candidates(tenant: Tenant, role: str, q: str = "") -> QuerySet[User]:
 
 
 def customers_for(partner: Partner) -> QuerySet[ResellerRelationship]:
-    """The partner's customers: its active reseller relationships, with the customer tenant, whether delegated
-    admin is active, and when the customer last removed it (None if it never did). One query whatever the number of
-    rows.
-
-    Both are scalar subqueries (one index probe per row returned), not EXISTS: for an EXISTS PostgreSQL may choose
-    to hash every active grant of the partner, on every page, although a page shows 50 rows."""
-    active_grant = (
-        DelegatedAdminGrant.objects.filter(partner=partner, customer=OuterRef("customer"), removed_at__isnull=True)
-        .order_by()
-        .values("pk")[:1]
-    )
-    last_removal = (
-        DelegatedAdminGrant.objects.filter(partner=partner, customer=OuterRef("customer"), removed_at__isnull=False)
-        .order_by("-removed_at")
-        .values("removed_at")[:1]
-    )
-    return (
-        ResellerRelationship.objects.filter(partner=partner, is_active=True)
-        .select_related("customer")
-        .annotate(
-            has_delegated_admin=IsNull(Subquery(active_grant), False),
-            delegated_admin_removed_at=Subquery(last_removal),
-        )
-        .order_by("customer__name", "customer_id")
-    )
+    """The partner's customers: its active reseller relationships, with the customer tenant and the delegated admin
+    facts of with_delegated_admin. One query whatever the number of rows."""
+    return with_delegated_admin(
+        ResellerRelationship.objects.filter(partner=partner, is_active=True).select_related("customer"), partner
+    ).order_by("customer__name", "customer_id")
 
 
 @dataclass(frozen=True, slots=True)

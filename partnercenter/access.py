@@ -10,6 +10,7 @@ from uuid import UUID
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ from .models import (
     Tenant,
     User,
 )
-from .selectors import has_active_delegated_admin
+from .selectors import has_active_delegated_admin, with_delegated_admin
 
 Kind = SecurityGroup.Kind
 
@@ -70,24 +71,40 @@ def own_directory_roles(user: User) -> frozenset[str]:
     return user._own_roles_cache
 
 
-def granular_roles(user: User, partner: Partner, tenant: Tenant) -> frozenset[str] | None:
-    """The roles granular delegated admin (GDAP) gives `user`, of `partner`, in `tenant`: the union of the roles of
-    every active access assignment, in every active and unexpired admin relationship of the partner with the tenant,
-    whose security group the user is a member of. None when the partner has no such relationship at all (so that
-    delegated admin may apply instead). Decided at the moment of asking: a relationship past its end date, or a user
-    just taken out of a group, gives nothing from that moment, whether or not any task has run. One query, two when
-    the user holds no assignment."""
-    live = AdminRelationship.objects.filter(
+def live_admin_relationships(partner: Partner, tenant) -> QuerySet[AdminRelationship]:
+    """The partner's admin relationships with the tenant that give roles now: active and not past their end date
+    (`tenant` a Tenant, or an OuterRef to one). The end date decides at the moment of asking, whether or not the
+    periodic task has marked the relationship expired yet."""
+    return AdminRelationship.objects.filter(
         partner=partner, customer=tenant, status=AdminRelationship.Status.ACTIVE, ends_at__gt=timezone.now()
     )
-    assigned = list(
-        AccessAssignment.objects.filter(
-            relationship__in=live, status=AccessAssignment.Status.ACTIVE, security_group__members=user
-        ).values_list("roles", flat=True)
-    )
+
+
+def assigned_granular_roles(user: User, live: QuerySet[AdminRelationship]) -> frozenset[str]:
+    """The union of the roles of the active access assignments, in the given live relationships, whose security
+    group the user is a member of. One query; a user just taken out of a group gets nothing from that moment."""
+    assigned = AccessAssignment.objects.filter(
+        relationship__in=live, status=AccessAssignment.Status.ACTIVE, security_group__members=user
+    ).values_list("roles", flat=True)
+    return frozenset(role for roles in assigned for role in roles)
+
+
+def granular_roles(user: User, partner: Partner, tenant: Tenant) -> frozenset[str] | None:
+    """The roles granular delegated admin (GDAP) gives `user`, of `partner`, in `tenant` (assigned_granular_roles of
+    its live relationships); None when the partner has no live relationship with the tenant at all, so that
+    delegated admin may apply instead. One query, two when the user holds no assignment."""
+    live = live_admin_relationships(partner, tenant)
+    assigned = assigned_granular_roles(user, live)
     if assigned:
-        return frozenset(role for roles in assigned for role in roles)
+        return assigned
     return frozenset() if live.exists() else None
+
+
+def implied_roles(user: User) -> frozenset[str]:
+    """The directory roles the user's partner groups imply in a customer tenant while its partner holds an active
+    delegated admin grant there (DelegatedAdminGrant.ROLE_OF_GROUP)."""
+    role_of_group = DelegatedAdminGrant.ROLE_OF_GROUP
+    return frozenset(role_of_group[k] for k in partner_group_kinds(user) if k in role_of_group)
 
 
 def effective_roles(user: User, tenant: Tenant) -> frozenset[str]:
@@ -106,10 +123,9 @@ def effective_roles(user: User, tenant: Tenant) -> frozenset[str]:
     granular = granular_roles(user, partner, tenant)
     if granular is not None:
         return granular
-    role_of_group = DelegatedAdminGrant.ROLE_OF_GROUP
-    implied = {role_of_group[k] for k in partner_group_kinds(user) if k in role_of_group}
+    implied = implied_roles(user)
     if implied and has_active_delegated_admin(partner=partner, customer=tenant):
-        return frozenset(implied)
+        return implied
     return frozenset()
 
 
@@ -159,23 +175,34 @@ def require_partner_role(request: AuthenticatedRequest, *kinds: str) -> Partner:
     return partner
 
 
-def partner_customer_for(request: AuthenticatedRequest, tenant_id: UUID, *kinds: str) -> tuple[Partner, Tenant]:
-    """A customer of the user's partner (an active reseller relationship; 404 for any other tenant), if the user is
-    in one of the given partner groups (403 otherwise; no groups given: any partner user)."""
+def partner_relationship_for(request: AuthenticatedRequest, tenant_id: UUID, *kinds: str) -> ResellerRelationship:
+    """The user's partner's active reseller relationship with tenant `tenant_id` (404 for any other tenant), with
+    the customer, the delegated admin facts of with_delegated_admin and whether a live GDAP relationship exists
+    (has_granular) read in the same query, if the user is in one of the given partner groups (403 otherwise; no
+    groups given: any partner user)."""
     partner = partner_of(request.user)
     if partner is None:
         raise Http404
     relationship = (
-        ResellerRelationship.objects.select_related("customer")
+        with_delegated_admin(ResellerRelationship.objects.select_related("customer"), partner)
+        .annotate(has_granular=Exists(live_admin_relationships(partner, OuterRef("customer"))))
         .filter(partner=partner, customer__public_id=tenant_id, is_active=True)
         .first()
     )
     if relationship is None:
         raise Http404
+    relationship.partner = partner  # the same row partner_of read: no query to follow the key
     require_mfa(request)
     if kinds and not partner_group_kinds(request.user) & set(kinds):
         raise PermissionDenied(_("Your role does not include this."))
-    return partner, relationship.customer
+    return relationship
+
+
+def partner_customer_for(request: AuthenticatedRequest, tenant_id: UUID, *kinds: str) -> tuple[Partner, Tenant]:
+    """A customer of the user's partner (an active reseller relationship; 404 for any other tenant), if the user is
+    in one of the given partner groups (403 otherwise; no groups given: any partner user)."""
+    relationship = partner_relationship_for(request, tenant_id, *kinds)
+    return relationship.partner, relationship.customer
 
 
 # What each directory role may do in the admin center. One table, so that pages and tests agree; the roles themselves
@@ -268,13 +295,22 @@ def admin_center_for(
     - Any other tenant: 404, as if it did not exist.
     Then `allowed` is checked against the effective roles (403)."""
     user = request.user
+    # Every admin-center request pays this check, so it costs at most three queries: the partner (which also
+    # brings the user's home tenant), the relationship with its delegated admin and GDAP state, and either the
+    # agent's access assignments (GDAP) or its groups (delegated admin). The roles are effective_roles', decided
+    # from the relationship's row rather than queries of their own.
+    partner = partner_of(user)
     if user.tenant is not None and user.tenant.public_id == tenant_id:
         center = AdminCenter(tenant=user.tenant, roles=own_directory_roles(user))
         if not center.can(ADMIN_ROLES):
             raise PermissionDenied(_("The admin center is for your organisation's administrators."))
     else:
-        partner, customer = partner_customer_for(request, tenant_id)
-        center = AdminCenter(tenant=customer, roles=effective_roles(user, customer), partner=partner)
+        relationship = partner_relationship_for(request, tenant_id)
+        if relationship.has_granular:  # GDAP wins over delegated admin (effective_roles)
+            roles = assigned_granular_roles(user, live_admin_relationships(partner, relationship.customer))
+        else:
+            roles = implied_roles(user) if relationship.has_delegated_admin else frozenset()
+        center = AdminCenter(tenant=relationship.customer, roles=roles, partner=partner)
         if not center.roles:
             raise PermissionDenied(_("You have no administrator role in this customer's tenant."))
     center.require(allowed)

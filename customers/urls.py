@@ -9,5 +9,6 @@ urlpatterns = [
     path("", views.customer_list, name="list"),
     path("export.csv", views.customer_export, name="export"),
     path("<uuid:tenant_id>/", views.customer_detail, name="detail"),
+    path("<uuid:tenant_id>/details/", views.customer_details, name="details"),
     path("<uuid:tenant_id>/subscriptions/new/", views.subscription_new, name="subscription_new"),
 ]

@@ -7,15 +7,18 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from azure_subscriptions.rules import PROVISIONERS
-from partnercenter.access import partner_customer_for, partner_for, partner_group_kinds
+from partnercenter.access import partner_customer_for, partner_for, partner_group_kinds, partner_relationship_for
 from partnercenter.csv_export import csv_response
 from partnercenter.http import AuthenticatedRequest
+from partnercenter.models import ResellerRelationship
 
 from .forms import SubscriptionForm
 from .models import Subscription
@@ -32,15 +35,37 @@ def relationship_label(row) -> str:
 
 @require_GET
 def customer_list(request: AuthenticatedRequest) -> HttpResponse:
+    """The partner's customers, a page at a time. A row's details (its admin portals, which need the agent's roles
+    and Azure role assignments) are not decided here: the row fetches them when it is expanded (customer_details)."""
     partner = partner_for(request)
     q = request.GET.get("q", "")[:200]
     page = Paginator(customers_search(customers_for(partner), q), settings.CUSTOMERS_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    page.object_list = list(page.object_list)
-    admin_portal_availability(group_kinds=partner_group_kinds(request.user), rows=page.object_list)
-    azure_portal_availability(user=request.user, rows=page.object_list)
     return render(request, "customers/list.html", {"page": page, "q": q, "partner": partner})
+
+
+def _customer_row(request: AuthenticatedRequest, tenant_id: UUID) -> tuple[ResellerRelationship, frozenset[str]]:
+    """A customer of the agent's partner as a Customers row (404 for any other tenant), with its admin portals as
+    the agent may use them now, and the agent's partner roles."""
+    row = partner_relationship_for(request, tenant_id)
+    kinds = partner_group_kinds(request.user)
+    admin_portal_availability(group_kinds=kinds, rows=[row])
+    azure_portal_availability(user=request.user, rows=[row])
+    return row, kinds
+
+
+@require_GET
+@never_cache
+def customer_details(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
+    """A Customers row's details, fetched when the row is expanded: a fragment of HTML, not a page.
+
+    Decided on every request and never cached (never_cache, for browsers and proxies too): a customer who has just
+    removed delegated admin must never show an enabled Admin center link. Rendered without the request, so the
+    page shell's context processors (the navigation's queries) are not paid for a fragment that has no shell."""
+    row, _kinds = _customer_row(request, tenant_id)
+    context = {"row": row, "customer": row.customer, "relationship": relationship_label(row)}
+    return HttpResponse(render_to_string("customers/details.html", context))
 
 
 @require_GET
@@ -63,13 +88,8 @@ def customer_export(request: AuthenticatedRequest) -> StreamingHttpResponse:
 @require_GET
 def customer_detail(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     """A customer's account, the subscriptions the partner provisioned for it, and its service admin portals."""
-    partner, customer = partner_customer_for(request, tenant_id)
-    row = customers_for(partner).filter(customer=customer).first()
-    if row is None:  # the relationship ended between the two queries
-        raise Http404
-    kinds = partner_group_kinds(request.user)
-    admin_portal_availability(group_kinds=kinds, rows=[row])
-    azure_portal_availability(user=request.user, rows=[row])
+    row, kinds = _customer_row(request, tenant_id)
+    partner, customer = row.partner, row.customer
     subscriptions = (
         Subscription.objects.filter(tenant=customer, provisioned_by=partner)
         .annotate(assigned=Count("assignments"))

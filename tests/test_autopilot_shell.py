@@ -20,7 +20,9 @@ from .factories import UserFactory
 def test_every_agent_finds_the_customers_devices_on_the_customers_page_and_its_detail(world, client_for, persona):
     client = client_for(persona)
     devices = reverse("customers:devices", args=[world.customer_x.public_id])
-    assert f'<a href="{devices}">Devices</a>' in client.get(reverse("customers:list")).content.decode()
+    # The Customers page's row, expanded: its details.
+    row = client.get(reverse("customers:details", args=[world.customer_x.public_id])).content.decode()
+    assert f'<a href="{devices}">Devices</a>' in row
     detail = client.get(reverse("customers:detail", args=[world.customer_x.public_id])).content.decode()
     assert f'<a href="{devices}">Devices</a>' in detail
     assert client.get(devices).status_code == 200

@@ -4,9 +4,12 @@ import csv
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from partnercenter.models import ResellerRelationship
+from relationships.services import delegated_admin_remove
 
 from .factories import ResellerRelationshipFactory, TenantFactory
 
@@ -27,6 +30,68 @@ def test_customers_lists_own_customers_with_their_details(world, client_for):
     assert "Reseller, Delegated admin" in page
     assert 'aria-expanded="false"' in page and f'id="details-{x.public_id}"' in page
     assert world.customer_y.name not in page
+
+
+# A row's details: fetched when the row is expanded, and without script a link to the customer's page.
+
+
+def details_url(customer) -> str:
+    return reverse("customers:details", args=[customer.public_id])
+
+
+def test_a_row_expands_to_its_details_url_and_without_script_to_the_customers_page(world, client_for):
+    page = client_for("a_admin").get(reverse("customers:list")).content.decode()
+    x = world.customer_x
+    row = page.split(f'id="details-{x.public_id}"')[1].split("</tr>")[0]
+    assert f'data-details-url="{details_url(x)}"' in row
+    assert f'<a href="{reverse("customers:detail", args=[x.public_id])}">Open the customer\'s page</a>' in row
+    assert f'href="#details-{x.public_id}"' in page  # the expander, without script
+    assert "Admin center" not in row  # decided when the row is expanded, not for every row of the page
+
+
+def test_details_show_the_customer_and_its_admin_portals(world, client_for):
+    response = client_for("a_admin").get(details_url(world.customer_x))
+    assert response.status_code == 200
+    details = response.content.decode()
+    assert "<html" not in details  # a fragment for the row, not a page
+    assert str(world.customer_x.public_id) in details and world.customer_x.primary_domain in details
+    assert "Reseller, Delegated admin" in details
+    assert f'<a href="{reverse("admincenter:home", args=[world.customer_x.public_id])}">Admin center</a>' in details
+    assert f'<a href="{reverse("customers:devices", args=[world.customer_x.public_id])}">Devices</a>' in details
+    assert "no-store" in response["Cache-Control"]  # no browser or proxy keeps an access decision
+
+
+def test_details_of_another_partners_customer_are_not_found(world, client_for):
+    assert client_for("a_admin").get(details_url(world.customer_y)).status_code == 404
+    assert client_for("b_admin").get(details_url(world.customer_x)).status_code == 404
+
+
+def test_details_show_the_reason_as_soon_as_the_customer_removes_delegated_admin(world, client_for):
+    agent = client_for("a_admin")
+    assert ">Admin center</a>" in agent.get(details_url(world.customer_x)).content.decode()
+    delegated_admin_remove(customer=world.customer_x, partner=world.partner_a, removed_by=world.x_ga)
+    details = agent.get(details_url(world.customer_x)).content.decode()
+    assert '<span class="portal-disabled" aria-disabled="true">Admin center</span>' in details
+    assert "Delegated admin was removed by the customer on" in details
+    assert ">Admin center</a>" not in details
+    assert ">Reseller<" in details
+
+
+def test_details_cost_fewer_queries_than_the_page(world, client_for):
+    client = client_for("a_admin")
+    client.get(reverse("customers:list"))  # the first request of a session may warm caches; not measured
+    with CaptureQueriesContext(connection) as page:
+        client.get(reverse("customers:list"))
+    with CaptureQueriesContext(connection) as details:
+        assert client.get(details_url(world.customer_x)).status_code == 200
+    assert len(details) < len(page), f"{len(details)} queries for a row's details, {len(page)} for the page"
+
+
+def test_details_are_in_the_agents_language(world, client_for):
+    agent = client_for("a_sales")
+    agent.post(reverse("set_language"), {"language": "zh-hant", "next": "/"})
+    details = agent.get(details_url(world.customer_x)).content.decode()
+    assert "管理入口網站" in details and "您的角色不包含此權限。" in details
 
 
 def test_removed_relationships_are_not_customers(world, client_for):

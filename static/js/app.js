@@ -3,14 +3,37 @@
   "use strict";
   document.documentElement.classList.add("js");
 
-  // Expandable rows: a button toggles the details row it controls.
+  // Expandable rows: an expander toggles the details row it controls. A row with data-details-url fetches its
+  // details each time it opens (they say what the agent may open now, which can change at any moment); until they
+  // arrive, or if they cannot be fetched, the row keeps what the page gave it (a link to the customer's page).
+  var toggle = function (expander) {
+    var row = document.getElementById(expander.getAttribute("aria-controls"));
+    var open = expander.getAttribute("aria-expanded") === "true";
+    expander.setAttribute("aria-expanded", String(!open));
+    if (!row) return;
+    row.hidden = open;
+    var url = row.getAttribute("data-details-url");
+    if (open || !url || !window.fetch) return;
+    var cell = row.cells[row.cells.length - 1];
+    cell.setAttribute("aria-busy", "true");
+    fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin", cache: "no-store" })
+      .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+      .then(function (html) { cell.innerHTML = html; }, function () { /* the link to the customer's page stays */ })
+      .then(function () { cell.removeAttribute("aria-busy"); });
+  };
   document.addEventListener("click", function (event) {
-    var button = event.target.closest("button.expander");
-    if (!button) return;
-    var row = document.getElementById(button.getAttribute("aria-controls"));
-    var open = button.getAttribute("aria-expanded") === "true";
-    button.setAttribute("aria-expanded", String(!open));
-    if (row) row.hidden = open;
+    var expander = event.target.closest(".expander");
+    if (!expander) return;
+    event.preventDefault();  // a link's expander: no jump to its row
+    toggle(expander);
+  });
+  document.addEventListener("keydown", function (event) {
+    // A link that acts as a button opens with Space too, as a button does.
+    if (event.key !== " ") return;
+    var expander = event.target.closest("a.expander");
+    if (!expander) return;
+    event.preventDefault();
+    toggle(expander);
   });
 
   // Copy to clipboard, from the field the button names.

@@ -53,6 +53,13 @@ ROUTES: dict[str, Route] = {
         get=row("200 200 200 200 | 403 403 403 403 403 | 403 302"),
         post=SIGNED_IN_ONLY_405,
     ),
+    # A Customers row's details, fetched when the row is expanded: like the customer's page, any agent of the
+    # customer's partner; 404 for everyone else, partner B's Admin agent included.
+    "customers:details": Route(
+        lambda w: reverse("customers:details", args=[w.customer_x.public_id]),
+        get=row("200 200 200 404 | 404 404 404 404 404 | 404 302"),
+        post=SIGNED_IN_ONLY_405,
+    ),
     "customers:export": Route(
         lambda w: reverse("customers:export"),
         get=row("200 200 200 200 | 403 403 403 403 403 | 403 302"),

@@ -63,11 +63,13 @@ def audit_events_for_partner(
     date_from: date | None = None,
     date_to: date | None = None,
     customer: Tenant | None = None,
+    customer_q: str = "",
     action: str = "",
     actor: User | None = None,
 ) -> QuerySet[AuditEvent]:
     """The partner's activity log: what its users did (actor_tenant is the partner's tenant), newest first, narrowed
-    by the filters. `date_to` is inclusive (the whole day, in the current time zone)."""
+    by the filters. `date_to` is inclusive (the whole day, in the current time zone); `customer_q` keeps the events
+    whose customer's name or primary domain contains it (case-insensitive)."""
     events = AuditEvent.objects.filter(actor_tenant=partner.tenant_id)
     if date_from is not None and (start := _start_of(date_from)) is not None:
         events = events.filter(at__gte=start)
@@ -75,6 +77,10 @@ def audit_events_for_partner(
         events = events.filter(at__lt=end)
     if customer is not None:
         events = events.filter(target_tenant=customer)
+    if customer_q := customer_q.strip():
+        events = events.filter(
+            Q(target_tenant__name__icontains=customer_q) | Q(target_tenant__primary_domain__icontains=customer_q)
+        )
     if action:
         events = events.filter(action=action)
     if actor is not None:

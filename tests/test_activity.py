@@ -6,6 +6,7 @@ import io
 from datetime import datetime, timedelta
 
 import pytest
+from customers.subscription_services import license_assign, subscription_create
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,6 +16,7 @@ from azure_subscriptions.services import azure_subscription_provision, resource_
 from customers.catalogue import Product
 from customers.models import Subscription
 from customers.services import license_assign, subscription_create
+from partner_settings.activity_views import CUSTOMER_CHOICES
 from partnercenter.audit import audit_record
 from partnercenter.audit_labels import details_summary
 from partnercenter.models import AuditAction, AuditEvent, DirectoryRole, ResellerRelationship, SecurityGroup
@@ -314,6 +316,56 @@ def test_activity_log_offers_its_customers_actions_and_users(world, client_for, 
     actions = page[page.index('name="action"') : page.index("</select>", page.index('name="action"'))]
     offered = actions.replace("&#x27;", "'")
     assert all(f'value="{action.value}"' in offered and str(action.label) in offered for action in AuditAction)
+
+
+def _customer_options(page: str) -> list[str]:
+    select = page[page.index('name="customer"') : page.index("</select>", page.index('name="customer"'))]
+    return re.findall(r'<option value="([^"]*)"', select)
+
+
+def _add_customers(world, start: int, count: int) -> list:
+    tenants = [
+        TenantFactory(name=f"Tailspin {n:05d}", primary_domain=f"tailspin{n:05d}.test")
+        for n in range(start, start + count)
+    ]
+    ResellerRelationship.objects.bulk_create(ResellerRelationship(partner=world.partner_a, customer=t) for t in tenants)
+    return tenants
+
+
+def test_the_customer_filter_stays_the_same_size_as_customers_grow(world, client_for):
+    """The select offers the newest customers only, whatever their number: the page stays the same size."""
+    client = client_for("a_admin")
+    client.get(reverse(LOG))  # the first request of a session may warm caches; not measured
+    _add_customers(world, 0, 30)
+    small, page = _queries(client, reverse(LOG))
+    small_size, small_options = len(page), _customer_options(page)
+    newest = _add_customers(world, 30, 270)
+    large, page = _queries(client, reverse(LOG))
+    options = _customer_options(page)
+    assert len(options) == len(small_options) == 1 + CUSTOMER_CHOICES  # "All customers" and the newest
+    assert str(newest[-1].public_id) in options and str(world.customer_x.public_id) not in options
+    assert abs(len(page) - small_size) < 200, (small_size, len(page))
+    assert large == small, f"{small} queries for 31 customers, {large} for 301"
+
+
+def test_an_older_customer_is_still_accepted_and_shown_as_chosen(world, client_for, log):
+    _add_customers(world, 0, 2 * CUSTOMER_CHOICES)
+    response = client_for("a_admin").get(reverse(LOG), {"customer": world.customer_x.public_id})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'<option value="{world.customer_x.public_id}" selected>Contoso</option>' in page
+    assert len(_customer_options(page)) == 2 + CUSTOMER_CHOICES
+    assert {e.target_tenant for e in response.context["page"].object_list} == {world.customer_x}
+
+
+@pytest.mark.parametrize(("text", "expected"), [("adatum", {"late"}), ("CONTOSO.TEST", {"early", "middle"})])
+def test_the_customer_text_filter_finds_any_customer_by_name_or_domain(world, client_for, log, text, expected):
+    names = {log["early"].pk: "early", log["middle"].pk: "middle", log["late"].pk: "late"}
+    for name in (LOG, EXPORT):
+        response = client_for("a_admin").get(reverse(name), {"customer_q": text})
+        assert response.status_code == 200
+    response = client_for("a_admin").get(reverse(LOG), {"customer_q": text})
+    assert {names.get(e.pk, "pending") for e in response.context["page"].object_list} == expected
 
 
 def test_activity_log_pages_keep_the_filter(world, client_for):

@@ -1,0 +1,62 @@
+"""The Customers page's rows, rendered in Python.
+
+The page is the one partner agents live on, and its 50 rows were most of its time: in the template language each row
+cost about 80 µs (two {% url %}, a {% blocktranslate %}, a dozen escaped variables), several times a bare page's
+whole table. Here a row is one format string: what is the same for every row (labels, the URLs' shape) is worked out
+once per page, and each row pays only the escaping of its own values. The markup stays in one place, below."""
+
+from collections.abc import Iterable
+from uuid import UUID
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from partnercenter.models import ResellerRelationship
+
+register = template.Library()
+
+# Filled in with each customer's Microsoft ID (reverse() once per page, not once per row).
+_PLACEHOLDER = str(UUID(int=0))
+
+# A customer's row, and its details row: hidden until expanded; static/js/app.js then fetches the details into it
+# from data-details-url. Without script the expander is a link to the details row, which CSS shows (:target), with
+# a link to the customer's page.
+ROW = (
+    '<tr><td><a class="expander" role="button" href="#details-{id}" aria-expanded="false" aria-controls="details-{id}">'
+    '<span class="visually-hidden">{show}</span></a></td>'
+    '<th scope="row"><a href="{detail}">{name}</a></th>'
+    '<td class="hide-narrow">{domain}</td>'
+    '<td class="hide-narrow"><code>{id}</code></td>'
+    "<td>{relationship}</td></tr>\n"
+    '<tr id="details-{id}" class="details-row" data-details-url="{details}" hidden><td></td>'
+    '<td colspan="4"><a href="{detail}">{open}</a></td></tr>\n'
+)
+
+
+@register.simple_tag
+def customer_rows(rows: Iterable[ResellerRelationship]) -> SafeString:
+    """The rows of customers_for, as the Customers table's body."""
+    detail_shape = reverse("customers:detail", args=[_PLACEHOLDER])
+    details_shape = reverse("customers:details", args=[_PLACEHOLDER])
+    show = _("Show details of %(name)s")
+    label_open = _("Open the customer's page")
+    reseller, reseller_dap = _("Reseller"), _("Reseller, Delegated admin")
+
+    def values(row: ResellerRelationship) -> dict[str, str]:
+        customer = row.customer
+        public_id = str(customer.public_id)
+        return {
+            "id": public_id,
+            "show": show % {"name": customer.name},
+            "detail": detail_shape.replace(_PLACEHOLDER, public_id),
+            "details": details_shape.replace(_PLACEHOLDER, public_id),
+            "name": customer.name,
+            "domain": customer.primary_domain,
+            "relationship": reseller_dap if row.has_delegated_admin else reseller,
+            "open": label_open,
+        }
+
+    return format_html_join("", ROW, (values(row) for row in rows))

@@ -23,8 +23,15 @@ from partnercenter.models import ResellerRelationship
 from .forms import SubscriptionForm
 from .models import Subscription
 from .rules import SUBSCRIPTION_SELLERS
-from .selectors import admin_portal_availability, azure_portal_availability, customers_for, customers_search
-from .services import subscription_create
+from .selectors import (
+    admin_portal_availability,
+    azure_portal_availability,
+    customer_rows,
+    customers_for,
+    customers_search,
+)
+from .subscription_forms import SubscriptionForm
+from .subscription_services import subscription_create
 
 
 def relationship_label(row) -> str:
@@ -39,9 +46,8 @@ def customer_list(request: AuthenticatedRequest) -> HttpResponse:
     and Azure role assignments) are not decided here: the row fetches them when it is expanded (customer_details)."""
     partner = partner_for(request)
     q = request.GET.get("q", "")[:200]
-    page = Paginator(customers_search(customers_for(partner), q), settings.CUSTOMERS_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    rows = customer_rows(customers_search(customers_for(partner), q))
+    page = Paginator(rows, settings.CUSTOMERS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "customers/list.html", {"page": page, "q": q, "partner": partner})
 
 

@@ -46,8 +46,10 @@ def customer_list(request: AuthenticatedRequest) -> HttpResponse:
     and Azure role assignments) are not decided here: the row fetches them when it is expanded (customer_details)."""
     partner = partner_for(request)
     q = request.GET.get("q", "")[:200]
-    rows = customer_rows(customers_search(customers_for(partner), q))
-    page = Paginator(rows, settings.CUSTOMERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    relationships = customers_search(customers_for(partner), q)
+    page = Paginator(relationships, settings.CUSTOMERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's rows as tuples; the count stays a count of relationships, which needs no join to the tenants.
+    page.object_list = customer_rows(page.object_list)
     return render(request, "customers/list.html", {"page": page, "q": q, "partner": partner})
 
 

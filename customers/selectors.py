@@ -82,7 +82,7 @@ def customers_for(partner: Partner) -> QuerySet[ResellerRelationship]:
     """The partner's customers: its active reseller relationships, with the customer tenant and the delegated admin
     facts of with_delegated_admin. One query whatever the number of rows."""
     return with_delegated_admin(
-        ResellerRelationship.objects.filter(partner=partner, is_active=True).select_related("customer"), partner
+        ResellerRelationship.objects.filter(partner=partner, is_active=True).select_related("customer")
     ).order_by("customer__name", "customer_id")
 
 

@@ -10,7 +10,7 @@ from uuid import UUID
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,12 +38,31 @@ def partner_of(user: User) -> Partner | None:
     if not user.is_authenticated or user.tenant_id is None:
         return None
     if not hasattr(user, "_partner_cache"):
-        partner = Partner.objects.select_related("tenant").filter(tenant_id=user.tenant_id).first()
-        user._partner_cache = partner
-        if partner is not None and not User.tenant.is_cached(user):
-            # The partner's tenant is the user's home tenant: the page shell (user.tenant.name) need not fetch it.
-            User.tenant.field.set_cached_value(user, partner.tenant)
+        _remember_partner(user, Partner.objects.select_related("tenant").filter(tenant_id=user.tenant_id).first())
     return user._partner_cache
+
+
+def _remember_partner(user: User, partner: Partner | None) -> None:
+    user._partner_cache = partner
+    if partner is not None and not User.tenant.is_cached(user):
+        # The partner's tenant is the user's home tenant: the page shell (user.tenant.name) need not fetch it.
+        User.tenant.field.set_cached_value(user, partner.tenant)
+
+
+def _load_groups_and_roles(user: User) -> None:
+    """The user's built-in partner groups and its own directory roles, in one query: every page's shell asks for
+    both (the navigation), and most partner pages ask for the groups again to decide access. Kept on the user object
+    for the request only."""
+    groups = (
+        SecurityGroup.objects.filter(members=user, tenant_id=user.tenant_id)
+        .exclude(kind=Kind.CUSTOM)
+        .order_by()  # a set: no need for the model's ordering, which joins the tenant to sort by its name
+        .values_list(Value("group"), "kind")
+    )
+    roles = DirectoryRoleAssignment.objects.filter(user=user).order_by().values_list(Value("role"), "role")
+    rows = list(groups.union(roles, all=True).order_by())
+    user._group_kinds_cache = frozenset(value for source, value in rows if source == "group")
+    user._own_roles_cache = frozenset(value for source, value in rows if source == "role")
 
 
 def partner_group_kinds(user: User) -> frozenset[str]:
@@ -51,12 +70,7 @@ def partner_group_kinds(user: User) -> frozenset[str]:
     if not user.is_authenticated or user.tenant_id is None:  # no home tenant (site staff): no groups
         return frozenset()
     if not hasattr(user, "_group_kinds_cache"):
-        user._group_kinds_cache = frozenset(
-            SecurityGroup.objects.filter(members=user, tenant_id=user.tenant_id)
-            .exclude(kind=Kind.CUSTOM)
-            .order_by()  # a set: no need for the model's ordering, which joins the tenant to sort by its name
-            .values_list("kind", flat=True)
-        )
+        _load_groups_and_roles(user)
     return user._group_kinds_cache
 
 
@@ -65,9 +79,7 @@ def own_directory_roles(user: User) -> frozenset[str]:
     if not user.is_authenticated:
         return frozenset()
     if not hasattr(user, "_own_roles_cache"):
-        user._own_roles_cache = frozenset(
-            DirectoryRoleAssignment.objects.filter(user=user).values_list("role", flat=True)
-        )
+        _load_groups_and_roles(user)
     return user._own_roles_cache
 
 
@@ -177,23 +189,31 @@ def require_partner_role(request: AuthenticatedRequest, *kinds: str) -> Partner:
 
 def partner_relationship_for(request: AuthenticatedRequest, tenant_id: UUID, *kinds: str) -> ResellerRelationship:
     """The user's partner's active reseller relationship with tenant `tenant_id` (404 for any other tenant), with
-    the customer, the delegated admin facts of with_delegated_admin and whether a live GDAP relationship exists
-    (has_granular) read in the same query, if the user is in one of the given partner groups (403 otherwise; no
-    groups given: any partner user)."""
-    partner = partner_of(request.user)
-    if partner is None:
+    the customer and the delegated admin facts of with_delegated_admin read in the same query, if the user is in one
+    of the given partner groups (403 otherwise; no groups given: any partner user).
+
+    The partner comes in that query too, unless partner_of already read it: a customer's pages (its details on the
+    Customers page, its page, its admin center) start here, and a query less on each is worth the join."""
+    user = request.user
+    if not user.is_authenticated or user.tenant_id is None:
         raise Http404
-    relationship = (
-        with_delegated_admin(ResellerRelationship.objects.select_related("customer"), partner)
-        .annotate(has_granular=Exists(live_admin_relationships(partner, OuterRef("customer"))))
-        .filter(partner=partner, customer__public_id=tenant_id, is_active=True)
-        .first()
+    relationships = with_delegated_admin(ResellerRelationship.objects.select_related("customer")).filter(
+        customer__public_id=tenant_id, is_active=True
     )
+    if hasattr(user, "_partner_cache"):
+        if user._partner_cache is None:
+            raise Http404
+        relationship = relationships.filter(partner=user._partner_cache).first()
+        if relationship is not None:
+            relationship.partner = user._partner_cache  # the row partner_of read: no query to follow the key
+    else:
+        relationship = relationships.select_related("partner__tenant").filter(partner__tenant=user.tenant_id).first()
+        if relationship is not None:
+            _remember_partner(user, relationship.partner)
     if relationship is None:
         raise Http404
-    relationship.partner = partner  # the same row partner_of read: no query to follow the key
     require_mfa(request)
-    if kinds and not partner_group_kinds(request.user) & set(kinds):
+    if kinds and not partner_group_kinds(user) & set(kinds):
         raise PermissionDenied(_("Your role does not include this."))
     return relationship
 

@@ -14,22 +14,24 @@ def has_active_delegated_admin(*, partner: Partner, customer: Tenant) -> bool:
     return DelegatedAdminGrant.objects.filter(partner=partner, customer=customer, removed_at__isnull=True).exists()
 
 
-def with_delegated_admin(
-    relationships: QuerySet[ResellerRelationship], partner: Partner
-) -> QuerySet[ResellerRelationship]:
-    """The partner's reseller relationships with whether delegated admin is active (`has_delegated_admin`) and when
+def with_delegated_admin(relationships: QuerySet[ResellerRelationship]) -> QuerySet[ResellerRelationship]:
+    """Reseller relationships with whether delegated admin is active (`has_delegated_admin`) and when
     the customer last removed it (`delegated_admin_removed_at`, None if it never did), in the same query: the facts
-    the Customers page shows, and the admin center's access check reads, without a query of their own.
+    a partner's Customers page shows, and the admin center's access check reads, without a query of their own.
 
     Both are scalar subqueries (one index probe per row returned), not EXISTS: for an EXISTS PostgreSQL may choose
     to hash every active grant of the partner, on every page, although a page shows 50 rows."""
     active_grant = (
-        DelegatedAdminGrant.objects.filter(partner=partner, customer=OuterRef("customer"), removed_at__isnull=True)
+        DelegatedAdminGrant.objects.filter(
+            partner=OuterRef("partner"), customer=OuterRef("customer"), removed_at__isnull=True
+        )
         .order_by()
         .values("pk")[:1]
     )
     last_removal = (
-        DelegatedAdminGrant.objects.filter(partner=partner, customer=OuterRef("customer"), removed_at__isnull=False)
+        DelegatedAdminGrant.objects.filter(
+            partner=OuterRef("partner"), customer=OuterRef("customer"), removed_at__isnull=False
+        )
         .order_by("-removed_at")
         .values("removed_at")[:1]
     )

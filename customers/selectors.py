@@ -78,11 +78,13 @@ def role_candidates(tenant: Tenant, role: str, q: str = "") -> QuerySet[User]:
 # --- The Customers page: the partner's customers, their search, and the admin portals of each row ---------------
 
 
-def customers_for(partner: Partner) -> QuerySet[ResellerRelationship]:
+def customers_for(partner: Partner, *, removal: bool = True) -> QuerySet[ResellerRelationship]:
     """The partner's customers: its active reseller relationships, with the customer tenant and the delegated admin
-    facts of with_delegated_admin. One query whatever the number of rows."""
+    facts of with_delegated_admin (without the removal date when `removal` is false: the page's rows do not show
+    it). One query whatever the number of rows."""
     return with_delegated_admin(
-        ResellerRelationship.objects.filter(partner=partner, is_active=True).select_related("customer")
+        ResellerRelationship.objects.filter(partner=partner, is_active=True).select_related("customer"),
+        removal=removal,
     ).order_by("customer__name", "customer_id")
 
 

@@ -46,7 +46,7 @@ def customer_list(request: AuthenticatedRequest) -> HttpResponse:
     and Azure role assignments) are not decided here: the row fetches them when it is expanded (customer_details)."""
     partner = partner_for(request)
     q = request.GET.get("q", "")[:200]
-    relationships = customers_search(customers_for(partner), q)
+    relationships = customers_search(customers_for(partner, removal=False), q)
     page = Paginator(relationships, settings.CUSTOMERS_PAGE_SIZE).get_page(request.GET.get("page"))
     # The page's rows as tuples; the count stays a count of relationships, which needs no join to the tenants.
     page.object_list = customer_rows(page.object_list)
@@ -79,7 +79,7 @@ def customer_details(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResp
 @require_GET
 def customer_export(request: AuthenticatedRequest) -> StreamingHttpResponse:
     partner = partner_for(request)
-    rows = customers_search(customers_for(partner), request.GET.get("q", "")[:200])
+    rows = customers_search(customers_for(partner, removal=False), request.GET.get("q", "")[:200])
     return csv_response(
         filename="customers.csv",
         header=["Microsoft ID", "Company name", "Primary domain name", "Relationship"],

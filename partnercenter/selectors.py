@@ -14,10 +14,14 @@ def has_active_delegated_admin(*, partner: Partner, customer: Tenant) -> bool:
     return DelegatedAdminGrant.objects.filter(partner=partner, customer=customer, removed_at__isnull=True).exists()
 
 
-def with_delegated_admin(relationships: QuerySet[ResellerRelationship]) -> QuerySet[ResellerRelationship]:
-    """Reseller relationships with whether delegated admin is active (`has_delegated_admin`) and when
-    the customer last removed it (`delegated_admin_removed_at`, None if it never did), in the same query: the facts
-    a partner's Customers page shows, and the admin center's access check reads, without a query of their own.
+def with_delegated_admin(
+    relationships: QuerySet[ResellerRelationship], *, removal: bool = True
+) -> QuerySet[ResellerRelationship]:
+    """Reseller relationships with whether delegated admin is active (`has_delegated_admin`) and when the customer
+    last removed it (`delegated_admin_removed_at`, None if it never did), in the same query: the facts a partner's
+    Customers page shows, and the admin center's access check reads, without a query of their own. Without
+    `removal`, only the first: the Customers page's rows show no date, and building a subquery that is not read
+    costs about as much Python as running a query.
 
     Both are scalar subqueries (one index probe per row returned), not EXISTS: for an EXISTS PostgreSQL may choose
     to hash every active grant of the partner, on every page, although a page shows 50 rows."""
@@ -28,6 +32,9 @@ def with_delegated_admin(relationships: QuerySet[ResellerRelationship]) -> Query
         .order_by()
         .values("pk")[:1]
     )
+    relationships = relationships.annotate(has_delegated_admin=IsNull(Subquery(active_grant), False))
+    if not removal:
+        return relationships
     last_removal = (
         DelegatedAdminGrant.objects.filter(
             partner=OuterRef("partner"), customer=OuterRef("customer"), removed_at__isnull=False
@@ -35,10 +42,7 @@ def with_delegated_admin(relationships: QuerySet[ResellerRelationship]) -> Query
         .order_by("-removed_at")
         .values("removed_at")[:1]
     )
-    return relationships.annotate(
-        has_delegated_admin=IsNull(Subquery(active_grant), False),
-        delegated_admin_removed_at=Subquery(last_removal),
-    )
+    return relationships.annotate(delegated_admin_removed_at=Subquery(last_removal))
 
 
 def audit_events_for_tenant(tenant: Tenant) -> QuerySet[AuditEvent]:

@@ -92,7 +92,7 @@ def customers_for(partner: Partner, *, removal: bool = True) -> QuerySet[Reselle
 CUSTOMER_ROW_FIELDS = ("customer__public_id", "customer__name", "customer__primary_domain", "has_delegated_admin")
 
 
-def customer_rows(relationships: QuerySet[ResellerRelationship]) -> QuerySet:
+def customer_rows(relationships: Iterable[ResellerRelationship]) -> QuerySet:
     """The Customers page's rows (of customers_for, searched or not) as tuples of CUSTOMER_ROW_FIELDS: only the
     columns a row shows, and no model instances (building two per row was a good part of the page's time). The
     delegated admin removal date drops out of the query: only a row's details, fetched on expand, show it."""

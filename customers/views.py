@@ -30,8 +30,7 @@ from .selectors import (
     customers_for,
     customers_search,
 )
-from .subscription_forms import SubscriptionForm
-from .subscription_services import subscription_create
+from .services import subscription_create
 
 
 def relationship_label(row) -> str:

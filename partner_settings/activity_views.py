@@ -4,6 +4,8 @@ Every partner user may read the log (Admin, Sales and Helpdesk agents alike): it
 users did, which each of them is accountable for, and no customer data beyond the names of its own customers. What of
 each event a user may read is access.activity_log_withheld_details: the page and the export follow the same rule."""
 
+from typing import cast
+
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -81,7 +83,7 @@ class ActivityFilterForm(forms.Form):
         # primary key's index, without sorting every customer), plus the one chosen: a partner with 10,000 customers
         # would otherwise get a megabyte of options on every visit. The text filter reaches any other customer.
         customers = Tenant.objects.filter(reseller_relationships__partner=partner)
-        self.fields["customer"].queryset = customers
+        cast(forms.ModelChoiceField, self.fields["customer"]).queryset = customers
         newest = (
             ResellerRelationship.objects.filter(partner=partner)
             .select_related("customer")
@@ -89,10 +91,12 @@ class ActivityFilterForm(forms.Form):
             .order_by("-pk")[:CUSTOMER_CHOICES]
         )
         self.customer_choices = sorted(((r.customer.public_id, r.customer.name) for r in newest), key=lambda c: c[1])
-        self.fields["customer"].widget.choices = [("", self.fields["customer"].empty_label), *self.customer_choices]
-        self.fields["user"].queryset = User.objects.filter(tenant=partner.tenant_id).order_by("email")
-        self.fields["user"].label_from_instance = lambda u: u.email
-        self.fields["action"].choices = [("", _("All actions")), *action_choices()]
+        customer_field = cast(forms.ModelChoiceField, self.fields["customer"])
+        customer_field.widget.choices = [("", customer_field.empty_label), *self.customer_choices]
+        cast(forms.ModelChoiceField, self.fields["user"]).queryset = User.objects.filter(
+            tenant=partner.tenant_id
+        ).order_by("email")
+        cast(forms.ChoiceField, self.fields["action"]).choices = [("", _("All actions")), *action_choices()]
 
     def clean_customer(self) -> Tenant | None:
         customer = self.cleaned_data["customer"]

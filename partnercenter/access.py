@@ -10,7 +10,7 @@ from uuid import UUID
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet, Value
+from django.db.models import Exists, OuterRef, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,6 +53,12 @@ def _load_groups_and_roles(user: User) -> None:
     """The user's built-in partner groups and its own directory roles, in one query: every page's shell asks for
     both (the navigation), and most partner pages ask for the groups again to decide access. Kept on the user object
     for the request only."""
+    if user.tenant_id is None:  # no home tenant (site staff): no groups, and its own roles alone
+        user._group_kinds_cache = frozenset()
+        user._own_roles_cache = frozenset(
+            DirectoryRoleAssignment.objects.filter(user=user).values_list("role", flat=True)
+        )
+        return
     groups = (
         SecurityGroup.objects.filter(members=user, tenant_id=user.tenant_id)
         .exclude(kind=Kind.CUSTOM)
@@ -83,9 +89,9 @@ def own_directory_roles(user: User) -> frozenset[str]:
     return user._own_roles_cache
 
 
-def live_admin_relationships(partner: Partner, tenant) -> QuerySet[AdminRelationship]:
+def live_admin_relationships(partner: Partner | OuterRef, tenant: Tenant | OuterRef) -> QuerySet[AdminRelationship]:
     """The partner's admin relationships with the tenant that give roles now: active and not past their end date
-    (`tenant` a Tenant, or an OuterRef to one). The end date decides at the moment of asking, whether or not the
+    (each given as the row, or as an OuterRef to it). The end date decides at the moment of asking, whether or not the
     periodic task has marked the relationship expired yet."""
     return AdminRelationship.objects.filter(
         partner=partner, customer=tenant, status=AdminRelationship.Status.ACTIVE, ends_at__gt=timezone.now()
@@ -189,16 +195,19 @@ def require_partner_role(request: AuthenticatedRequest, *kinds: str) -> Partner:
 
 def partner_relationship_for(request: AuthenticatedRequest, tenant_id: UUID, *kinds: str) -> ResellerRelationship:
     """The user's partner's active reseller relationship with tenant `tenant_id` (404 for any other tenant), with
-    the customer and the delegated admin facts of with_delegated_admin read in the same query, if the user is in one
-    of the given partner groups (403 otherwise; no groups given: any partner user).
+    the customer, the delegated admin facts of with_delegated_admin and whether a live GDAP relationship exists
+    (has_granular) read in the same query, if the user is in one of the given partner groups (403 otherwise; no
+    groups given: any partner user).
 
     The partner comes in that query too, unless partner_of already read it: a customer's pages (its details on the
     Customers page, its page, its admin center) start here, and a query less on each is worth the join."""
     user = request.user
     if not user.is_authenticated or user.tenant_id is None:
         raise Http404
-    relationships = with_delegated_admin(ResellerRelationship.objects.select_related("customer")).filter(
-        customer__public_id=tenant_id, is_active=True
+    relationships = (
+        with_delegated_admin(ResellerRelationship.objects.select_related("customer"))
+        .annotate(has_granular=Exists(live_admin_relationships(OuterRef("partner"), OuterRef("customer"))))
+        .filter(customer__public_id=tenant_id, is_active=True)
     )
     if hasattr(user, "_partner_cache"):
         if user._partner_cache is None:
@@ -326,10 +335,12 @@ def admin_center_for(
             raise PermissionDenied(_("The admin center is for your organisation's administrators."))
     else:
         relationship = partner_relationship_for(request, tenant_id)
-        if relationship.has_granular:  # GDAP wins over delegated admin (effective_roles)
+        assert partner is not None  # partner_relationship_for answers 404 to a user of no partner
+        # has_granular and has_delegated_admin are annotations of partner_relationship_for's query.
+        if relationship.has_granular:  # type: ignore[attr-defined]  # GDAP wins over DAP (effective_roles)
             roles = assigned_granular_roles(user, live_admin_relationships(partner, relationship.customer))
         else:
-            roles = implied_roles(user) if relationship.has_delegated_admin else frozenset()
+            roles = implied_roles(user) if relationship.has_delegated_admin else frozenset()  # type: ignore[attr-defined]
         center = AdminCenter(tenant=relationship.customer, roles=roles, partner=partner)
         if not center.roles:
             raise PermissionDenied(_("You have no administrator role in this customer's tenant."))

@@ -3,10 +3,10 @@ the partner's activity log (its users' actions, filtered, exported to CSV)."""
 
 import csv
 import io
+import re
 from datetime import datetime, timedelta
 
 import pytest
-from customers.subscription_services import license_assign, subscription_create
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse

@@ -221,7 +221,8 @@ def test_no_english_is_left_on_the_page_in_traditional_chinese(zh_hant_catalogue
             cache.clear()  # sign-in rate limits count the POSTs
             chinese_response = _fetch(client, method, url, "zh-hant")
             chinese = _html(chinese_response)
-            # A whole page says its language; a fragment (a row's details, fetched into a page) has no <html> of its own.
+            # A whole page says its language; a fragment (a row's details, fetched into a page) has no <html> of
+            # its own.
             if "<html" in chinese:
                 assert 'lang="zh-hant"' in chinese, f"{name} as {persona} is not in zh-Hant"
             left = english_left(visible_text(english), visible_text(chinese), allowed)

@@ -14,8 +14,8 @@ def _x(w):
 
 ROUTES: dict[str, Route] = {
     # User management: the partner's own Global admins only. No persona is one (partner A's admin agent is not a
-    # Global admin of its own tenant), so every partner user is refused; tests/test_partner_users.py covers the
-    # Global admin's 200s. Customers' users are not partner users.
+    # Global admin of its own tenant), so every partner user is refused; tests/partner_settings/test_partner_users.py
+    # covers the Global admin's 200s. Customers' users are not partner users.
     "partnersettings:users": Route(
         lambda w: reverse("partnersettings:users"),
         get=row("403 403 403 403 | 403 403 403 403 403 | 403 302"),

@@ -7,7 +7,7 @@ from django.urls import reverse
 from autopilot.models import Device, DeviceBatch
 from autopilot.services import SYNC_MAX_ROWS
 
-from ..test_autopilot_devices import big_file, upload
+from ..autopilot.test_autopilot_devices import big_file, upload
 from .conftest import wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]

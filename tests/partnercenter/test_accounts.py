@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from .factories import PASSWORD, totp_code
+from ..factories import PASSWORD, totp_code
 
 
 def _sign_in(client, email, password):

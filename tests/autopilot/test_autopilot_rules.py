@@ -15,7 +15,7 @@ from autopilot import rules
 from autopilot.models import AutopilotProfile, Device, DeviceSource
 from partnercenter.models import AuditEvent, DelegatedAdminGrant, ResellerRelationship
 
-from .autopilot_data import csv_file, device, good_row
+from ..autopilot_data import csv_file, device, good_row
 
 MODES = pytest.mark.parametrize("strict", [False, True], ids=["default-rules", "strict-rules"])
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from partnercenter.models import AuditEvent, DelegatedAdminGrant, DirectoryRole, DirectoryRoleAssignment, User
 
-from .factories import PASSWORD, UserFactory
+from ..factories import PASSWORD, UserFactory
 
 GA = DirectoryRole.GLOBAL_ADMINISTRATOR
 UA = DirectoryRole.USER_ADMINISTRATOR

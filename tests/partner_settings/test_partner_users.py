@@ -17,7 +17,7 @@ from django.urls import reverse
 from partner_settings.services import partner_user_create, partner_user_remove, partner_user_update_roles
 from partnercenter.models import AuditEvent, DirectoryRole, DirectoryRoleAssignment, OutboxEmail, SecurityGroup, User
 
-from .factories import PASSWORD, UserFactory, totp_code
+from ..factories import PASSWORD, UserFactory, totp_code
 
 Kind = SecurityGroup.Kind
 GA = DirectoryRole.GLOBAL_ADMINISTRATOR

@@ -13,7 +13,7 @@ from customers.services import subscription_create
 from partnercenter.models import DirectoryRole, DirectoryRoleAssignment, User
 from partnercenter.roles import CATALOGUE, role_of_template
 
-from .factories import PASSWORD, UserFactory
+from ..factories import PASSWORD, UserFactory
 
 R = DirectoryRole
 STRONG = "Another-horse-battery-7"

@@ -16,8 +16,8 @@ from customers.models import LicenseAssignment, Subscription
 from customers.services import license_assign, license_unassign, subscription_create
 from partnercenter.models import AuditEvent, DelegatedAdminGrant, DirectoryRole, ResellerRelationship, SecurityGroup
 
-from .factories import PartnerFactory, TenantFactory, UserFactory, mfa_enable
-from .other_partners import leaked, northwind_works_for_contoso
+from ..factories import PartnerFactory, TenantFactory, UserFactory, mfa_enable
+from ..other_partners import leaked, northwind_works_for_contoso
 
 Kind = SecurityGroup.Kind
 BASIC = Product.M365_BUSINESS_BASIC

@@ -12,7 +12,7 @@ from partnercenter.models import AuditEvent, DelegatedAdminGrant, DirectoryRole,
 from relationships.models import RelationshipRequest
 from relationships.services import RequestNotUsable, relationship_request_accept, relationship_request_create
 
-from .factories import PASSWORD
+from ..factories import PASSWORD
 
 
 def _accept(client, token, agree=True):

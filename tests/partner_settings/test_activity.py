@@ -22,8 +22,8 @@ from partnercenter.audit_labels import details_summary
 from partnercenter.models import AuditAction, AuditEvent, DirectoryRole, ResellerRelationship, SecurityGroup
 from partnercenter.other_partners import other_partners_for
 
-from .factories import TenantFactory, UserFactory
-from .other_partners import leaked, northwind_works_for_contoso
+from ..factories import TenantFactory, UserFactory
+from ..other_partners import leaked, northwind_works_for_contoso
 
 Kind = SecurityGroup.Kind
 

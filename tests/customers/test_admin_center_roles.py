@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from partnercenter.models import AuditEvent, DelegatedAdminGrant, DirectoryRole, DirectoryRoleAssignment, User
 
-from .factories import UserFactory
+from ..factories import UserFactory
 
 GA = DirectoryRole.GLOBAL_ADMINISTRATOR
 UA = DirectoryRole.USER_ADMINISTRATOR

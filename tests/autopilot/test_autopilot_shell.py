@@ -11,9 +11,9 @@ from django.urls import reverse
 from autopilot.models import AutopilotProfile, Device, DeviceBatch, DeviceSource
 from partnercenter.models import DirectoryRole
 
-from .autopilot_data import device
-from .conftest import staff_user
-from .factories import UserFactory
+from ..autopilot_data import device
+from ..conftest import staff_user
+from ..factories import UserFactory
 
 
 @pytest.mark.parametrize("persona", ["a_admin", "a_sales", "a_helpdesk"])

@@ -12,7 +12,7 @@ from django.utils.html import escape
 from partnercenter.models import ResellerRelationship
 from relationships.services import delegated_admin_remove
 
-from .factories import ResellerRelationshipFactory, TenantFactory
+from ..factories import ResellerRelationshipFactory, TenantFactory
 
 
 def _export(client, **params) -> list[list[str]]:

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from partnercenter.models import AuditEvent, Partner, SecurityGroup, Tenant, User
 
-from .conftest import staff_user
-from .factories import PASSWORD, totp_code
+from ..conftest import staff_user
+from ..factories import PASSWORD, totp_code
 
 # What staff may still change here: users (audited) and new partners (through the service).
 WRITABLE = {"partnercenter.User", "partnercenter.Partner"}

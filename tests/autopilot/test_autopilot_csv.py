@@ -7,7 +7,7 @@ import pytest
 
 from autopilot import csv_import as ci
 
-from .autopilot_data import HEADER, csv_file, good_row, hardware_hash
+from ..autopilot_data import HEADER, csv_file, good_row, hardware_hash
 
 
 def codes(row: ci.DeviceRow) -> list[str]:

@@ -20,7 +20,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from .test_gunicorn_limits import ROOT, _free_port
+from ..partnercenter.test_gunicorn_limits import ROOT, _free_port
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the server process needs the test database: PostgreSQL, not SQLite"

@@ -27,7 +27,7 @@ from partnercenter.models import (
 from relationships.selectors import partner_relationships_of
 from relationships.services import DelegatedAdminNotActive, delegated_admin_remove
 
-from .factories import (
+from ..factories import (
     DelegatedAdminGrantFactory,
     PartnerFactory,
     ResellerRelationshipFactory,

@@ -11,7 +11,7 @@ from django.urls import reverse
 from autopilot.models import AutopilotProfile, Device, DeviceBatch, DeviceSource
 from partnercenter.models import AuditEvent
 
-from .autopilot_data import device
+from ..autopilot_data import device
 
 
 def url(world, name, *args):

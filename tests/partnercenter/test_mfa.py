@@ -21,7 +21,7 @@ from partnercenter.access import MFARequired, partner_customer_for
 from partnercenter.accounts import MFAAdapter
 from partnercenter.models import User
 
-from .factories import PASSWORD, TOTP_SECRET, totp_code
+from ..factories import PASSWORD, TOTP_SECRET, totp_code
 
 CUSTOMERS = reverse("customers:list")
 ACTIVATE = reverse("mfa_activate_totp")

@@ -16,8 +16,8 @@ from autopilot import services
 from autopilot.models import Device, DeviceBatch, DeviceSource
 from partnercenter.models import AuditEvent, DirectoryRole
 
-from .autopilot_data import csv_file, device, good_row, hardware_hash
-from .factories import UserFactory
+from ..autopilot_data import csv_file, device, good_row, hardware_hash
+from ..factories import UserFactory
 from .test_autopilot_csv import MALFORMED_FILES
 
 State = DeviceBatch.State
@@ -506,7 +506,7 @@ def test_downloads_neutralise_formula_cells(world, client_for):
 
 
 def test_another_partners_device_list_is_404(world, client_for):
-    from .factories import PartnerFactory, ResellerRelationshipFactory
+    from ..factories import PartnerFactory, ResellerRelationshipFactory
 
     other = PartnerFactory(name="Tailspin")
     ResellerRelationshipFactory(partner=other, customer=world.customer_x)

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from partnercenter.models import AuditEvent, User
 
-from .conftest import staff_user
+from ..conftest import staff_user
 
 NUL = "\x00"
 NUL_REASON = "a character that is not allowed (a null character)"

@@ -28,7 +28,7 @@ from partnercenter.access import effective_roles
 from partnercenter.models import AccessAssignment, AdminRelationship, AuditEvent, DirectoryRole, SecurityGroup
 from partnercenter.tokens import token_hash
 
-from .factories import UserFactory, mfa_enable
+from ..factories import UserFactory, mfa_enable
 
 R = DirectoryRole
 Status = AdminRelationship.Status

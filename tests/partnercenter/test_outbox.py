@@ -53,7 +53,7 @@ class ScriptedBackend(BaseEmailBackend):
 def mailer(settings):
     ScriptedBackend.errors = []
     ScriptedBackend.sent = []
-    settings.MAILERS = {"default": {"BACKEND": "tests.test_outbox.ScriptedBackend"}}
+    settings.MAILERS = {"default": {"BACKEND": "tests.partnercenter.test_outbox.ScriptedBackend"}}
     return ScriptedBackend
 
 

@@ -211,9 +211,24 @@ def role_assignment_create(
             )
         assignment = AzureRoleAssignment(subscription=subscription, role=role, group=principal, created_by=created_by)
     _save(assignment, _("This principal already has this role on the subscription."))
+    _audit_role_assignment(
+        AuditAction.AZURE_ROLE_ASSIGNMENT_CREATE, subscription, principal, role, actor=created_by, acting_for=acting
+    )
+    return assignment
+
+
+def _audit_role_assignment(
+    action: AuditAction,
+    subscription: AzureSubscription,
+    principal: User | SecurityGroup,
+    role: str,
+    *,
+    actor: User,
+    acting_for: Partner | None,
+) -> None:
     audit_record(
-        actor=created_by,
-        action=AuditAction.AZURE_ROLE_ASSIGNMENT_CREATE,
+        actor=actor,
+        action=action,
         target_tenant=subscription.tenant,
         obj=subscription,
         details={
@@ -222,9 +237,8 @@ def role_assignment_create(
             "principal": _principal_record(principal, home_tenant_id=subscription.tenant_id),
             "azure_role": role,
         },
-        acting_for=acting,
+        acting_for=acting_for,
     )
-    return assignment
 
 
 @transaction.atomic
@@ -239,16 +253,11 @@ def role_assignment_remove(
     deleted, _by_model = AzureRoleAssignment.objects.filter(pk=assignment.pk).delete()
     if not deleted:
         raise ValidationError(_("This role assignment was already removed."))
-    audit_record(
+    _audit_role_assignment(
+        AuditAction.AZURE_ROLE_ASSIGNMENT_REMOVE,
+        subscription,
+        principal,
+        assignment.role,
         actor=removed_by,
-        action=AuditAction.AZURE_ROLE_ASSIGNMENT_REMOVE,
-        target_tenant=subscription.tenant,
-        obj=subscription,
-        details={
-            "subscription": subscription.name,
-            "subscription_id": str(subscription.public_id),
-            "principal": _principal_record(principal, home_tenant_id=subscription.tenant_id),
-            "azure_role": assignment.role,
-        },
         acting_for=partner,
     )

@@ -17,6 +17,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -96,7 +97,12 @@ def smtp_mailbox(settings) -> Iterator[Mailbox]:
 
 @pytest.fixture
 def site(live_server, settings, smtp_mailbox) -> str:
-    """The app's base URL. Links in emails are built from SITE_URL, so it must be the live server's."""
+    """The app's base URL. Links in emails are built from SITE_URL, so it must be the live server's.
+
+    The live server shares this process's cache: what earlier tests left there (sign-in rate limits counted for
+    127.0.0.1, authenticator codes marked as used) must not refuse a person's sign-in here, so each test starts
+    with an empty one."""
+    cache.clear()
     settings.SITE_URL = live_server.url
     return live_server.url
 

@@ -56,3 +56,13 @@ class PartnerUserForm(forms.Form):
 
 class PartnerUserRolesForm(forms.Form):
     roles = RolesField()
+
+
+class SecurityGroupForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+
+
+class SecurityGroupMemberForm(forms.Form):
+    """A member to add: the public ID of a user of the partner's own tenant (the service checks it)."""
+
+    user = forms.UUIDField(label=_("User"))

@@ -7,7 +7,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from partnercenter.access import is_own_global_admin, partner_for, partner_group_kinds
+from partnercenter.access import (
+    is_own_global_admin,
+    partner_for,
+    partner_group_kinds,
+    partner_of,
+    require_mfa,
+    require_partner_role,
+)
 from partnercenter.http import AuthenticatedRequest
 from partnercenter.models import Partner, SecurityGroup, User
 
@@ -54,3 +61,35 @@ def activity_log_withheld_details(user: User) -> frozenset[str]:
     if Kind.ADMIN_AGENTS in partner_group_kinds(user):
         return frozenset()
     return AZURE_OBJECT_DETAILS
+
+
+# Settings > Security groups: every partner agent sees the partner's groups and their members; only Admin agents
+# create custom groups and change their members (the built-in groups' members are User management's roles).
+SECURITY_GROUP_READERS = frozenset({Kind.ADMIN_AGENTS, Kind.SALES_AGENTS, Kind.HELPDESK_AGENTS})
+SECURITY_GROUP_MANAGERS = frozenset({Kind.ADMIN_AGENTS})
+
+
+def can_manage_security_groups(user: User) -> bool:
+    return bool(partner_group_kinds(user) & SECURITY_GROUP_MANAGERS)
+
+
+def security_groups_for(request: AuthenticatedRequest, *, change: bool = False) -> Partner:
+    """The user's partner, for its agents (403 otherwise); with `change`, for its Admin agents only."""
+    partner = require_partner_role(request, *(SECURITY_GROUP_MANAGERS if change else SECURITY_GROUP_READERS))
+    require_mfa(request)
+    return partner
+
+
+def security_group_for(request: AuthenticatedRequest, group_id: UUID, *, change: bool = False) -> SecurityGroup:
+    """A security group of the user's partner's own tenant (404 for any other), as security_groups_for allows; a
+    change of a built-in group is refused (403): its members are set on User management."""
+    partner = partner_of(request.user)
+    if partner is None:
+        raise Http404
+    group = SecurityGroup.objects.filter(public_id=group_id, tenant_id=partner.tenant_id).first()
+    if group is None:
+        raise Http404
+    security_groups_for(request, change=change)
+    if change and group.kind != Kind.CUSTOM:
+        raise PermissionDenied(_("The built-in groups' members are set by their roles, on User management."))
+    return group

@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 
 from partnercenter.models import DirectoryRole, DirectoryRoleAssignment, Partner, SecurityGroup, User
 
@@ -58,3 +58,25 @@ def user_role_kinds(partner: Partner, user: User) -> list[str]:
         .values_list("kind", flat=True)
     )
     return [k for k in PARTNER_ROLE_KINDS if k in kinds]
+
+
+def security_groups(partner: Partner) -> QuerySet[SecurityGroup]:
+    """The partner's security groups, built-in first, each with `member_count`: one query."""
+    return (
+        SecurityGroup.objects.filter(tenant_id=partner.tenant_id)
+        .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
+        .order_by(Case(When(kind=SecurityGroup.Kind.CUSTOM, then=1), default=0), "name")
+    )
+
+
+def security_group_members(group: SecurityGroup) -> QuerySet[User]:
+    return group.members.filter(is_active=True).order_by("first_name", "last_name", "email")
+
+
+def security_group_candidates(group: SecurityGroup) -> QuerySet[User]:
+    """The partner's active users not yet in `group`."""
+    return (
+        User.objects.filter(tenant_id=group.tenant_id, is_active=True)
+        .exclude(security_groups=group)
+        .order_by("first_name", "last_name", "email")
+    )

@@ -158,3 +158,68 @@ def partner_user_remove(*, partner: Partner, user: User, removed_by: User) -> No
         obj=user,
         details={"user": user.email, "roles": roles},
     )
+
+
+# Settings > Security groups: the partner's own custom groups and their members (users of its own tenant only).
+
+
+@transaction.atomic
+def security_group_create(*, partner: Partner, created_by: User, name: str) -> SecurityGroup:
+    """A new custom security group of the partner's tenant, without members; its name unique in the tenant."""
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise ValidationError({"name": _("Enter a name.")})
+    if len(cleaned) > SecurityGroup._meta.get_field("name").max_length:  # type: ignore[operator]
+        raise ValidationError({"name": _("Use at most 120 characters.")})
+    if SecurityGroup.objects.filter(tenant_id=partner.tenant_id, name__iexact=cleaned).exists():
+        raise ValidationError({"name": _("Your organization already has a security group with this name.")})
+    group = SecurityGroup.objects.create(tenant_id=partner.tenant_id, kind=Kind.CUSTOM, name=cleaned)
+    audit_record(
+        actor=created_by,
+        action=AuditAction.SECURITY_GROUP_CREATE,
+        target_tenant=partner.tenant,
+        obj=group,
+        details={"group": cleaned},
+    )
+    return group
+
+
+def _custom_group_locked(group: SecurityGroup) -> SecurityGroup:
+    locked = SecurityGroup.objects.select_for_update().get(pk=group.pk)
+    if locked.kind != Kind.CUSTOM:
+        raise ValidationError(_("The built-in groups' members are set by their roles, on User management."))
+    return locked
+
+
+@transaction.atomic
+def security_group_member_add(*, group: SecurityGroup, user: User, added_by: User) -> None:
+    """Add an active user of the group's own tenant to a custom group (adding a member twice changes nothing)."""
+    locked = _custom_group_locked(group)
+    if user.tenant_id != locked.tenant_id or not user.is_active:
+        raise ValidationError({"user": _("Choose a user of your organization.")})
+    if locked.members.filter(pk=user.pk).exists():
+        return
+    locked.members.add(user)
+    audit_record(
+        actor=added_by,
+        action=AuditAction.SECURITY_GROUP_MEMBER_ADD,
+        target_tenant=locked.tenant,
+        obj=locked,
+        details={"group": locked.name, "user": user.email},
+    )
+
+
+@transaction.atomic
+def security_group_member_remove(*, group: SecurityGroup, user: User, removed_by: User) -> None:
+    """Take a user out of a custom group: the roles the group gives (GDAP) are gone at once."""
+    locked = _custom_group_locked(group)
+    if not locked.members.filter(pk=user.pk).exists():
+        return
+    locked.members.remove(user)
+    audit_record(
+        actor=removed_by,
+        action=AuditAction.SECURITY_GROUP_MEMBER_REMOVE,
+        target_tenant=locked.tenant,
+        obj=locked,
+        details={"group": locked.name, "user": user.email},
+    )

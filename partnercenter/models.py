@@ -267,6 +267,9 @@ class AuditAction(models.TextChoices):
     PARTNER_USER_CREATE = "partner_user.create", _("Added a partner user")
     PARTNER_USER_UPDATE = "partner_user.update", _("Changed a partner user's roles")
     PARTNER_USER_REMOVE = "partner_user.remove", _("Removed a partner user")
+    SECURITY_GROUP_CREATE = "security_group.create", _("Created a security group")
+    SECURITY_GROUP_MEMBER_ADD = "security_group.member_add", _("Added a member to a security group")
+    SECURITY_GROUP_MEMBER_REMOVE = "security_group.member_remove", _("Removed a member from a security group")
     # Subscriptions and licences.
     SUBSCRIPTION_CREATE = "subscription.create", _("Added a subscription")
     LICENSE_ASSIGN = "license.assign", _("Assigned a licence")

@@ -2,6 +2,8 @@
 
 from django.urls import reverse
 
+from partnercenter.models import SecurityGroup
+
 from . import ALL_405, SIGNED_IN_ONLY_405, Route, row  # noqa: F401
 
 # Placeholder pages answer 404 until they are built; each entry is replaced with the page's real expectations.
@@ -10,6 +12,13 @@ BUILDING = row("404 404 404 404 | 404 404 404 404 404 | 404 302")
 
 def _x(w):
     return w.customer_x.public_id
+
+
+def _a_group(w):
+    """A custom security group of partner A, with its Sales agent as a member (made inside the case's savepoint)."""
+    group = SecurityGroup.objects.create(tenant=w.partner_a.tenant, kind=SecurityGroup.Kind.CUSTOM, name="Tier 1")
+    group.members.add(w.a_sales)
+    return group
 
 
 ROUTES: dict[str, Route] = {
@@ -51,6 +60,35 @@ ROUTES: dict[str, Route] = {
         lambda w: reverse("partnersettings:activity_export"),
         get=row("200 200 200 200 | 403 403 403 403 403 | 403 302"),
         post=SIGNED_IN_ONLY_405,
+        delete=SIGNED_IN_ONLY_405,
+    ),
+    # Security groups: every partner agent reads its own partner's; Admin agents create custom groups and change
+    # their members. Customers' users are not partner users (403); another partner's group does not exist (404).
+    "partnersettings:security_groups": Route(
+        lambda w: reverse("partnersettings:security_groups"),
+        get=row("200 200 200 200 | 403 403 403 403 403 | 403 302"),
+        post=SIGNED_IN_ONLY_405,
+        delete=SIGNED_IN_ONLY_405,
+    ),
+    # An empty POST: the form again, with its errors.
+    "partnersettings:security_group_new": Route(
+        lambda w: reverse("partnersettings:security_group_new"),
+        get=row("200 403 403 200 | 403 403 403 403 403 | 403 302"),
+        post=row("400 403 403 400 | 403 403 403 403 403 | 403 302"),
+        delete=SIGNED_IN_ONLY_405,
+    ),
+    "partnersettings:security_group": Route(
+        lambda w: reverse("partnersettings:security_group", args=[_a_group(w).public_id]),
+        get=row("200 200 200 404 | 404 404 404 404 404 | 404 302"),
+        post=row("400 403 403 404 | 404 404 404 404 404 | 404 302"),
+        delete=SIGNED_IN_ONLY_405,
+    ),
+    "partnersettings:security_group_member_remove": Route(
+        lambda w: reverse(
+            "partnersettings:security_group_member_remove", args=[_a_group(w).public_id, w.a_sales.public_id]
+        ),
+        get=SIGNED_IN_ONLY_405,
+        post=row("302 403 403 404 | 404 404 404 404 404 | 404 302"),
         delete=SIGNED_IN_ONLY_405,
     ),
 }

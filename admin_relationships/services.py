@@ -9,23 +9,28 @@ business (admin_relationships/rules.py); the services keep the relationship's ow
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnercenter.audit import audit_record
+from partnercenter.emails import email_enqueue
 from partnercenter.models import (
     AccessAssignment,
     AdminRelationship,
     AuditAction,
     DirectoryRole,
+    OutboxEmail,
     Partner,
     SecurityGroup,
     Tenant,
     User,
 )
-from partnercenter.tokens import token_hash, token_new
+from partnercenter.tokens import token_hash, token_matches_hash, token_new
 
 Status = AdminRelationship.Status
 GA = DirectoryRole.GLOBAL_ADMINISTRATOR
@@ -137,6 +142,62 @@ def admin_relationship_finalize(*, relationship: AdminRelationship, finalized_by
         acting_for=locked.partner,
     )
     return FinalizedRelationship(locked, token)
+
+
+def approval_link(token: str) -> str:
+    """The personalised link of a finalized request. Built from SITE_URL, never from the request's Host header, so a
+    forged Host cannot send customers elsewhere."""
+    return settings.SITE_URL + reverse("adminrelationships:approval", kwargs={"token": token})
+
+
+class DraftAlreadySent(Exception):
+    """This link's draft was already sent: a double click or a second tab."""
+
+
+@transaction.atomic
+def admin_relationship_send(
+    *,
+    relationship: AdminRelationship,
+    sent_by: User,
+    token: str,
+    recipient_email: str,
+    message: str,
+    language: str,
+) -> OutboxEmail:
+    """Email the agent's draft (editable, but keeping the personalised link) to the customer, through the outbox.
+    Once: the relationship is locked, and a second post finds the first one's email (DraftAlreadySent)."""
+    locked = _locked(relationship)
+    _require_status(locked, Status.APPROVAL_PENDING)
+    if not token_matches_hash(token, locked.token_hash):
+        raise ValidationError(_("This draft's link is no longer valid."), code="token")
+    errors = {}
+    try:
+        validate_email(recipient_email)
+    except ValidationError:
+        errors["recipient_email"] = _("Enter a valid email address.")
+    link = approval_link(token)
+    if link not in message:
+        errors["message"] = _("The message must include the personalised link: %(link)s") % {"link": link}
+    if errors:
+        raise ValidationError(errors)
+    if OutboxEmail.objects.filter(topic_type=AdminRelationship._meta.label, topic_id=str(locked.public_id)).exists():
+        raise DraftAlreadySent
+    email = email_enqueue(
+        to=recipient_email,
+        template="admin_relationship_request",
+        context={"message": message, "partner_name": locked.partner.name, "link": link},
+        language=language,
+        topic=locked,
+    )
+    audit_record(
+        actor=sent_by,
+        action=AuditAction.ADMIN_RELATIONSHIP_SEND,
+        target_tenant=locked.customer,
+        obj=locked,
+        details={"name": locked.display_name, "recipient": recipient_email},
+        acting_for=locked.partner,
+    )
+    return email
 
 
 def approval_expired(relationship: AdminRelationship) -> bool:

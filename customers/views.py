@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from admin_relationships.rules import MANAGERS as ADMIN_RELATIONSHIP_MANAGERS
+from admin_relationships.selectors import admin_relationships_of, role_rows
 from azure_subscriptions.rules import PROVISIONERS
 from partnercenter.access import partner_customer_for, partner_for, partner_group_kinds, partner_relationship_for
 from partnercenter.csv_export import csv_response
@@ -111,6 +113,11 @@ def customer_detail(request: AuthenticatedRequest, tenant_id: UUID) -> HttpRespo
         "page": page,
         "can_add_subscription": bool(kinds & set(SUBSCRIPTION_SELLERS)),
         "can_add_azure_subscription": bool(kinds & PROVISIONERS),
+        # Granular delegated admin: the partner's admin relationships with the customer, with their groups.
+        "admin_relationships": [
+            (relationship, role_rows(relationship.roles)) for relationship in admin_relationships_of(partner, customer)
+        ],
+        "can_request_admin_relationship": bool(kinds & ADMIN_RELATIONSHIP_MANAGERS),
     }
     return render(request, "customers/detail.html", context)
 

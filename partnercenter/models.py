@@ -294,6 +294,7 @@ class AuditAction(models.TextChoices):
     # Granular delegated admin (GDAP).
     ADMIN_RELATIONSHIP_CREATE = "admin_relationship.create", _("Created an admin relationship")
     ADMIN_RELATIONSHIP_FINALIZE = "admin_relationship.finalize", _("Finalized an admin relationship request")
+    ADMIN_RELATIONSHIP_SEND = "admin_relationship.send", _("Sent an admin relationship request")
     ADMIN_RELATIONSHIP_APPROVE = "admin_relationship.approve", _("Approved partner roles")
     ADMIN_RELATIONSHIP_REJECT = "admin_relationship.reject", _("Rejected partner roles")
     ADMIN_RELATIONSHIP_TERMINATE = "admin_relationship.terminate", _("Terminated an admin relationship")

@@ -24,6 +24,7 @@ customer_pages = [
     path("", include("customers.urls")),
     path("<uuid:tenant_id>/devices/", include("autopilot.urls")),  # Windows Autopilot
     path("<uuid:tenant_id>/azure/", include("azure_subscriptions.urls")),  # Add Azure subscription
+    path("<uuid:tenant_id>/admin-relationships/", include("admin_relationships.urls")),  # GDAP
 ]
 
 # The customer's admin center: every app's pages of one tenant, in one namespace.
@@ -42,6 +43,7 @@ urlpatterns = [
     path("admin-center/<uuid:tenant_id>/", include((admin_center_pages, "admincenter"))),
     path("settings/", include("partner_settings.urls")),
     path("", include("relationships.urls")),
+    path("admin-relationships/approve/", include("admin_relationships.approval_urls")),  # the customer's GDAP link
     path("i18n/setlang/", login_not_required(require_POST(set_language)), name="set_language"),
     # For load balancers: open without signing in, and saying nothing but which parts answer.
     path("health/live/", health.live, name="health_live"),

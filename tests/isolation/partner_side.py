@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from . import ALL_405, SIGNED_IN_ONLY_405, Route, row  # noqa: F401
+from . import ALL_405, SIGNED_IN_ONLY_405, Route, admin_relationships, row  # noqa: F401
 
 # Placeholder pages answer 404 until they are built; each entry is replaced with the page's real expectations.
 BUILDING = row("404 404 404 404 | 404 404 404 404 404 | 404 302")
@@ -28,3 +28,6 @@ ROUTES: dict[str, Route] = {
         delete=SIGNED_IN_ONLY_405,
     ),
 }
+
+# Granular delegated admin's pages of a customer, and the customer's approval link, are listed in their own module.
+ROUTES.update(admin_relationships.ROUTES)

@@ -1,0 +1,52 @@
+"""Who may do what with granular delegated admin (GDAP) relationships, and the helpers views call first.
+
+Partner side: every agent of the partner reads a customer's admin relationships; only Admin agents create, finalize,
+send, assign and terminate them. A relationship of another partner, or of another customer, does not exist (404).
+Customer side: only a Global admin of the customer approves or rejects partner roles."""
+
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from partnercenter.access import own_directory_roles, partner_customer_for
+from partnercenter.http import AuthenticatedRequest
+from partnercenter.models import AdminRelationship, DirectoryRole, Partner, SecurityGroup, Tenant, User
+
+Kind = SecurityGroup.Kind
+
+READERS = frozenset({Kind.ADMIN_AGENTS, Kind.SALES_AGENTS, Kind.HELPDESK_AGENTS})
+MANAGERS = frozenset({Kind.ADMIN_AGENTS})
+
+
+def customer_for(request: AuthenticatedRequest, tenant_id: UUID, *, change: bool = False) -> tuple[Partner, Tenant]:
+    """A customer of the user's partner (404 otherwise), for its agents; with `change`, for its Admin agents (403)."""
+    return partner_customer_for(request, tenant_id, *(MANAGERS if change else READERS))
+
+
+def admin_relationship_for(
+    request: AuthenticatedRequest, tenant_id: UUID, relationship_id: UUID, *, change: bool = False
+) -> AdminRelationship:
+    """An admin relationship of the user's partner with this customer (404 for any other), as customer_for allows."""
+    partner, customer = partner_customer_for(request, tenant_id)
+    relationship = (
+        AdminRelationship.objects.select_related("partner__tenant", "customer")
+        .filter(public_id=relationship_id, partner=partner, customer=customer)
+        .first()
+    )
+    if relationship is None:
+        raise Http404
+    customer_for(request, tenant_id, change=change)
+    return relationship
+
+
+def check_can_approve(relationship: AdminRelationship, user: User) -> None:
+    """Only a Global admin of the relationship's customer approves or rejects its roles (PermissionDenied)."""
+    if user.tenant_id != relationship.customer_id or DirectoryRole.GLOBAL_ADMINISTRATOR not in own_directory_roles(
+        user
+    ):
+        raise PermissionDenied(
+            _("Only a Global admin of %(customer)s can approve or reject partner roles.")
+            % {"customer": relationship.customer.name}
+        )

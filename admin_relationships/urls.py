@@ -1,0 +1,13 @@
+"""Partner Center > Customers > a customer > Admin relationships, under customers/<tenant_id>/admin-relationships/
+(names in the customers namespace)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("new/", views.relationship_new, name="admin_relationship_new"),
+    path("<uuid:relationship_id>/", views.relationship_detail, name="admin_relationship"),
+    path("<uuid:relationship_id>/finalize/", views.relationship_finalize, name="admin_relationship_finalize"),
+    path("<uuid:relationship_id>/send/", views.relationship_send, name="admin_relationship_send"),
+]

@@ -1,0 +1,175 @@
+"""Partner side of granular delegated admin (GDAP), on a customer's page: request an admin relationship, finalize it
+(the draft email with its personalised link), send it; its details, security groups and termination."""
+
+from urllib.parse import quote
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from partnercenter.access import partner_group_kinds
+from partnercenter.http import AuthenticatedRequest
+from partnercenter.models import AdminRelationship, DirectoryRole
+from partnercenter.roles import CATALOGUE
+from partnercenter.tokens import token_matches_hash
+
+from . import services
+from .forms import AdminRelationshipForm, DraftEmailForm
+from .rules import MANAGERS, admin_relationship_for, customer_for
+from .selectors import admin_relationships_of, role_rows
+from .services import DraftAlreadySent, FinalizedRelationship, approval_link
+
+GA = DirectoryRole.GLOBAL_ADMINISTRATOR
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for e in errors:
+                form.add_error(field if field in form.fields else None, e)
+    else:
+        form.add_error(None, error)
+
+
+@require_http_methods(["GET", "POST"])
+def relationship_new(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
+    """Request admin relationship: a name, a duration, roles from the catalogue, auto extend."""
+    partner, customer = customer_for(request, tenant_id, change=True)
+    form = AdminRelationshipForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            relationship = services.admin_relationship_create(
+                partner=partner,
+                customer=customer,
+                created_by=request.user,
+                display_name=data["display_name"],
+                roles=data["roles"],
+                duration_days=data["duration_days"],
+                auto_extend=data["auto_extend"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The admin relationship %(name)s was created. Finalize the request to send it to the customer.")
+                % {"name": relationship.display_name},
+            )
+            return redirect(
+                "customers:admin_relationship", tenant_id=customer.public_id, relationship_id=relationship.public_id
+            )
+    selected = set(form["roles"].value() or [])
+    roles = [
+        {"value": value, "name": d.name, "description": d.description, "checked": value in selected}
+        for value, d in CATALOGUE.items()
+    ]
+    return render(
+        request,
+        "admin_relationships/relationship_new.html",
+        {"customer": customer, "form": form, "roles": roles, "ga_name": CATALOGUE[GA].name},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def relationship_detail(request: AuthenticatedRequest, tenant_id: UUID, relationship_id: UUID) -> HttpResponse:
+    relationship = admin_relationship_for(request, tenant_id, relationship_id)
+    relationship = admin_relationships_of(relationship.partner, relationship.customer).get(pk=relationship.pk)
+    return render(
+        request,
+        "admin_relationships/relationship_detail.html",
+        {
+            "customer": relationship.customer,
+            "relationship": relationship,
+            "roles": role_rows(relationship.roles),
+            "can_manage": bool(partner_group_kinds(request.user) & MANAGERS),
+            "Status": AdminRelationship.Status,
+        },
+    )
+
+
+def _render_draft(
+    request: AuthenticatedRequest, finalized: FinalizedRelationship, form: DraftEmailForm | None = None
+) -> HttpResponse:
+    """The draft email, in the response to the POST that made the link: the token is never stored, so this is the
+    one moment it can be shown."""
+    relationship = finalized.relationship
+    partner = relationship.partner
+    link = approval_link(finalized.token)
+    default_message = render_to_string(
+        "admin_relationships/draft_message.txt",
+        {
+            "partner": partner,
+            "agent": request.user,
+            "link": link,
+            "relationship": relationship,
+            "roles": role_rows(relationship.roles),
+        },
+    ).strip()
+    if form is None:
+        form = DraftEmailForm(initial={"token": finalized.token, "message": default_message})
+    subject = _("%(partner)s requests admin roles in your organization") % {"partner": partner.name}
+    mailto = f"mailto:?subject={quote(subject)}&body={quote(default_message)}"
+    response = render(
+        request,
+        "admin_relationships/draft.html",
+        {"relationship": relationship, "customer": relationship.customer, "link": link, "form": form, "mailto": mailto},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def relationship_finalize(request: AuthenticatedRequest, tenant_id: UUID, relationship_id: UUID) -> HttpResponse:
+    relationship = admin_relationship_for(request, tenant_id, relationship_id, change=True)
+    try:
+        finalized = services.admin_relationship_finalize(relationship=relationship, finalized_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("customers:admin_relationship", tenant_id=tenant_id, relationship_id=relationship_id)
+    return _render_draft(request, finalized)
+
+
+@require_POST
+def relationship_send(request: AuthenticatedRequest, tenant_id: UUID, relationship_id: UUID) -> HttpResponse:
+    relationship = admin_relationship_for(request, tenant_id, relationship_id, change=True)
+    back = redirect("customers:admin_relationship", tenant_id=tenant_id, relationship_id=relationship_id)
+    token = request.POST.get("token", "")
+    if not token_matches_hash(token, relationship.token_hash):
+        # A draft whose link is gone: the customer approved or rejected it, or the page is an old copy.
+        messages.error(request, _("This draft's link is no longer valid."))
+        return back
+    form = DraftEmailForm(request.POST)
+    if not form.is_valid():
+        return _render_draft(request, FinalizedRelationship(relationship, token), form)
+    try:
+        services.admin_relationship_send(
+            relationship=relationship,
+            sent_by=request.user,
+            token=form.cleaned_data["token"],
+            recipient_email=form.cleaned_data["recipient_email"],
+            message=form.cleaned_data["message"],
+            language=translation.get_language(),
+        )
+    except DraftAlreadySent:
+        messages.info(request, _("This request was already sent."))
+        return back
+    except ValidationError as error:
+        if getattr(error, "code", None) in ("token", "status"):
+            messages.error(request, " ".join(error.messages))
+            return back
+        _add_errors(form, error)
+        return _render_draft(request, FinalizedRelationship(relationship, token), form)
+    messages.success(
+        request,
+        _("The email to %(email)s is on its way.") % {"email": form.cleaned_data["recipient_email"]},
+    )
+    return back

@@ -1,0 +1,76 @@
+"""Granular delegated admin (GDAP): a customer's admin relationships on the partner side, and the customer's page
+behind a request's personalised link."""
+
+from django.urls import reverse
+
+from admin_relationships.services import admin_relationship_create, admin_relationship_finalize
+from partnercenter.models import DirectoryRole
+
+from . import SIGNED_IN_ONLY_405, Route, row
+
+
+def _relationship(w):
+    """Partner A's admin relationship with customer X, in status created (made inside the case's savepoint)."""
+    return admin_relationship_create(
+        partner=w.partner_a,
+        customer=w.customer_x,
+        created_by=w.a_admin,
+        display_name="Helpdesk",
+        roles=[DirectoryRole.HELPDESK_ADMINISTRATOR],
+    )
+
+
+def _token(w) -> str:
+    return admin_relationship_finalize(relationship=_relationship(w), finalized_by=w.a_admin).token
+
+
+def _url(name: str):
+    return lambda w: reverse(f"customers:{name}", args=[w.customer_x.public_id, _relationship(w).public_id])
+
+
+# Partner A's agents read the customer's admin relationships; only its Admin agent changes them. Partner B and the
+# customers' own users do not know X as a customer (404).
+READ = row("200 200 200 404 | 404 404 404 404 404 | 404 302")
+CHANGE_EMPTY = row("400 403 403 404 | 404 404 404 404 404 | 404 302")
+# Approve partner roles: only a Global admin of the customer; anyone else signed in, the permission-required page.
+APPROVAL_GET = row("403 403 403 403 | 200 403 403 403 403 | 403 302")
+APPROVAL_POST = row("403 403 403 403 | 302 403 403 403 403 | 403 302")
+
+ROUTES: dict[str, Route] = {
+    "customers:admin_relationship_new": Route(
+        lambda w: reverse("customers:admin_relationship_new", args=[w.customer_x.public_id]),
+        get=row("200 403 403 404 | 404 404 404 404 404 | 404 302"),
+        post=CHANGE_EMPTY,
+    ),
+    "customers:admin_relationship": Route(_url("admin_relationship"), get=READ, post=SIGNED_IN_ONLY_405),
+    # Finalize: the draft email with the personalised link.
+    "customers:admin_relationship_finalize": Route(
+        _url("admin_relationship_finalize"),
+        get=SIGNED_IN_ONLY_405,
+        post=row("200 403 403 404 | 404 404 404 404 404 | 404 302"),
+    ),
+    # An empty POST has no link: back to the relationship, with the reason.
+    "customers:admin_relationship_send": Route(
+        _url("admin_relationship_send"),
+        get=SIGNED_IN_ONLY_405,
+        post=row("302 403 403 404 | 404 404 404 404 404 | 404 302"),
+    ),
+    "adminrelationships:approval": Route(
+        lambda w: reverse("adminrelationships:approval", args=[_token(w)]),
+        get=APPROVAL_GET,
+        post=row("405 405 405 405 | 405 405 405 405 405 | 405 405"),
+        delete=row("405 405 405 405 | 405 405 405 405 405 | 405 405"),
+    ),
+    "adminrelationships:approval_approve": Route(
+        lambda w: reverse("adminrelationships:approval_approve", args=[_token(w)]),
+        get=row("405 405 405 405 | 405 405 405 405 405 | 405 405"),
+        post=APPROVAL_POST,
+        delete=row("405 405 405 405 | 405 405 405 405 405 | 405 405"),
+    ),
+    "adminrelationships:approval_reject": Route(
+        lambda w: reverse("adminrelationships:approval_reject", args=[_token(w)]),
+        get=row("405 405 405 405 | 405 405 405 405 405 | 405 405"),
+        post=APPROVAL_POST,
+        delete=row("405 405 405 405 | 405 405 405 405 405 | 405 405"),
+    ),
+}

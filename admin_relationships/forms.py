@@ -27,3 +27,15 @@ class DraftEmailForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput, max_length=100)
     recipient_email = forms.EmailField(label=_("Customer's email address"), max_length=254)
     message = forms.CharField(label=_("Email message"), widget=forms.Textarea(attrs={"rows": 14}), max_length=10000)
+
+
+class AccessAssignmentForm(forms.Form):
+    """A partner security group (its public ID) and some of the relationship's roles; the service checks both."""
+
+    security_group = forms.UUIDField(label=_("Security group"))
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"),
+        choices=DirectoryRole.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one role.")},
+    )

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -15,14 +15,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from partnercenter.access import partner_group_kinds
 from partnercenter.http import AuthenticatedRequest
-from partnercenter.models import AdminRelationship, DirectoryRole
+from partnercenter.models import AccessAssignment, AdminRelationship, DirectoryRole
 from partnercenter.roles import CATALOGUE
 from partnercenter.tokens import token_matches_hash
 
 from . import services
-from .forms import AdminRelationshipForm, DraftEmailForm
+from .forms import AccessAssignmentForm, AdminRelationshipForm, DraftEmailForm
 from .rules import MANAGERS, admin_relationship_for, customer_for
-from .selectors import admin_relationships_of, role_rows
+from .selectors import admin_relationships_of, partner_groups, role_rows
 from .services import DraftAlreadySent, FinalizedRelationship, approval_link
 
 GA = DirectoryRole.GLOBAL_ADMINISTRATOR
@@ -89,6 +89,7 @@ def relationship_detail(request: AuthenticatedRequest, tenant_id: UUID, relation
             "customer": relationship.customer,
             "relationship": relationship,
             "roles": role_rows(relationship.roles),
+            "assignments": [(a, role_rows(a.roles)) for a in relationship.live_assignments],  # type: ignore[attr-defined]
             "can_manage": bool(partner_group_kinds(request.user) & MANAGERS),
             "Status": AdminRelationship.Status,
         },
@@ -173,3 +174,95 @@ def relationship_send(request: AuthenticatedRequest, tenant_id: UUID, relationsh
         _("The email to %(email)s is on its way.") % {"email": form.cleaned_data["recipient_email"]},
     )
     return back
+
+
+def _detail(tenant_id: UUID, relationship_id: UUID) -> HttpResponse:
+    return redirect("customers:admin_relationship", tenant_id=tenant_id, relationship_id=relationship_id)
+
+
+@require_http_methods(["GET", "POST"])
+def assignment_new(request: AuthenticatedRequest, tenant_id: UUID, relationship_id: UUID) -> HttpResponse:
+    """Security groups > Add security groups: one of the partner's groups and the roles it gets (some of the
+    relationship's). Saved pending; a task activates it seconds later."""
+    relationship = admin_relationship_for(request, tenant_id, relationship_id, change=True)
+    if relationship.status != AdminRelationship.Status.ACTIVE:
+        messages.error(request, _("Only an active admin relationship gives roles to security groups."))
+        return _detail(tenant_id, relationship_id)
+    form = AccessAssignmentForm(request.POST if request.method == "POST" else None)
+    groups = list(partner_groups(relationship.partner))
+    if request.method == "POST" and form.is_valid():
+        group = next((g for g in groups if g.public_id == form.cleaned_data["security_group"]), None)
+        try:
+            if group is None:
+                raise ValidationError({"security_group": _("Choose one of your organization's security groups.")})
+            services.access_assignment_create(
+                relationship=relationship,
+                security_group=group,
+                roles=form.cleaned_data["roles"],
+                created_by=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The roles of %(group)s are being activated. This takes a few seconds.") % {"group": group.name},
+            )
+            return _detail(tenant_id, relationship_id)
+    selected = set(form["roles"].value() or [])
+    return render(
+        request,
+        "admin_relationships/assignment_new.html",
+        {
+            "customer": relationship.customer,
+            "relationship": relationship,
+            "form": form,
+            "groups": groups,
+            "chosen_group": str(form["security_group"].value() or ""),
+            "roles": [{**row, "checked": row["value"] in selected} for row in role_rows(relationship.roles)],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def assignment_remove(
+    request: AuthenticatedRequest, tenant_id: UUID, relationship_id: UUID, assignment_id: UUID
+) -> HttpResponse:
+    relationship = admin_relationship_for(request, tenant_id, relationship_id, change=True)
+    assignment = (
+        AccessAssignment.objects.filter(public_id=assignment_id, relationship=relationship)
+        .exclude(status=AccessAssignment.Status.DELETED)
+        .select_related("security_group")
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    services.access_assignment_remove(assignment=assignment, removed_by=request.user)
+    messages.success(
+        request, _("%(group)s no longer has roles in this relationship.") % {"group": assignment.security_group.name}
+    )
+    return _detail(tenant_id, relationship_id)
+
+
+@require_http_methods(["GET", "POST"])
+def relationship_terminate(request: AuthenticatedRequest, tenant_id: UUID, relationship_id: UUID) -> HttpResponse:
+    """Terminate relationship, after a confirmation: every role it gives is gone at once."""
+    relationship = admin_relationship_for(request, tenant_id, relationship_id, change=True)
+    if request.method == "POST":
+        try:
+            services.admin_relationship_terminate(
+                relationship=relationship, terminated_by=request.user, acting_for=relationship.partner
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("The admin relationship %(name)s was terminated.") % {"name": relationship.display_name}
+            )
+        return _detail(tenant_id, relationship_id)
+    return render(
+        request,
+        "admin_relationships/terminate.html",
+        {"customer": relationship.customer, "relationship": relationship},
+    )

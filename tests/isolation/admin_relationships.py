@@ -3,8 +3,13 @@ behind a request's personalised link."""
 
 from django.urls import reverse
 
-from admin_relationships.services import admin_relationship_create, admin_relationship_finalize
-from partnercenter.models import DirectoryRole
+from admin_relationships.services import (
+    access_assignment_create,
+    admin_relationship_approve,
+    admin_relationship_create,
+    admin_relationship_finalize,
+)
+from partnercenter.models import DirectoryRole, SecurityGroup
 
 from . import SIGNED_IN_ONLY_405, Route, row
 
@@ -26,6 +31,28 @@ def _token(w) -> str:
 
 def _url(name: str):
     return lambda w: reverse(f"customers:{name}", args=[w.customer_x.public_id, _relationship(w).public_id])
+
+
+def _active(w):
+    """The same relationship, approved by customer X's Global admin."""
+    relationship = admin_relationship_finalize(relationship=_relationship(w), finalized_by=w.a_admin).relationship
+    return admin_relationship_approve(relationship=relationship, approved_by=w.x_ga)
+
+
+def _active_url(name: str):
+    return lambda w: reverse(f"customers:{name}", args=[w.customer_x.public_id, _active(w).public_id])
+
+
+def _assignment_remove_url(w) -> str:
+    relationship = _active(w)
+    group = SecurityGroup.objects.get(tenant=w.partner_a.tenant, kind=SecurityGroup.Kind.HELPDESK_AGENTS)
+    assignment = access_assignment_create(
+        relationship=relationship, security_group=group, roles=relationship.roles, created_by=w.a_admin
+    )
+    return reverse(
+        "customers:access_assignment_remove",
+        args=[w.customer_x.public_id, relationship.public_id, assignment.public_id],
+    )
 
 
 # Partner A's agents read the customer's admin relationships; only its Admin agent changes them. Partner B and the
@@ -72,5 +99,20 @@ ROUTES: dict[str, Route] = {
         get=row("405 405 405 405 | 405 405 405 405 405 | 405 405"),
         post=APPROVAL_POST,
         delete=row("405 405 405 405 | 405 405 405 405 405 | 405 405"),
+    ),
+    # On an active relationship, Admin agents only: Add security groups (an empty POST: the form and its errors),
+    # remove an assignment, Terminate relationship (a confirmation, then back to the relationship).
+    "customers:access_assignment_new": Route(
+        _active_url("access_assignment_new"),
+        get=row("200 403 403 404 | 404 404 404 404 404 | 404 302"),
+        post=CHANGE_EMPTY,
+    ),
+    "customers:access_assignment_remove": Route(
+        _assignment_remove_url, get=SIGNED_IN_ONLY_405, post=row("302 403 403 404 | 404 404 404 404 404 | 404 302")
+    ),
+    "customers:admin_relationship_terminate": Route(
+        _active_url("admin_relationship_terminate"),
+        get=row("200 403 403 404 | 404 404 404 404 404 | 404 302"),
+        post=row("302 403 403 404 | 404 404 404 404 404 | 404 302"),
     ),
 }

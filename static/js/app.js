@@ -68,6 +68,25 @@
     for (var i = 0; i < boxes.length; i++) boxes[i].checked = all.checked;
   });
 
+  // A search box that filters a list (data-filter names the list): only the items (data-filter-item) whose text
+  // holds every word typed stay shown. Hidden items keep their state (a checked box stays checked). The box itself
+  // is hidden until script shows it: without script every item is shown.
+  var filterBoxes = document.querySelectorAll("input[data-filter]");
+  Array.prototype.forEach.call(filterBoxes, function (box) {
+    var wrapper = box.closest("[hidden]");
+    if (wrapper) wrapper.hidden = false;
+    var list = document.getElementById(box.getAttribute("data-filter"));
+    if (!list) return;
+    box.addEventListener("input", function () {
+      var words = box.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var items = list.querySelectorAll("[data-filter-item]");
+      for (var i = 0; i < items.length; i++) {
+        var text = items[i].textContent.toLowerCase();
+        items[i].hidden = !words.every(function (word) { return text.indexOf(word) !== -1; });
+      }
+    });
+  });
+
   // A page waiting for work done in the background (a device list being checked) asks its data-status-url for the
   // progress, shows it, and reloads itself when the work is done. Without script the page has a Refresh link.
   var waiting = document.querySelector("[data-status-url]");

@@ -30,6 +30,7 @@ from partnercenter.models import (
     Tenant,
     User,
 )
+from partnercenter.roles import CATALOGUE
 from partnercenter.tokens import token_hash, token_matches_hash, token_new
 
 Status = AdminRelationship.Status
@@ -231,7 +232,37 @@ def admin_relationship_approve(*, relationship: AdminRelationship, approved_by: 
             "ends_at": locked.ends_at.isoformat(),
         },
     )
+    _approval_notices(locked, approved_by)
     return locked
+
+
+def _approval_notices(relationship: AdminRelationship, approved_by: User) -> None:
+    """Both sides are told: the partner's Admin agents and the customer's Global admins, each in their language,
+    naming the approver, the roles and the end date."""
+    admin_agents = User.objects.filter(
+        is_active=True,
+        security_groups__tenant_id=relationship.partner.tenant_id,
+        security_groups__kind=SecurityGroup.Kind.ADMIN_AGENTS,
+    )
+    global_admins = User.objects.filter(is_active=True, tenant_id=relationship.customer_id, role_assignments__role=GA)
+    recipients = admin_agents.union(global_admins).order_by("pk")
+    roles = [definition.role.label for value, definition in CATALOGUE.items() if value in set(relationship.roles)]
+    for recipient in recipients:
+        email_enqueue(
+            to=recipient.email,
+            template="admin_relationship_approved",
+            context={
+                "recipient": recipient,
+                "partner_name": relationship.partner.name,
+                "customer_name": relationship.customer.name,
+                "relationship_name": relationship.display_name,
+                "approver": approved_by,
+                "roles": roles,
+                "ends_at": relationship.ends_at,
+            },
+            language=recipient.preferred_language or "en",
+            topic=relationship,
+        )
 
 
 @transaction.atomic

@@ -6,11 +6,12 @@ from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from admin_relationships.services import admin_relationship_create, admin_relationship_finalize
-from partnercenter.models import AdminRelationship, DirectoryRole
+from partnercenter.models import AdminRelationship, DirectoryRole, OutboxEmail
 
 R = DirectoryRole
 Status = AdminRelationship.Status
@@ -98,3 +99,24 @@ def test_wrong_methods(world, client_for, finalized):
     assert client.post(url(finalized)).status_code == 405
     assert client.get(url(finalized, "approval_approve")).status_code == 405
     assert client.get(url(finalized, "approval_reject")).status_code == 405
+
+
+def test_both_sides_are_told_who_approved_which_roles_until_when(world, client_for, finalized):
+    world.a_admin.preferred_language = "zh-hant"
+    world.a_admin.save(update_fields=["preferred_language"])
+    client_for("x_ga").post(url(finalized, "approval_approve"))
+    emails = {email.to: email for email in OutboxEmail.objects.filter(template_like())}
+    assert set(emails) == {world.a_admin.email, world.x_ga.email}
+    relationship = AdminRelationship.objects.get(pk=finalized.relationship.pk)
+    customer_side = emails[world.x_ga.email]
+    assert customer_side.subject == "Contoso approved the roles Fabrikam requested"
+    for text in (world.x_ga.email, "Helpdesk", "Helpdesk Administrator", "User Administrator"):
+        assert text in customer_side.body_text
+    assert f"{timezone.localtime(relationship.ends_at):%Y}" in customer_side.body_text
+    partner_side = emails[world.a_admin.email]
+    assert partner_side.language == "zh-hant"  # each in their own language
+    assert "User Administrator" in customer_side.body_html
+
+
+def template_like():
+    return Q(topic_type=AdminRelationship._meta.label)

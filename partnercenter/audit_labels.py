@@ -51,6 +51,7 @@ DETAIL_LABELS: dict[str, "StrOrPromise"] = {
     "skipped": gettext_lazy("Skipped"),
     "recipient": gettext_lazy("Recipient"),
     "include_delegated_admin": gettext_lazy("Delegated admin"),
+    "group": gettext_lazy("Security group"),
 }
 
 # Where a detail's value is a code of a set of choices, the choices that give its words, tried in order. The core

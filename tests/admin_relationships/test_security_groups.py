@@ -119,3 +119,10 @@ def test_a_removed_user_is_not_offered(world, client_for, tier1):
     gone.save(update_fields=["is_active"])
     body = client_for("a_admin").get(group_url(tier1)).content.decode()
     assert world.a_helpdesk.email in body and gone.email not in body
+
+
+def test_the_activity_log_names_the_group_and_the_member(world, client_for, tier1):
+    security_group_member_add(group=tier1, user=world.a_helpdesk, added_by=world.a_admin)
+    body = client_for("a_sales").get(reverse("partnersettings:activity")).content.decode()
+    assert "Added a member to a security group" in body
+    assert "Security group: Tier 1" in body and world.a_helpdesk.email in body

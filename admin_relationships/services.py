@@ -308,6 +308,64 @@ def admin_relationship_terminate(
 
 
 @transaction.atomic
+def admin_relationship_auto_extend_set(
+    *, relationship: AdminRelationship, auto_extend: bool, changed_by: User
+) -> AdminRelationship:
+    """Switch auto-extend (by 180 days at the end date) of a relationship being drafted or active (a finalized
+    request is locked: the customer approves what it was sent); never with Global Administrator among its roles."""
+    locked = _locked(relationship)
+    _require_status(locked, Status.CREATED, Status.ACTIVE)
+    _check_auto_extend(locked.roles, auto_extend)
+    days = AdminRelationship.AUTO_EXTEND_DAYS if auto_extend else 0
+    if locked.auto_extend_days == days:
+        return locked
+    locked.auto_extend_days = days
+    locked.save(update_fields=["auto_extend_days", "updated_at"])
+    audit_record(
+        actor=changed_by,
+        action=AuditAction.ADMIN_RELATIONSHIP_UPDATE,
+        target_tenant=locked.customer,
+        obj=locked,
+        details={"name": locked.display_name, "auto_extend": auto_extend},
+        acting_for=locked.partner,
+    )
+    return locked
+
+
+@transaction.atomic
+def admin_relationship_remove_global_admin(*, relationship: AdminRelationship, removed_by: User) -> AdminRelationship:
+    """The one change an active relationship's roles allow: removing Global Administrator, from the relationship and
+    from every assignment in it at once (an assignment left without a role is removed). Refused when it is the only
+    role: terminate the relationship instead."""
+    locked = _locked(relationship)
+    _require_status(locked, Status.ACTIVE)
+    if GA not in locked.roles:
+        raise ValidationError(_("This admin relationship doesn't include the Global Administrator role."))
+    remaining = [role for role in locked.roles if role != GA]
+    if not remaining:
+        raise ValidationError(_("Global Administrator is this relationship's only role: terminate it instead."))
+    locked.roles = remaining
+    locked.save(update_fields=["roles", "updated_at"])
+    assignments = AccessAssignment.objects.select_for_update().filter(relationship=locked)
+    for assignment in assignments.exclude(status=AccessAssignment.Status.DELETED):
+        if GA not in assignment.roles:
+            continue
+        assignment.roles = [role for role in assignment.roles if role != GA]
+        if not assignment.roles:
+            assignment.status = AccessAssignment.Status.DELETED
+        assignment.save(update_fields=["roles", "status", "updated_at"])
+    audit_record(
+        actor=removed_by,
+        action=AuditAction.ADMIN_RELATIONSHIP_UPDATE,
+        target_tenant=locked.customer,
+        obj=locked,
+        details={"name": locked.display_name, "roles": remaining},
+        acting_for=locked.partner,
+    )
+    return locked
+
+
+@transaction.atomic
 def access_assignment_create(
     *, relationship: AdminRelationship, security_group: SecurityGroup, roles, created_by: User
 ) -> AccessAssignment:

@@ -10,6 +10,12 @@ urlpatterns = [
     path("<uuid:relationship_id>/", views.relationship_detail, name="admin_relationship"),
     path("<uuid:relationship_id>/finalize/", views.relationship_finalize, name="admin_relationship_finalize"),
     path("<uuid:relationship_id>/send/", views.relationship_send, name="admin_relationship_send"),
+    path("<uuid:relationship_id>/auto-extend/", views.relationship_auto_extend, name="admin_relationship_auto_extend"),
+    path(
+        "<uuid:relationship_id>/remove-global-admin/",
+        views.relationship_remove_global_admin,
+        name="admin_relationship_remove_global_admin",
+    ),
     path("<uuid:relationship_id>/terminate/", views.relationship_terminate, name="admin_relationship_terminate"),
     path("<uuid:relationship_id>/security-groups/add/", views.assignment_new, name="access_assignment_new"),
     path(

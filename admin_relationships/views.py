@@ -92,6 +92,8 @@ def relationship_detail(request: AuthenticatedRequest, tenant_id: UUID, relation
             "assignments": [(a, role_rows(a.roles)) for a in relationship.live_assignments],  # type: ignore[attr-defined]
             "can_manage": bool(partner_group_kinds(request.user) & MANAGERS),
             "Status": AdminRelationship.Status,
+            "changeable": (AdminRelationship.Status.CREATED, AdminRelationship.Status.ACTIVE),
+            "has_global_admin": GA in relationship.roles,
         },
     )
 
@@ -266,3 +268,33 @@ def relationship_terminate(request: AuthenticatedRequest, tenant_id: UUID, relat
         "admin_relationships/terminate.html",
         {"customer": relationship.customer, "relationship": relationship},
     )
+
+
+@require_POST
+def relationship_auto_extend(request: AuthenticatedRequest, tenant_id: UUID, relationship_id: UUID) -> HttpResponse:
+    """Switch auto-extend on or off (the posted `auto_extend`: "on" or anything else)."""
+    relationship = admin_relationship_for(request, tenant_id, relationship_id, change=True)
+    auto_extend = request.POST.get("auto_extend") == "on"
+    try:
+        services.admin_relationship_auto_extend_set(
+            relationship=relationship, auto_extend=auto_extend, changed_by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Auto extend is on.") if auto_extend else _("Auto extend is off."))
+    return _detail(tenant_id, relationship_id)
+
+
+@require_POST
+def relationship_remove_global_admin(
+    request: AuthenticatedRequest, tenant_id: UUID, relationship_id: UUID
+) -> HttpResponse:
+    relationship = admin_relationship_for(request, tenant_id, relationship_id, change=True)
+    try:
+        services.admin_relationship_remove_global_admin(relationship=relationship, removed_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The Global Administrator role was removed from this relationship."))
+    return _detail(tenant_id, relationship_id)

@@ -297,6 +297,7 @@ class AuditAction(models.TextChoices):
     ADMIN_RELATIONSHIP_SEND = "admin_relationship.send", _("Sent an admin relationship request")
     ADMIN_RELATIONSHIP_APPROVE = "admin_relationship.approve", _("Approved partner roles")
     ADMIN_RELATIONSHIP_REJECT = "admin_relationship.reject", _("Rejected partner roles")
+    ADMIN_RELATIONSHIP_UPDATE = "admin_relationship.update", _("Changed an admin relationship")
     ADMIN_RELATIONSHIP_TERMINATE = "admin_relationship.terminate", _("Terminated an admin relationship")
     ACCESS_ASSIGNMENT_CREATE = "access_assignment.create", _("Assigned roles to a security group")
     ACCESS_ASSIGNMENT_ACTIVATE = "access_assignment.activate", _("Activated a security group's roles")

@@ -138,3 +138,62 @@ def test_wrong_methods(world, client_for, active):
     client = client_for("a_admin")
     assert client.delete(url(world, active, "admin_relationship_terminate")).status_code == 405
     assert client.put(url(world, active, "access_assignment_new")).status_code == 405
+
+
+def test_auto_extend_is_switched_on_and_off(world, client_for, active):
+    client = client_for("a_admin")
+    switch = url(world, active, "admin_relationship_auto_extend")
+    assert "Turn auto extend on" in client.get(url(world, active, "admin_relationship")).content.decode()
+    assert client.post(switch, {"auto_extend": "on"}).status_code == 302
+    active.refresh_from_db()
+    assert active.auto_extend_days == 180
+    assert client.post(switch).status_code == 302
+    active.refresh_from_db()
+    assert active.auto_extend_days == 0
+    assert client_for("a_sales").post(switch, {"auto_extend": "on"}).status_code == 403
+
+
+def _with_global_admin(world) -> AdminRelationship:
+    relationship = admin_relationship_create(
+        partner=world.partner_a,
+        customer=world.customer_x,
+        created_by=world.a_admin,
+        display_name="Everything",
+        roles=[R.GLOBAL_ADMINISTRATOR, R.HELPDESK_ADMINISTRATOR],
+    )
+    relationship = admin_relationship_finalize(relationship=relationship, finalized_by=world.a_admin).relationship
+    return admin_relationship_approve(relationship=relationship, approved_by=world.x_ga)
+
+
+def test_auto_extend_is_refused_with_global_administrator(world, client_for):
+    relationship = _with_global_admin(world)
+    client = client_for("a_admin")
+    page = client.get(url(world, relationship, "admin_relationship")).content.decode()
+    assert "be extended automatically" in page and "Turn auto extend on" not in page
+    response = client.post(
+        url(world, relationship, "admin_relationship_auto_extend"), {"auto_extend": "on"}, follow=True
+    )
+    assert "be extended automatically" in response.content.decode().split("<main", 1)[1].split("<section", 1)[0]
+    relationship.refresh_from_db()
+    assert relationship.auto_extend_days == 0
+
+
+def test_removing_global_administrator_takes_it_from_the_groups_at_once(world, client_for, tier1):
+    group, member = tier1
+    relationship = _with_global_admin(world)
+    client = client_for("a_admin")
+    client.post(
+        url(world, relationship, "access_assignment_new"),
+        {"security_group": str(group.public_id), "roles": [R.GLOBAL_ADMINISTRATOR, R.HELPDESK_ADMINISTRATOR]},
+    )
+    access_assignment_activate(assignment_id=AccessAssignment.objects.get().pk)
+    assert effective_roles(member, world.customer_x) == {R.GLOBAL_ADMINISTRATOR, R.HELPDESK_ADMINISTRATOR}
+    assert "Remove Global Administrator" in client.get(url(world, relationship, "admin_relationship")).content.decode()
+    assert client.post(url(world, relationship, "admin_relationship_remove_global_admin")).status_code == 302
+    relationship.refresh_from_db()
+    assert relationship.roles == [R.HELPDESK_ADMINISTRATOR] and relationship.status == Status.ACTIVE
+    assert effective_roles(member, world.customer_x) == {R.HELPDESK_ADMINISTRATOR}
+    # Auto extend is now possible.
+    client.post(url(world, relationship, "admin_relationship_auto_extend"), {"auto_extend": "on"})
+    relationship.refresh_from_db()
+    assert relationship.auto_extend_days == 180

@@ -115,4 +115,16 @@ ROUTES: dict[str, Route] = {
         get=row("200 403 403 404 | 404 404 404 404 404 | 404 302"),
         post=row("302 403 403 404 | 404 404 404 404 404 | 404 302"),
     ),
+    # Auto extend on or off, and removing Global Administrator: Admin agents, back to the relationship (with the
+    # reason when the relationship refuses: this one has no Global Administrator).
+    "customers:admin_relationship_auto_extend": Route(
+        _active_url("admin_relationship_auto_extend"),
+        get=SIGNED_IN_ONLY_405,
+        post=row("302 403 403 404 | 404 404 404 404 404 | 404 302"),
+    ),
+    "customers:admin_relationship_remove_global_admin": Route(
+        _active_url("admin_relationship_remove_global_admin"),
+        get=SIGNED_IN_ONLY_405,
+        post=row("302 403 403 404 | 404 404 404 404 404 | 404 302"),
+    ),
 }

@@ -19,10 +19,12 @@ from partnercenter.http import AuthenticatedRequest
 from . import services
 from .selectors import (
     PartnerRelationship,
+    admin_relationships_for_customer,
     partner_relationship_of,
     partner_relationship_rows,
     partner_relationships_of,
     partner_with_history,
+    role_names,
 )
 
 PAGE_SIZE = 50
@@ -33,13 +35,20 @@ def _render(
     template: str,
     center: AdminCenter,
     selected: PartnerRelationship | None = None,
+    extra: dict | None = None,
 ) -> HttpResponse:
     """The list of partners, with the selected partner's pane (details or confirmation) when there is one."""
     page = Paginator(partner_relationships_of(center.tenant), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         template,
-        {"center": center, "page": page, "rows": partner_relationship_rows(page.object_list), "selected": selected},
+        {
+            "center": center,
+            "page": page,
+            "rows": partner_relationship_rows(page.object_list),
+            "selected": selected,
+            **(extra or {}),
+        },
     )
 
 
@@ -62,7 +71,17 @@ def partner_relationship_detail(
 ) -> HttpResponse:
     center = own_global_admin_center_for(request, tenant_id)
     selected = _selected(center, partner_tenant_id)
-    return _render(request, "relationships/admin_center/partner_relationship_detail.html", center, selected)
+    gdap = [
+        (relationship, role_names(relationship.roles))
+        for relationship in admin_relationships_for_customer(center.tenant, selected.partner)
+    ]
+    return _render(
+        request,
+        "relationships/admin_center/partner_relationship_detail.html",
+        center,
+        selected,
+        {"admin_relationships": gdap},
+    )
 
 
 @require_http_methods(["GET", "POST"])

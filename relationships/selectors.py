@@ -11,6 +11,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from partnercenter.models import (
+    AdminRelationship,
     DelegatedAdminGrant,
     DirectoryRole,
     OutboxEmail,
@@ -19,6 +20,7 @@ from partnercenter.models import (
     SecurityGroup,
     Tenant,
 )
+from partnercenter.roles import CATALOGUE
 
 from .models import RelationshipRequest
 from .tokens import token_hash
@@ -140,3 +142,17 @@ def latest_emails_by_request(requests: list[RelationshipRequest]) -> dict[str, O
     ):
         latest[email.topic_id] = email
     return latest
+
+
+def admin_relationships_for_customer(customer: Tenant, partner: Partner) -> QuerySet[AdminRelationship]:
+    """The partner's granular delegated admin (GDAP) relationships with the customer that the customer has been asked
+    about: every one but the partner's drafts (status created), newest first."""
+    return AdminRelationship.objects.filter(partner=partner, customer=customer).exclude(
+        status=AdminRelationship.Status.CREATED
+    )
+
+
+def role_names(roles) -> list[str]:
+    """Role values as their names, in the catalogue's order."""
+    wanted = set(roles)
+    return [definition.name for value, definition in CATALOGUE.items() if value in wanted]

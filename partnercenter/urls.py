@@ -31,6 +31,7 @@ customer_pages = [
 admin_center_pages = [
     path("", include("customers.admin_center_urls")),  # Home, Users, Roles, Subscriptions and licenses, Activity
     path("settings/partner-relationships/", include("relationships.admin_center_urls")),
+    path("settings/admin-relationships/", include("admin_relationships.admin_center_urls")),  # GDAP: Remove roles
     path("azure/", include("azure_subscriptions.admin_center_urls")),  # Azure subscriptions
     path("devices/", include("autopilot.admin_center_urls")),  # Windows Autopilot
 ]

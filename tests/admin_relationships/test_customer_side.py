@@ -9,7 +9,7 @@ from admin_relationships.services import (
     admin_relationship_create,
     admin_relationship_finalize,
 )
-from partnercenter.models import DirectoryRole
+from partnercenter.models import AdminRelationship, AuditAction, AuditEvent, DirectoryRole
 
 R = DirectoryRole
 
@@ -38,3 +38,47 @@ def test_the_partner_s_pane_lists_its_admin_relationships(world, client_for):
     assert "Approved one" in body and "Active" in body and "User Administrator" in body and "ends on" in body
     assert "Waiting one" in body and "Approval pending" in body
     assert "Draft one" not in body
+
+
+def _active(world):
+    finalized = admin_relationship_finalize(relationship=_create(world, "Active one"), finalized_by=world.a_admin)
+    return admin_relationship_approve(relationship=finalized.relationship, approved_by=world.x_ga)
+
+
+def remove_url(world, relationship) -> str:
+    return reverse(
+        "admincenter:admin_relationship_remove_roles", args=[world.customer_x.public_id, relationship.public_id]
+    )
+
+
+def test_the_global_admin_removes_roles_after_a_confirmation(world, client_for):
+    relationship = _active(world)
+    client = client_for("x_ga")
+    pane = reverse(
+        "admincenter:partner_relationship_detail", args=[world.customer_x.public_id, world.partner_a.tenant.public_id]
+    )
+    assert remove_url(world, relationship) in client.get(pane).content.decode()
+    confirm = client.get(remove_url(world, relationship))
+    assert confirm.status_code == 200 and "User Administrator" in confirm.content.decode()
+    relationship.refresh_from_db()
+    assert relationship.status == AdminRelationship.Status.ACTIVE
+    response = client.post(remove_url(world, relationship))
+    assert response.status_code == 302 and response["Location"] == pane
+    relationship.refresh_from_db()
+    assert relationship.status == AdminRelationship.Status.TERMINATED
+    event = AuditEvent.objects.get(action=AuditAction.ADMIN_RELATIONSHIP_TERMINATE)
+    assert event.actor == world.x_ga and not event.on_behalf
+
+
+def test_only_the_customer_s_own_global_admins_remove_roles(world, client_for):
+    relationship = _active(world)
+    assert client_for("x_user").post(remove_url(world, relationship)).status_code == 403
+    assert client_for("a_admin").post(remove_url(world, relationship)).status_code == 403
+    assert client_for("y_ga").post(remove_url(world, relationship)).status_code == 404
+    other = reverse(
+        "admincenter:admin_relationship_remove_roles", args=[world.customer_y.public_id, relationship.public_id]
+    )
+    assert client_for("y_ga").get(other).status_code == 404
+    assert client_for("x_ga").delete(remove_url(world, relationship)).status_code == 405
+    relationship.refresh_from_db()
+    assert relationship.status == AdminRelationship.Status.ACTIVE

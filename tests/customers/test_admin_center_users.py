@@ -264,7 +264,7 @@ def test_helpdesk_admin_and_global_reader_cannot_add_users(world, admins, who):
     [
         (new_user_data(email="user@contoso.test"), "A user with this email address already exists."),
         (new_user_data(email="USER@contoso.test"), "A user with this email address already exists."),
-        # Another tenant's user: refused for its domain, not found to exist (finding 3 of issue 14).
+        # Another tenant's user: refused for its domain, not found to exist.
         (new_user_data(email="ga@litware.test"), "Use an address at contoso.test, the organisation&#x27;s domain."),
         (new_user_data(email="not-an-email"), "Enter a valid email address."),
         (new_user_data(password="password123"), "This password is too common."),
@@ -304,7 +304,7 @@ def test_errors_are_in_the_pages_language(world, client_for):
     assert "請輸入有效的電子郵件地址。" in page
 
 
-# A user's address is at the tenant's own domain (issue 14, findings 2 and 3).
+# A user's address is at the tenant's own domain, and forms tell nothing of other tenants' addresses.
 
 
 def _form_errors(response) -> dict[str, list[str]]:

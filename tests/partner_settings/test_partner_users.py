@@ -271,7 +271,7 @@ def test_bad_input_gets_a_clear_message_and_nothing_is_written(world, ga_client,
     assert not AuditEvent.objects.filter(action="partner_user.create").exists()
 
 
-# A partner user's address is at the partner's own domain (issue 14, findings 2 and 3).
+# A partner user's address is at the partner's own domain, and forms tell nothing of other tenants' addresses.
 
 
 def _form_errors(response) -> dict[str, list[str]]:

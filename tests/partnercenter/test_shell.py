@@ -70,7 +70,7 @@ def test_the_local_mailbox_shows_what_was_sent(db, settings):
     assert "default-src 'none'" in html["Content-Security-Policy"]
 
 
-# The local mailbox is for local development only (issue 14, finding 1).
+# The local mailbox is for local development only.
 
 
 def test_without_debug_the_mailbox_pages_do_not_exist_for_anyone(world, client_for, settings):

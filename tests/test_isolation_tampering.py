@@ -20,11 +20,17 @@ from django.contrib.messages import get_messages
 from django.db import transaction
 from django.urls import reverse
 
+from admin_relationships.services import (
+    access_assignment_create,
+    admin_relationship_approve,
+    admin_relationship_create,
+    admin_relationship_finalize,
+)
 from autopilot.models import AutopilotProfile, Device, DeviceBatch, DeviceSource
 from azure_subscriptions.models import AzureRoleAssignment, ResourceGroup
 from azure_subscriptions.services import azure_subscription_provision
 from customers.services import license_assign, subscription_create
-from partnercenter.models import DirectoryRole, SecurityGroup, User
+from partnercenter.models import AccessAssignment, AdminRelationship, DirectoryRole, SecurityGroup, User
 from relationships.services import relationship_request_create
 
 from .conftest import World
@@ -55,6 +61,10 @@ class Objects:
     b_admin_agents: SecurityGroup
     b_request: object
     c_admin_agents: SecurityGroup
+    a_group: SecurityGroup
+    a_relationship: AdminRelationship
+    b_relationship: AdminRelationship
+    b_assignment: AccessAssignment
 
 
 def _device(tenant, serial: str, **kwargs) -> Device:
@@ -78,6 +88,8 @@ def objects(world: World) -> Objects:
         tenant=w.customer_y, name="Y laptops", source=DeviceSource.PARTNER, partner=w.partner_b, uploaded_by=w.b_admin
     )
     y_profile = AutopilotProfile.objects.create(tenant=w.customer_y, name="Y standard")
+    b_admin_agents = SecurityGroup.objects.get(tenant=w.partner_b.tenant, kind=Kind.ADMIN_AGENTS)
+    b_relationship = _active_relationship(w.partner_b, w.customer_y, w.b_admin, w.y_ga)
     x_batch = DeviceBatch.objects.create(
         tenant=w.customer_x, name="X laptops", source=DeviceSource.PARTNER, partner=w.partner_a, uploaded_by=w.a_admin
     )
@@ -107,12 +119,38 @@ def objects(world: World) -> Objects:
         y_batch=y_batch,
         y_profile=y_profile,
         y_group=SecurityGroup.objects.create(tenant=w.customer_y, name="Litware finance", kind=Kind.CUSTOM),
-        b_admin_agents=SecurityGroup.objects.get(tenant=w.partner_b.tenant, kind=Kind.ADMIN_AGENTS),
+        b_admin_agents=b_admin_agents,
         b_request=relationship_request_create(
             partner=w.partner_b, created_by=w.b_admin, include_delegated_admin=True
         ).request,
         c_admin_agents=_second_partner_of_x(w).admin_agents,
+        a_group=SecurityGroup.objects.create(tenant=w.partner_a.tenant, name="Tier 1", kind=Kind.CUSTOM),
+        a_relationship=_active_relationship(w.partner_a, w.customer_x, w.a_admin, w.x_ga),
+        b_relationship=b_relationship,
+        b_assignment=access_assignment_create(
+            relationship=b_relationship,
+            security_group=b_admin_agents,
+            roles=[DirectoryRole.USER_ADMINISTRATOR],
+            created_by=w.b_admin,
+        ),
     )
+
+
+def _b_group_page(w: World, o: Objects) -> str:
+    return reverse("partnersettings:security_group", args=[o.b_admin_agents.public_id])
+
+
+def _active_relationship(partner, customer, agent: User, approver: User) -> AdminRelationship:
+    relationship = admin_relationship_create(
+        partner=partner,
+        customer=customer,
+        created_by=agent,
+        display_name="Helpdesk",
+        roles=[DirectoryRole.USER_ADMINISTRATOR],
+        duration_days=30,
+    )
+    admin_relationship_finalize(relationship=relationship, finalized_by=agent)
+    return admin_relationship_approve(relationship=relationship, approved_by=approver)
 
 
 @dataclass
@@ -344,6 +382,62 @@ CASES: dict[str, list[Case]] = {
     "relationship_request": [
         Case("a_admin", "post", lambda w, o, name=name: reverse(f"relationships:{name}", args=[o.b_request.public_id]))
         for name in ("request_send", "request_reissue", "request_revoke")
+    ],
+    # GDAP: another partner's group or user in the partner's own group and assignment forms; another partner's
+    # relationship, assignment and group in the partner's URLs.
+    "security_group_member": [
+        Case(
+            "a_admin",
+            "post",
+            lambda w, o: reverse("partnersettings:security_group", args=[o.a_group.public_id]),
+            lambda w, o, u=u: {"user": str(u(w).public_id)},
+        )
+        for u in (lambda w: w.b_admin, lambda w: w.x_user)
+    ]
+    + [
+        Case(
+            "a_admin", method, lambda w, o: reverse("partnersettings:security_group", args=[o.b_admin_agents.public_id])
+        )
+        for method in ("get", "post")
+    ]
+    + [
+        Case(
+            "a_admin",
+            "post",
+            lambda w, o: reverse(
+                "partnersettings:security_group_member_remove", args=[o.a_group.public_id, w.b_admin.public_id]
+            ),
+        )
+    ],
+    "access_assignment_new": [
+        Case(
+            "a_admin",
+            "post",
+            _partner("access_assignment_new", lambda w, o: o.a_relationship.public_id),
+            lambda w, o, g=g: {"security_group": str(g(o).public_id), "roles": [DirectoryRole.USER_ADMINISTRATOR]},
+        )
+        for g in (lambda o: o.b_admin_agents, lambda o: o.c_admin_agents)
+    ],
+    "admin_relationship": [
+        Case("a_admin", method, _partner(name, lambda w, o: o.b_relationship.public_id))
+        for name, method in (
+            ("admin_relationship", "get"),
+            ("admin_relationship_finalize", "post"),
+            ("admin_relationship_terminate", "post"),
+            ("admin_relationship_remove_global_admin", "post"),
+            ("access_assignment_new", "get"),
+        )
+    ]
+    + [
+        Case(
+            "a_admin",
+            "post",
+            _partner(
+                "access_assignment_remove",
+                lambda w, o: o.a_relationship.public_id,
+                lambda w, o: o.b_assignment.public_id,
+            ),
+        )
     ],
     "partner_user": [
         Case("a_ga", method, lambda w, o, name=name, u=u: reverse(f"partnersettings:{name}", args=[u(w).public_id]))

@@ -105,7 +105,8 @@ def _decide(request: HttpRequest, token: str, approve: bool) -> HttpResponse:
         messages.success(request, _("You approved the roles %(partner)s requested.") % {"partner": partner})
     else:
         messages.info(request, _("You rejected the roles %(partner)s requested.") % {"partner": partner})
-    return redirect("admincenter:home", tenant_id=relationship.customer.public_id)
+    assert user.tenant is not None  # check_can_approve passed: a customer's Global admin
+    return redirect("admincenter:home", tenant_id=user.tenant.public_id)
 
 
 @login_not_required

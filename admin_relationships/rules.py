@@ -42,11 +42,12 @@ def admin_relationship_for(
 
 
 def check_can_approve(relationship: AdminRelationship, user: User) -> None:
-    """Only a Global admin of the relationship's customer approves or rejects its roles (PermissionDenied)."""
-    if user.tenant_id != relationship.customer_id or DirectoryRole.GLOBAL_ADMINISTRATOR not in own_directory_roles(
-        user
-    ):
+    """Only a Global admin of the relationship's customer approves or rejects its roles (PermissionDenied); a request
+    sent to a customer who is not yet one is for a Global admin of whichever tenant opens it."""
+    customer = relationship.customer or user.tenant
+    if customer is None:  # site staff: no tenant
+        raise PermissionDenied(_("Only a customer's Global admin can approve or reject partner roles."))
+    if user.tenant_id != customer.pk or DirectoryRole.GLOBAL_ADMINISTRATOR not in own_directory_roles(user):
         raise PermissionDenied(
-            _("Only a Global admin of %(customer)s can approve or reject partner roles.")
-            % {"customer": relationship.customer.name}
+            _("Only a Global admin of %(customer)s can approve or reject partner roles.") % {"customer": customer.name}
         )

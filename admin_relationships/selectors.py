@@ -8,7 +8,7 @@ from partnercenter.roles import CATALOGUE
 from partnercenter.tokens import token_hash
 
 
-def admin_relationships_of(partner: Partner, customer: Tenant) -> QuerySet[AdminRelationship]:
+def admin_relationships_of(partner: Partner, customer: Tenant | None) -> QuerySet[AdminRelationship]:
     """The partner's admin relationships with the customer, newest first, each with `live_assignments` (its access
     assignments not deleted, with their groups): two queries whatever their number."""
     return AdminRelationship.objects.filter(partner=partner, customer=customer).prefetch_related(

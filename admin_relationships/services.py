@@ -65,7 +65,7 @@ def _check_auto_extend(roles: list[str], auto_extend: bool) -> None:
 
 def _locked(relationship: AdminRelationship) -> AdminRelationship:
     return (
-        AdminRelationship.objects.select_for_update()
+        AdminRelationship.objects.select_for_update(of=("self",))
         .select_related("partner__tenant", "customer")
         .get(pk=relationship.pk)
     )
@@ -218,8 +218,14 @@ def admin_relationship_approve(*, relationship: AdminRelationship, approved_by: 
     locked.activated_at = now
     locked.ends_at = now + timedelta(days=locked.duration_days)
     locked.approved_by = approved_by
+    if locked.customer is None:  # requested of a customer who was not yet one: the approver's tenant becomes it
+        locked.customer = approved_by.tenant
     locked.token_hash = None  # the link has done its work
-    locked.save(update_fields=["status", "activated_at", "ends_at", "approved_by", "token_hash", "updated_at"])
+    if locked.customer is None:
+        raise ValidationError(_("Only a customer's Global admin can approve or reject partner roles."))
+    locked.save(
+        update_fields=["status", "activated_at", "ends_at", "approved_by", "customer", "token_hash", "updated_at"]
+    )
     audit_record(
         actor=approved_by,
         action=AuditAction.ADMIN_RELATIONSHIP_APPROVE,
@@ -239,12 +245,14 @@ def admin_relationship_approve(*, relationship: AdminRelationship, approved_by: 
 def _approval_notices(relationship: AdminRelationship, approved_by: User) -> None:
     """Both sides are told: the partner's Admin agents and the customer's Global admins, each in their language,
     naming the approver, the roles and the end date."""
+    customer = relationship.customer
+    assert customer is not None  # bound at approval
     admin_agents = User.objects.filter(
         is_active=True,
         security_groups__tenant_id=relationship.partner.tenant_id,
         security_groups__kind=SecurityGroup.Kind.ADMIN_AGENTS,
     )
-    global_admins = User.objects.filter(is_active=True, tenant_id=relationship.customer_id, role_assignments__role=GA)
+    global_admins = User.objects.filter(is_active=True, tenant_id=customer.pk, role_assignments__role=GA)
     recipients = admin_agents.union(global_admins).order_by("pk")
     roles = [definition.role.label for value, definition in CATALOGUE.items() if value in set(relationship.roles)]
     for recipient in recipients:
@@ -254,7 +262,7 @@ def _approval_notices(relationship: AdminRelationship, approved_by: User) -> Non
             context={
                 "recipient": recipient,
                 "partner_name": relationship.partner.name,
-                "customer_name": relationship.customer.name,
+                "customer_name": customer.name,
                 "relationship_name": relationship.display_name,
                 "approver": approved_by,
                 "roles": roles,
@@ -405,7 +413,7 @@ def access_assignment_activate(*, assignment_id: int) -> AccessAssignment | None
     """Activate a pending assignment (the task's work). Idempotent: anything but a pending assignment of an active
     relationship is left as it is; an assignment whose relationship ended meanwhile fails with the reason."""
     assignment = (
-        AccessAssignment.objects.select_for_update()
+        AccessAssignment.objects.select_for_update(of=("self",))
         .select_related("relationship__customer", "relationship__partner__tenant", "security_group")
         .filter(pk=assignment_id, status=AccessAssignment.Status.PENDING)
         .first()
@@ -434,7 +442,11 @@ def access_assignment_activate(*, assignment_id: int) -> AccessAssignment | None
 @transaction.atomic
 def access_assignment_remove(*, assignment: AccessAssignment, removed_by: User) -> None:
     """Take a security group's roles away at once."""
-    locked = AccessAssignment.objects.select_for_update().select_related("relationship__customer").get(pk=assignment.pk)
+    locked = (
+        AccessAssignment.objects.select_for_update(of=("self",))
+        .select_related("relationship__customer")
+        .get(pk=assignment.pk)
+    )
     if locked.status == AccessAssignment.Status.DELETED:
         return
     locked.status = AccessAssignment.Status.DELETED

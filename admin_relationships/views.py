@@ -80,8 +80,8 @@ def relationship_new(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResp
 
 @require_GET
 def relationship_detail(request: AuthenticatedRequest, tenant_id: UUID, relationship_id: UUID) -> HttpResponse:
-    relationship = admin_relationship_for(request, tenant_id, relationship_id)
-    relationship = admin_relationships_of(relationship.partner, relationship.customer).get(pk=relationship.pk)
+    found = admin_relationship_for(request, tenant_id, relationship_id)
+    relationship = admin_relationships_of(found.partner, found.customer).get(pk=found.pk)
     return render(
         request,
         "admin_relationships/relationship_detail.html",

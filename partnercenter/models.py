@@ -329,7 +329,11 @@ class AdminRelationship(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="admin_relationships")
-    customer = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="admin_relationships")
+    # None until approved when the request went to a customer who is not yet one (from the Customers command bar, or
+    # Graph's create without a customer): the approver's tenant becomes the customer.
+    customer = models.ForeignKey(
+        Tenant, on_delete=models.CASCADE, null=True, blank=True, related_name="admin_relationships"
+    )
     display_name = models.CharField(_("admin relationship name"), max_length=NAME_MAX)
     # Role values of DirectoryRole (the catalogue), as Graph lists unifiedRoles.
     roles = models.JSONField(_("roles"), default=list)
@@ -362,7 +366,8 @@ class AdminRelationship(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.display_name} ({self.partner} → {self.customer.name})"
+        customer = self.customer.name if self.customer else "…"
+        return f"{self.display_name} ({self.partner} → {customer})"
 
 
 class AccessAssignment(models.Model):

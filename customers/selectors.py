@@ -6,14 +6,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Concat
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from azure_subscriptions.rules import NO_AZURE_ROLE, azure_assignments_of
+from partnercenter.listing import Column, Sorting
 from partnercenter.models import (
     DelegatedAdminGrant,
     DirectoryRole,
@@ -88,15 +89,34 @@ def customers_for(partner: Partner, *, removal: bool = True) -> QuerySet[Reselle
     ).order_by("customer__name", "customer_id")
 
 
-# What a Customers row shows, in this order; see customer_rows.
+# What a Customers row shows, in this order: only the columns a row shows, as tuples, no model instances (building
+# two per row was a good part of the page's time). The removal date of delegated admin is a row's details.
 CUSTOMER_ROW_FIELDS = ("customer__public_id", "customer__name", "customer__primary_domain", "has_delegated_admin")
 
+# The Customers page's orders: each walks a (column, id) index of the tenants (customers' migrations 0001, 0005).
+CUSTOMER_SORTING = Sorting(
+    columns=(
+        Column("name", gettext_lazy("Company name"), ("customer__name",)),
+        Column("domain", gettext_lazy("Primary domain name"), ("customer__primary_domain",)),
+    ),
+    default="name",
+    tiebreaker="customer_id",
+)
 
-def customer_rows(relationships: Iterable[ResellerRelationship]) -> QuerySet:
-    """The Customers page's rows (of customers_for, searched or not) as tuples of CUSTOMER_ROW_FIELDS: only the
-    columns a row shows, and no model instances (building two per row was a good part of the page's time). The
-    delegated admin removal date drops out of the query: only a row's details, fetched on expand, show it."""
-    return relationships.values_list(*CUSTOMER_ROW_FIELDS)
+# The relationship filter's choices: ?relationship=…
+RELATIONSHIP_KINDS = {
+    "delegated": gettext_lazy("Reseller, Delegated admin"),
+    "reseller": gettext_lazy("Reseller only"),
+}
+
+
+def customers_of_kind(relationships: QuerySet[ResellerRelationship], kind: str) -> QuerySet[ResellerRelationship]:
+    """Customers with delegated admin ("delegated"), without ("reseller"), or all (anything else)."""
+    if kind == "delegated":
+        return relationships.filter(Q(has_delegated_admin=True))  # the annotation of with_delegated_admin
+    if kind == "reseller":
+        return relationships.filter(Q(has_delegated_admin=False))
+    return relationships
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,22 +182,24 @@ SEARCH_SORT_AFTER_FILTER_MIN_LENGTH = 3
 
 
 def customers_search(queryset: QuerySet[ResellerRelationship], q: str) -> QuerySet[ResellerRelationship]:
-    """Filter by company name, domain or Microsoft ID (a whole or partial ID), case-insensitive.
-
-    The order stays customers_for's (company name, then customer). For a search of three characters or more it is
-    applied to the matches rather than read from the name index: on PostgreSQL the matches come from the trigram
-    indexes (customers' migration 0001), and a name search's matches sort together (every "Woodgrove …" after every
-    "Contoso …"), so walking the name index and testing each customer until 50 match can read nearly every
-    customer. Concat(name, "") sorts exactly like the name but is not the indexed column."""
+    """Filter by company name, domain or Microsoft ID (a whole or partial ID), case-insensitive. The order stays
+    customers_for's; the page sorts a search's matches after filtering them (see search_sorts_after_filter)."""
     q = q.strip()
     if not q:
         return queryset
     matches = queryset.filter(
         Q(customer__name__icontains=q) | Q(customer__primary_domain__icontains=q) | Q(customer__public_id__icontains=q)
     )
-    if len(q) >= SEARCH_SORT_AFTER_FILTER_MIN_LENGTH:
-        matches = matches.order_by(Concat("customer__name", Value("")), "customer_id")
     return matches
+
+
+def search_sorts_after_filter(q: str) -> bool:
+    """Whether a search of the Customers page is sorted after filtering, not read in order from the name index.
+
+    For three characters or more: on PostgreSQL the matches come from the trigram indexes (customers' migration
+    0001), and a name search's matches sort together (every "Woodgrove …" after every "Contoso …"), so walking the
+    name index and testing each customer until 50 match can read nearly every customer."""
+    return len(q.strip()) >= SEARCH_SORT_AFTER_FILTER_MIN_LENGTH
 
 
 def azure_portal_availability(*, user: User, rows: Iterable) -> None:

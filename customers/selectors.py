@@ -105,8 +105,8 @@ CUSTOMER_SORTING = Sorting(
 
 # The relationship filter's choices: ?relationship=…
 RELATIONSHIP_KINDS = {
-    "delegated": gettext_lazy("Reseller, Delegated admin"),
-    "reseller": gettext_lazy("Reseller only"),
+    "delegated": gettext_lazy("With delegated admin"),
+    "reseller": gettext_lazy("Without delegated admin"),
 }
 
 

@@ -48,7 +48,13 @@ class RelationshipRequest(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("relationship request")
         verbose_name_plural = _("relationship requests")
-        indexes = [models.Index(fields=["partner", "-created_at"])]
+        # One per order the request list offers: the partner's rows in that order, read from the index, page after
+        # page (the id ends each, as it ends the order).
+        indexes = [
+            models.Index(fields=["partner", "created_at", "id"], name="request_partner_created"),
+            models.Index(fields=["partner", "expires_at", "id"], name="request_partner_expires"),
+            models.Index(fields=["partner", "state", "id"], name="request_partner_state"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.partner} — {self.created_at:%Y-%m-%d} ({self.effective_state})"

@@ -8,8 +8,11 @@ from typing import TYPE_CHECKING, TypedDict
 from uuid import UUID
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from partnercenter.listing import Column, Sorting
 from partnercenter.models import (
     AdminRelationship,
     DelegatedAdminGrant,
@@ -131,6 +134,34 @@ def relationship_request_by_token(token: str) -> RelationshipRequest | None:
 
 def requests_for(partner: Partner) -> QuerySet[RelationshipRequest]:
     return RelationshipRequest.objects.filter(partner=partner).select_related("created_by", "customer")
+
+
+# Relationship requests' orders, each served by a (partner, column, id) index (relationships' migration 0005).
+REQUEST_SORTING = Sorting(
+    columns=(
+        Column("created", gettext_lazy("Created"), ("created_at",)),
+        Column("expires", gettext_lazy("Expires"), ("expires_at",)),
+        Column("state", gettext_lazy("State"), ("state",)),
+    ),
+    default="-created",
+)
+REQUEST_SEARCH_MAX_LENGTH = 200
+
+
+def requests_filtered(requests: QuerySet[RelationshipRequest], *, state: str, q: str) -> QuerySet[RelationshipRequest]:
+    """Requests in an effective state (a pending request past its expiry is expired; anything not a state is every
+    state), whose recipient's email address or customer's name contains `q` (case-insensitive)."""
+    now = timezone.now()
+    State = RelationshipRequest.State
+    if state == State.EXPIRED:
+        requests = requests.filter(Q(state=State.EXPIRED) | Q(state=State.PENDING, expires_at__lte=now))
+    elif state == State.PENDING:
+        requests = requests.filter(state=State.PENDING, expires_at__gt=now)
+    elif state in State.values:
+        requests = requests.filter(state=state)
+    if q := q.strip()[:REQUEST_SEARCH_MAX_LENGTH]:
+        requests = requests.filter(Q(recipient_email__icontains=q) | Q(customer__name__icontains=q))
+    return requests
 
 
 def latest_emails_by_request(requests: list[RelationshipRequest]) -> dict[str, OutboxEmail]:

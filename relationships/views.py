@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from partnercenter.access import require_partner_role
 from partnercenter.http import AuthenticatedRequest
+from partnercenter.listing import paginate
 from partnercenter.models import User
 from partnercenter.services import customer_organisation_create
 
@@ -26,7 +26,14 @@ from . import services
 from .forms import AcceptForm, DraftEmailForm, OrganisationSignupForm, RequestOptionsForm
 from .models import RelationshipRequest
 from .rules import REQUESTERS, relationship_request_for
-from .selectors import latest_emails_by_request, relationship_request_by_token, requests_for
+from .selectors import (
+    REQUEST_SEARCH_MAX_LENGTH,
+    REQUEST_SORTING,
+    latest_emails_by_request,
+    relationship_request_by_token,
+    requests_filtered,
+    requests_for,
+)
 from .services import DraftAlreadySent, IssuedRequest, RequestNotUsable
 from .tokens import token_matches
 
@@ -58,10 +65,20 @@ def _render_draft(
 @require_GET
 def request_list(request: AuthenticatedRequest) -> HttpResponse:
     partner = require_partner_role(request, *REQUESTERS)
-    page = Paginator(requests_for(partner), 25).get_page(request.GET.get("page"))
-    emails = latest_emails_by_request(list(page.object_list))
-    rows = [(r, emails.get(str(r.public_id))) for r in page.object_list]
-    return render(request, "relationships/request_list.html", {"page": page, "rows": rows})
+    state = request.GET.get("state", "")
+    q = request.GET.get("q", "")[:REQUEST_SEARCH_MAX_LENGTH]
+    requests = requests_filtered(requests_for(partner), state=state, q=q)
+    page = paginate(request, requests, REQUEST_SORTING, per_page=25)
+    emails = latest_emails_by_request(page.rows)
+    rows = [(r, emails.get(str(r.public_id))) for r in page.rows]
+    context = {
+        "page": page,
+        "rows": rows,
+        "q": q,
+        "state": state if state in RelationshipRequest.State.values else "",
+        "states": RelationshipRequest.State.choices,
+    }
+    return render(request, "relationships/request_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,0 +1,42 @@
+"""Rows of each list's own data, made with bulk_create (a few queries whatever the count), for the list tests."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from partnercenter.models import DelegatedAdminGrant, ResellerRelationship, Tenant
+from relationships.models import RelationshipRequest
+
+
+def customers(world, count: int) -> None:
+    """`count` more customers of partner A, one in three with delegated admin."""
+    tenants = Tenant.objects.bulk_create(
+        Tenant(name=f"Seed {n:06d}", primary_domain=f"seed{n:06d}.example") for n in range(count)
+    )
+    ResellerRelationship.objects.bulk_create(ResellerRelationship(partner=world.partner_a, customer=t) for t in tenants)
+    DelegatedAdminGrant.objects.bulk_create(
+        DelegatedAdminGrant(partner=world.partner_a, customer=t) for t in tenants[::3]
+    )
+
+
+def relationship_requests(world, count: int) -> None:
+    """`count` more requests of partner A, pending, expired and revoked, some accepted by a customer."""
+    now = timezone.now()
+    RelationshipRequest.objects.bulk_create(
+        RelationshipRequest(
+            partner=world.partner_a,
+            created_by=world.a_admin,
+            token_hash=f"{n:064d}",
+            expires_at=now + timedelta(days=(n % 7) - 2),
+            state=RelationshipRequest.State.REVOKED if n % 5 == 0 else RelationshipRequest.State.PENDING,
+            recipient_email=f"seed{n}@example.com",
+            customer=world.customer_x if n % 4 == 0 else None,
+        )
+        for n in range(count)
+    )
+
+
+SEEDS = {
+    "customers": customers,
+    "relationship-requests": relationship_requests,
+}

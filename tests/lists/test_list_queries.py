@@ -1,0 +1,79 @@
+"""Every list page costs the same number of queries whatever the number of its rows: page 1, a numbered page and a
+page reached by Next (what any deep page is), in each order it offers, either way round.
+
+Each case seeds its list with bulk_create; the sizes are parametrized (LIST_TEST_SIZES="80,1500" by default; the
+benchmark, bench/lists_bench.py, times the same pages at 1,000 and 100,000 rows). The budget is each page's whole
+cost, session and navigation included: a change that adds a query per row, or per page, fails here."""
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import reverse
+
+from .helpers import NEXT, PREVIOUS, get, link
+from .seeds import SEEDS
+
+SIZES = [int(n) for n in os.environ.get("LIST_TEST_SIZES", "80,1500").split(",")]
+
+
+@dataclass(frozen=True)
+class Case:
+    seed: str  # of seeds.SEEDS
+    persona: str
+    url: Callable
+    sorts: tuple[str, ...]
+    budget: int
+    params: dict = field(default_factory=dict)
+
+
+CASES = {
+    "customers": Case("customers", "a_admin", lambda w: reverse("customers:list"), ("name", "domain"), 6),
+    "customers-search": Case(
+        "customers",
+        "a_admin",
+        lambda w: reverse("customers:list"),
+        ("name", "domain"),
+        6,
+        {"q": "seed", "relationship": "reseller"},
+    ),
+    "relationship-requests": Case(
+        "relationship-requests",
+        "a_admin",
+        lambda w: reverse("relationships:request_list"),
+        ("created", "expires", "state"),
+        7,
+    ),
+    "relationship-requests-filtered": Case(
+        "relationship-requests",
+        "a_admin",
+        lambda w: reverse("relationships:request_list"),
+        ("created",),
+        7,
+        {"state": "expired", "q": "seed"},
+    ),
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", list(CASES))
+def test_query_count_is_flat(world, client_for, name, size):
+    case = CASES[name]
+    SEEDS[case.seed](world, size)
+    client = client_for(case.persona)
+    url = case.url(world)
+    client.get(url)  # the first request of a session may warm caches; not measured
+    for sort in case.sorts:
+        for direction in ("", "-"):
+            params = {**case.params, "sort": direction + sort, "size": 25}
+            n, page = get(client, url, params)
+            assert n == case.budget, f"{name} ?sort={direction}{sort}: {n} queries on page 1 at {size} rows"
+            next_query = link(NEXT, page)
+            assert next_query is not None, f"{name}: {size} rows fit on one page"
+            n, page = get(client, url + next_query)
+            assert n == case.budget, f"{name} ?sort={direction}{sort}: {n} queries on page 2 at {size} rows"
+            n, page = get(client, url + link(PREVIOUS, page))
+            assert n == case.budget, f"{name}: {n} queries on the way back at {size} rows"
+            n, _page = get(client, url, {**params, "page": 2})
+            assert n == case.budget, f"{name} ?page=2: {n} queries at {size} rows"

@@ -32,6 +32,7 @@ from partnercenter.access import (
 )
 from partnercenter.audit_labels import action_label, actor_label, details_summary
 from partnercenter.http import AuthenticatedRequest
+from partnercenter.listing import paginate
 from partnercenter.models import DelegatedAdminGrant, DirectoryRole, Tenant, User
 from partnercenter.other_partners import other_partners_for, partner_name_as_seen
 from partnercenter.roles import CATALOGUE
@@ -57,7 +58,9 @@ from .rules import (
     tenant_user_for,
 )
 from .selectors import (
+    ROLE_MEMBERS_COUNT_CAP,
     SEARCH_MAX_LENGTH,
+    USER_SORTING,
     directory_roles_of,
     role_candidates,
     role_member_counts,
@@ -126,8 +129,8 @@ def _password_shown(
 def user_list(request: AuthenticatedRequest, tenant_id) -> HttpResponse:
     center = admin_center_for(request, tenant_id, CAN_VIEW_USERS)
     q = request.GET.get("q", "")[:SEARCH_MAX_LENGTH]
-    page = Paginator(tenant_users(center.tenant, q), USERS_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [_row(center, request.user, u) for u in page.object_list]
+    page = paginate(request, tenant_users(center.tenant, q), USER_SORTING, per_page=USERS_PAGE_SIZE)
+    rows = [_row(center, request.user, u) for u in page.rows]
     return render(request, "customers/admin_center/users.html", {"center": center, "page": page, "rows": rows, "q": q})
 
 
@@ -259,7 +262,16 @@ def _role(slug: str) -> DirectoryRole:
 def role_list(request: AuthenticatedRequest, tenant_id) -> HttpResponse:
     center = admin_center_for(request, tenant_id, CAN_VIEW_ROLES)
     counts = role_member_counts(center.tenant)
-    rows = [(role, CATALOGUE[role].description, counts[role]) for role in DirectoryRole]
+    # A count past the cap reads "More than 1,000" (the count stops there).
+    rows = [
+        (
+            role,
+            CATALOGUE[role].description,
+            min(counts[role], ROLE_MEMBERS_COUNT_CAP),
+            counts[role] > ROLE_MEMBERS_COUNT_CAP,
+        )
+        for role in DirectoryRole
+    ]
     return render(request, "customers/admin_center/roles.html", {"center": center, "rows": rows})
 
 
@@ -267,14 +279,16 @@ def role_list(request: AuthenticatedRequest, tenant_id) -> HttpResponse:
 def role_detail(request: AuthenticatedRequest, tenant_id, role: str) -> HttpResponse:
     center = admin_center_for(request, tenant_id, CAN_VIEW_ROLES)
     directory_role = _role(role)
-    page = Paginator(role_members(center.tenant, directory_role), MEMBERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, role_members(center.tenant, directory_role), USER_SORTING, per_page=MEMBERS_PAGE_SIZE)
     context = {
         "center": center,
         "role": directory_role,
         "definition": CATALOGUE[directory_role],
         "page": page,
         "partners_note": directory_role in IMPLICIT_PARTNER_ROLES,
-        "sole_global_admin": directory_role == DirectoryRole.GLOBAL_ADMINISTRATOR and page.paginator.count == 1,
+        "sole_global_admin": directory_role == DirectoryRole.GLOBAL_ADMINISTRATOR
+        and page.count == 1
+        and not page.count_capped,
     }
     return render(request, "customers/admin_center/role_detail.html", context)
 
@@ -298,8 +312,8 @@ def role_assign(request: AuthenticatedRequest, tenant_id, role: str) -> HttpResp
             )
             return redirect("admincenter:role_detail", tenant_id, directory_role.value)
     q = request.GET.get("q", "")[:SEARCH_MAX_LENGTH]
-    page = Paginator(role_candidates(center.tenant, directory_role, q), CANDIDATES_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = paginate(
+        request, role_candidates(center.tenant, directory_role, q), USER_SORTING, per_page=CANDIDATES_PAGE_SIZE
     )
     context = {"center": center, "role": directory_role, "form": form, "page": page, "q": q}
     return render(request, "customers/admin_center/role_assign.html", context, status=400 if form.errors else 200)

@@ -76,6 +76,12 @@ class User(AbstractUser):
         ordering = ["email"]
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        # The orders of a tenant's user lists (customers.selectors.USER_SORTING and the partner's User
+        # management), page after page by keyset.
+        indexes = [
+            models.Index(fields=["tenant", "first_name", "last_name", "id"], name="user_tenant_name"),
+            models.Index(fields=["tenant", "email", "id"], name="user_tenant_email"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
@@ -175,6 +181,8 @@ class DirectoryRoleAssignment(models.Model):
         verbose_name = _("directory role assignment")
         verbose_name_plural = _("directory role assignments")
         constraints = [models.UniqueConstraint(fields=["user", "role"], name="unique_role_per_user")]
+        # A role's members (the Roles page counts them, a role's page lists them): from the role, not every user.
+        indexes = [models.Index(fields=["role", "user"], name="role_assignment_role_user")]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}"

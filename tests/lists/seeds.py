@@ -4,7 +4,14 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from partnercenter.models import DelegatedAdminGrant, ResellerRelationship, Tenant
+from partnercenter.models import (
+    DelegatedAdminGrant,
+    DirectoryRole,
+    DirectoryRoleAssignment,
+    ResellerRelationship,
+    Tenant,
+    User,
+)
 from relationships.models import RelationshipRequest
 
 
@@ -36,7 +43,19 @@ def relationship_requests(world, count: int) -> None:
     )
 
 
+def users(world, count: int) -> None:
+    """`count` more users of customer X, every other one a Helpdesk Administrator."""
+    made = User.objects.bulk_create(
+        User(tenant=world.customer_x, email=f"seed{n:06d}@contoso.test", first_name="Seed", last_name=f"{n:06d}")
+        for n in range(count)
+    )
+    DirectoryRoleAssignment.objects.bulk_create(
+        DirectoryRoleAssignment(user=u, role=DirectoryRole.HELPDESK_ADMINISTRATOR) for u in made[::2]
+    )
+
+
 SEEDS = {
+    "users": users,
     "customers": customers,
     "relationship-requests": relationship_requests,
 }

@@ -53,7 +53,36 @@ CASES = {
         7,
         {"state": "expired", "q": "seed"},
     ),
+    "admin-center-users": Case(
+        "users", "x_ga", lambda w: reverse("admincenter:users", args=[w.customer_x.public_id]), ("name", "email"), 8
+    ),
+    "admin-center-role-members": Case(
+        "users",
+        "x_ga",
+        lambda w: reverse("admincenter:role_detail", args=[w.customer_x.public_id, "helpdesk_admin"]),
+        ("name", "email"),
+        8,
+    ),
+    "admin-center-role-candidates": Case(
+        "users",
+        "x_ga",
+        lambda w: reverse("admincenter:role_assign", args=[w.customer_x.public_id, "helpdesk_admin"]),
+        ("name", "email"),
+        8,
+        {"q": "seed"},
+    ),
 }
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_roles_page_query_count_is_flat(world, client_for, size):
+    """The Roles page (a fixed list of roles, each with its member count) over users holding roles."""
+    SEEDS["users"](world, size)
+    client = client_for("x_ga")
+    url = reverse("admincenter:roles", args=[world.customer_x.public_id])
+    client.get(url)
+    n, page = get(client, url)
+    assert n == 6, f"{n} queries at {size} users"
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -6,7 +6,6 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from partnercenter.access import CAN_MANAGE_DEVICES, CAN_VIEW_DEVICES, AdminCenter, admin_center_for
 from partnercenter.http import AuthenticatedRequest
+from partnercenter.listing import paginate
 
 from . import pages, rules, selectors, services
 from .forms import CustomerDeviceUploadForm, selected_ids
@@ -37,8 +37,10 @@ def _require_can_add(center: AdminCenter) -> None:
 @require_GET
 def device_list(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     center = _center(request, tenant_id)
-    page = Paginator(selectors.devices_of(center.tenant), pages.DEVICES_PAGE_SIZE).get_page(request.GET.get("page"))
-    for device in page.object_list:
+    status = request.GET.get("status", "")
+    devices = selectors.devices_with_status(selectors.devices_of(center.tenant), status)
+    page = paginate(request, devices, selectors.DEVICE_SORTING, per_page=pages.DEVICES_PAGE_SIZE)
+    for device in page.rows:
         # A partner acting on the customer's behalf reads who added each device as a partner does: other partners are
         # not named to it (nor their device lists), as Settings > Partner relationships is not shown to it either.
         device.added_by_label = pages.added_by_label(device, viewer_partner=center.partner)
@@ -46,6 +48,8 @@ def device_list(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     context = {
         "center": center,
         "page": page,
+        "status": status if status in selectors.PROFILE_STATUSES else "",
+        "statuses": selectors.PROFILE_STATUSES.items(),
         "can_add": rules.customer_can_add_devices(center),
         "can_remove": rules.customer_can_remove_devices(center),
         "waiting": list(

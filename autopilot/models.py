@@ -101,7 +101,12 @@ class DeviceBatch(models.Model):
         ordering = ["-uploaded_at", "-id"]
         verbose_name = _("device list")
         verbose_name_plural = _("device lists")
-        indexes = [models.Index(fields=["tenant", "-uploaded_at"])]
+        # The partner's device lists in either order of selectors.BATCH_SORTING.
+        indexes = [
+            models.Index(fields=["tenant", "-uploaded_at"]),
+            models.Index(fields=["tenant", "partner", "uploaded_at", "id"], name="autopilot_batch_partner_up"),
+            models.Index(fields=["tenant", "partner", "name", "id"], name="autopilot_batch_partner_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -179,8 +184,11 @@ class Device(models.Model):
         ordering = ["tenant", "-added_at", "-id"]
         verbose_name = _("Autopilot device")
         verbose_name_plural = _("Autopilot devices")
+        # One per order of the device tables (selectors.DEVICE_SORTING), page after page by keyset.
         indexes = [
             models.Index(fields=["tenant", "-added_at", "-id"], name="autopilot_device_tenant_added"),
+            models.Index(fields=["tenant", "serial_number", "id"], name="autopilot_device_tenant_serial"),
+            models.Index(fields=["tenant", "manufacturer", "model", "id"], name="autopilot_device_tenant_model"),
         ]
         constraints = [
             models.UniqueConstraint(

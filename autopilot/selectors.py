@@ -4,9 +4,11 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db import connection
-from django.db.models import Count, QuerySet
-from django.db.models.functions import Upper
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Upper
+from django.utils.translation import gettext_lazy
 
+from partnercenter.listing import Column, Sorting
 from partnercenter.models import Tenant
 
 from . import csv_import
@@ -55,6 +57,29 @@ def registered_matching(*, digests: set[str], product_ids: set[str], serials: se
     return csv_import.Registered(by_digest=by_digest, by_product_id=by_product_id, by_serial=by_serial)
 
 
+# The device tables' orders (partner side and admin center), each read from a (tenant, column…, id) index of the
+# devices (autopilot's migration 0004).
+DEVICE_SORTING = Sorting(
+    columns=(
+        Column("added", gettext_lazy("Added"), ("added_at",)),
+        Column("serial", gettext_lazy("Serial number"), ("serial_number",)),
+        Column("model", gettext_lazy("Model"), ("manufacturer", "model")),
+    ),
+    default="-added",
+)
+# The Profile status filter: ?status=…
+PROFILE_STATUSES = {"assigned": gettext_lazy("Profile assigned"), "unassigned": gettext_lazy("No profile")}
+
+
+def devices_with_status(devices: QuerySet[Device], status: str) -> QuerySet[Device]:
+    """Devices with a profile ("assigned"), without ("unassigned"), or all (anything else)."""
+    if status == "assigned":
+        return devices.filter(profile__isnull=False)
+    if status == "unassigned":
+        return devices.filter(profile__isnull=True)
+    return devices
+
+
 def devices_of(tenant: Tenant) -> QuerySet[Device]:
     """A tenant's devices, newest first, with what the device table shows (one query per page)."""
     return (
@@ -93,5 +118,26 @@ def profiles_of(tenant: Tenant) -> QuerySet[AutopilotProfile]:
     return AutopilotProfile.objects.filter(tenant=tenant).order_by("name", "pk")
 
 
+# The device lists' orders, each read from a (tenant, partner, column, id) index; the profiles', from the unique
+# (tenant, name).
+BATCH_SORTING = Sorting(
+    columns=(
+        Column("uploaded", gettext_lazy("Uploaded"), ("uploaded_at",)),
+        Column("name", gettext_lazy("Device list name"), ("name",)),
+    ),
+    default="-uploaded",
+)
+PROFILE_SORTING = Sorting(columns=(Column("name", gettext_lazy("Profile name"), ("name",)),), default="name")
+
+
 def profiles_with_counts(tenant: Tenant) -> QuerySet[AutopilotProfile]:
-    return profiles_of(tenant).select_related("created_by").annotate(device_count=Count("devices"))
+    """The tenant's profiles, each with how many devices it is applied to: a count per profile on the page (a scalar
+    subquery from the devices' profile index), not a GROUP BY over every device of every profile."""
+    devices = (
+        Device.objects.filter(profile=OuterRef("pk")).order_by().values("profile").annotate(n=Count("pk")).values("n")
+    )
+    return (
+        profiles_of(tenant)
+        .select_related("created_by")
+        .annotate(device_count=Coalesce(Subquery(devices, output_field=IntegerField()), 0))
+    )

@@ -6,7 +6,6 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from partnercenter.access import partner_customer_for, partner_group_kinds
 from partnercenter.http import AuthenticatedRequest
+from partnercenter.listing import paginate
 from partnercenter.models import Partner, Tenant
 from partnercenter.selectors import has_active_delegated_admin
 
@@ -70,8 +70,10 @@ def device_list(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
             selected_list = None
         if selected_list is not None:
             devices = devices.filter(batch=selected_list)
-    page = Paginator(devices, pages.DEVICES_PAGE_SIZE).get_page(request.GET.get("page"))
-    for device in page.object_list:
+    status = request.GET.get("status", "")
+    devices = selectors.devices_with_status(devices, status)
+    page = paginate(request, devices, selectors.DEVICE_SORTING, per_page=pages.DEVICES_PAGE_SIZE)
+    for device in page.rows:
         device.added_by_label = pages.added_by_label(device, viewer_partner=partner)
         device.can_assign = rights.may(device, PROFILE)
         device.can_remove = rights.may(device, REMOVE)
@@ -85,7 +87,8 @@ def device_list(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
         profiles=list(selectors.profiles_of(customer)) if rights.can_manage_profiles else [],
         own_lists=list(own_lists.select_related(None).only("public_id", "name")[:200]),
         selected_list=selected_list,
-        page_query=f"list={selected_list.public_id}&" if selected_list else "",
+        status=status if status in selectors.PROFILE_STATUSES else "",
+        statuses=selectors.PROFILE_STATUSES.items(),
     )
     return render(request, "autopilot/devices.html", context)
 
@@ -228,13 +231,13 @@ def device_remove(request: AuthenticatedRequest, tenant_id: UUID) -> HttpRespons
 def batch_list(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     partner, customer, rights = _customer(request, tenant_id)
     batches = selectors.batches_of(customer).filter(partner=partner)
-    page = Paginator(batches, 25).get_page(request.GET.get("page"))
+    page = paginate(request, batches, selectors.BATCH_SORTING, per_page=25, count=False)  # the page shows no count
     counts = dict(
         selectors.registered_batches_of(customer)
-        .filter(pk__in=[b.pk for b in page.object_list])
+        .filter(pk__in=[b.pk for b in page.rows])
         .values_list("pk", "device_count")
     )
-    for batch in page.object_list:
+    for batch in page.rows:
         batch.device_count = counts.get(batch.pk, 0)
     context = _context(
         customer,
@@ -350,7 +353,9 @@ def batch_discard(request: AuthenticatedRequest, tenant_id: UUID, batch_id: UUID
 @require_GET
 def profile_list(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     partner, customer, rights = _customer(request, tenant_id)
-    page = Paginator(selectors.profiles_with_counts(customer), 50).get_page(request.GET.get("page"))
+    page = paginate(
+        request, selectors.profiles_with_counts(customer), selectors.PROFILE_SORTING, per_page=50, count=False
+    )
     return render(request, "autopilot/profiles.html", _context(customer, partner, rights, page=page))
 
 

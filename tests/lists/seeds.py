@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from autopilot.models import AutopilotProfile, Device, DeviceBatch, DeviceSource
 from partnercenter.models import (
     DelegatedAdminGrant,
     DirectoryRole,
@@ -54,7 +55,71 @@ def users(world, count: int) -> None:
     )
 
 
+def devices(world, count: int) -> None:
+    """`count` more Autopilot devices of customer X, added by partner A in one registered list, every other one
+    with a profile."""
+    batch = DeviceBatch.objects.create(
+        tenant=world.customer_x,
+        name="Seed list",
+        source=DeviceSource.PARTNER,
+        partner=world.partner_a,
+        uploaded_by=world.a_admin,
+        state=DeviceBatch.State.REGISTERED,
+    )
+    profile = AutopilotProfile.objects.create(tenant=world.customer_x, name="Seed profile")
+    Device.objects.bulk_create(
+        Device(
+            tenant=world.customer_x,
+            serial_number=f"SN{count - n:06d}",
+            manufacturer=f"Maker {n % 3}",
+            model=f"Model {n % 7}",
+            batch=batch,
+            added_by_source=DeviceSource.PARTNER,
+            added_by_partner=world.partner_a,
+            profile=profile if n % 2 else None,
+        )
+        for n in range(count)
+    )
+
+
+def device_lists(world, count: int) -> None:
+    """`count` more device lists that partner A uploaded for customer X."""
+    DeviceBatch.objects.bulk_create(
+        DeviceBatch(
+            tenant=world.customer_x,
+            name=f"Seed list {n:06d}",
+            source=DeviceSource.PARTNER,
+            partner=world.partner_a,
+            uploaded_by=world.a_admin,
+            state=DeviceBatch.State.REGISTERED,
+        )
+        for n in range(count)
+    )
+
+
+def profiles(world, count: int) -> None:
+    """`count` more Autopilot profiles of customer X, each applied to a device."""
+    made = AutopilotProfile.objects.bulk_create(
+        AutopilotProfile(tenant=world.customer_x, name=f"Seed profile {n:06d}") for n in range(count)
+    )
+    Device.objects.bulk_create(
+        Device(
+            tenant=world.customer_x,
+            serial_number=f"P{n:06d}",
+            manufacturer="Maker",
+            model="Model",
+            added_by_source=DeviceSource.PARTNER,
+            added_by_partner=world.partner_a,
+            profile=p,
+        )
+        for n, p in enumerate(made)
+    )
+
+
 SEEDS = {
+    "devices": devices,
+    "device-lists": device_lists,
+    "profiles": profiles,
     "users": users,
     "customers": customers,
     "relationship-requests": relationship_requests,

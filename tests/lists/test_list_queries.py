@@ -71,6 +71,39 @@ CASES = {
         8,
         {"q": "seed"},
     ),
+    "devices": Case(
+        "devices",
+        "a_admin",
+        lambda w: reverse("customers:devices", args=[w.customer_x.public_id]),
+        ("added", "serial", "model"),
+        9,
+    ),
+    "devices-unassigned": Case(
+        "devices",
+        "a_admin",
+        lambda w: reverse("customers:devices", args=[w.customer_x.public_id]),
+        ("added",),
+        9,
+        {"status": "unassigned"},
+    ),
+    "admin-center-devices": Case(
+        "devices",
+        "x_ga",
+        lambda w: reverse("admincenter:devices", args=[w.customer_x.public_id]),
+        ("added", "serial", "model"),
+        8,
+        {"status": "assigned"},
+    ),
+    "device-lists": Case(
+        "device-lists",
+        "a_admin",
+        lambda w: reverse("customers:device_lists", args=[w.customer_x.public_id]),
+        ("uploaded", "name"),
+        8,
+    ),
+    "profiles": Case(
+        "profiles", "a_admin", lambda w: reverse("customers:profiles", args=[w.customer_x.public_id]), ("name",), 6
+    ),
 }
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from partnercenter.access import AdminCenter, is_own_global_admin
 from partnercenter.http import AuthenticatedRequest
+from partnercenter.listing import paginate
 from partnercenter.other_partners import partner_name_as_seen
 
 from . import services
@@ -33,6 +34,7 @@ from .rules import (
     azure_subscription_for,
 )
 from .selectors import (
+    SUBSCRIPTION_SORTING,
     assignment_for,
     assignment_row,
     assignment_rows,
@@ -97,10 +99,9 @@ def _bad_request(form) -> int:
 @require_GET
 def subscription_list(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     center = azure_center_for(request, tenant_id)
-    page = Paginator(subscriptions_for(request.user, center.tenant), PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    roles = roles_by_subscription(request.user, page.object_list)
-    for subscription in page.object_list:
+    page = paginate(request, subscriptions_for(request.user, center.tenant), SUBSCRIPTION_SORTING, per_page=PAGE_SIZE)
+    roles = roles_by_subscription(request.user, page.rows)
+    for subscription in page.rows:
         subscription.provisioned_by_label = _provisioned_by_label(
             center, subscription, own="" if center.on_behalf else _("Your organisation")
         )

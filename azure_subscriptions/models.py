@@ -62,6 +62,11 @@ class AzureSubscription(models.Model):
         ordering = ["tenant__name", "name", "created_at"]
         verbose_name = _("Azure subscription")
         verbose_name_plural = _("Azure subscriptions")
+        # The Azure subscriptions page's orders (selectors.SUBSCRIPTION_SORTING), page after page by keyset.
+        indexes = [
+            models.Index(fields=["tenant", "name", "id"], name="azure_sub_tenant_name"),
+            models.Index(fields=["tenant", "state", "id"], name="azure_sub_tenant_state"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("name"),

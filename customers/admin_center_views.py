@@ -10,11 +10,12 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F
-from django.db.models.functions import Greatest
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from azure_subscriptions.selectors import provisioned_by_other_partners
@@ -32,11 +33,11 @@ from partnercenter.access import (
 )
 from partnercenter.audit_labels import action_label, actor_label, details_summary
 from partnercenter.http import AuthenticatedRequest
-from partnercenter.listing import paginate
+from partnercenter.listing import Column, Sorting, paginate
 from partnercenter.models import DelegatedAdminGrant, DirectoryRole, Tenant, User
 from partnercenter.other_partners import other_partners_for, partner_name_as_seen
 from partnercenter.roles import CATALOGUE
-from partnercenter.selectors import audit_events_for_tenant
+from partnercenter.selectors import ACTIVITY_SORTING, audit_event_parts_for_tenant, audit_events_for_tenant
 
 from . import services
 from .forms import (
@@ -350,14 +351,32 @@ def role_remove(request: AuthenticatedRequest, tenant_id, role: str, user_id) ->
 # assigning and unassigning them within the seats.
 
 SUBSCRIPTIONS_PAGE_SIZE = 25
+# Each order reads a (tenant, column, id) index of the subscriptions (customers' migration 0006).
+SUBSCRIPTION_SORTING = Sorting(
+    columns=(
+        Column("product", gettext_lazy("Product"), ("product",)),
+        Column("seats", gettext_lazy("Seats"), ("seats",)),
+        Column("created", gettext_lazy("Created"), ("created_at",)),
+    ),
+    default="product",
+)
 HOLDERS_PAGE_SIZE = 50
 
 
 def _subscriptions_of(tenant: Tenant):
+    """The tenant's subscriptions with their assigned and available licenses: a count per subscription read (a
+    scalar subquery), not a GROUP BY over every assignment of the tenant."""
+    assigned = (
+        LicenseAssignment.objects.filter(subscription=OuterRef("pk"))
+        .order_by()
+        .values("subscription")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         Subscription.objects.filter(tenant=tenant)
         .select_related("provisioned_by__tenant")
-        .annotate(assigned=Count("assignments"))
+        .annotate(assigned=Coalesce(Subquery(assigned, output_field=IntegerField()), 0))
         .annotate(available=Greatest(F("seats") - F("assigned"), 0))
     )
 
@@ -378,10 +397,9 @@ def _subscription_for(center: AdminCenter, subscription_id: UUID) -> "WithAnnota
 @require_GET
 def subscription_list(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     center = admin_center_for(request, tenant_id, CAN_VIEW_LICENSES)
-    subscriptions = _subscriptions_of(center.tenant).order_by("product", "created_at", "pk")
-    page = Paginator(subscriptions, SUBSCRIPTIONS_PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    for subscription in page.object_list:
+    subscriptions = _subscriptions_of(center.tenant)
+    page = paginate(request, subscriptions, SUBSCRIPTION_SORTING, per_page=SUBSCRIPTIONS_PAGE_SIZE)
+    for subscription in page.rows:
         subscription.provisioned_by_label = _provisioned_by_label(center, subscription)
     return render(request, "customers/admin_center/subscriptions.html", {"center": center, "page": page})
 
@@ -484,7 +502,14 @@ def activity_list(request: AuthenticatedRequest, tenant_id: UUID) -> HttpRespons
         center.partner,
         their_object_ids=provisioned_by_other_partners(center.tenant, center.partner),
     )
-    page = Paginator(audit_events_for_tenant(center.tenant), ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(
+        request,
+        audit_events_for_tenant(center.tenant),
+        ACTIVITY_SORTING,
+        per_page=ACTIVITY_PAGE_SIZE,
+        parts=audit_event_parts_for_tenant(center.tenant),
+        count=False,  # the page shows no count
+    )
     rows = [
         {
             "event": event,
@@ -492,6 +517,6 @@ def activity_list(request: AuthenticatedRequest, tenant_id: UUID) -> HttpRespons
             "action": action_label(event.action),
             "details": details_summary(event, others=others),
         }
-        for event in page.object_list
+        for event in page.rows
     ]
     return render(request, "customers/admin_center/activity.html", {"center": center, "page": page, "rows": rows})

@@ -32,6 +32,12 @@ class Subscription(models.Model):
         ordering = ["tenant__name", "product", "created_at"]
         verbose_name = _("subscription")
         verbose_name_plural = _("subscriptions")
+        # The admin center's orders of a tenant's subscriptions, page after page by keyset.
+        indexes = [
+            models.Index(fields=["tenant", "product", "id"], name="subscription_tenant_product"),
+            models.Index(fields=["tenant", "seats", "id"], name="subscription_tenant_seats"),
+            models.Index(fields=["tenant", "created_at", "id"], name="subscription_tenant_created"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_product_display()} — {self.tenant.name} ({self.seats})"

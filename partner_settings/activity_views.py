@@ -7,7 +7,6 @@ each event a user may read is access.activity_log_withheld_details: the page and
 from typing import cast
 
 from django import forms
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import render
@@ -20,8 +19,9 @@ from partnercenter.access import partner_for
 from partnercenter.audit_labels import action_choices, action_label, actor_name, details_summary
 from partnercenter.csv_export import csv_response
 from partnercenter.http import AuthenticatedRequest
+from partnercenter.listing import paginate
 from partnercenter.models import AuditEvent, Partner, ResellerRelationship, Tenant, User
-from partnercenter.selectors import audit_events_for_partner
+from partnercenter.selectors import ACTIVITY_SORTING, audit_events_for_partner
 
 from .rules import activity_log_withheld_details
 
@@ -139,7 +139,7 @@ def _render_log(
     withheld = activity_log_withheld_details(request.user)
     page = rows = None
     if events is not None:
-        page = Paginator(events, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
+        page = paginate(request, events, ACTIVITY_SORTING, per_page=ACTIVITY_PAGE_SIZE)
         rows = [
             {
                 "event": event,
@@ -147,7 +147,7 @@ def _render_log(
                 "action": action_label(event.action),
                 "details": details_summary(event, withheld=withheld),
             }
-            for event in page.object_list
+            for event in page.rows
         ]
     return render(
         request,

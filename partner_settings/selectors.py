@@ -3,7 +3,9 @@
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
+from django.utils.translation import gettext_lazy
 
+from partnercenter.listing import Column, Sorting
 from partnercenter.models import DirectoryRole, DirectoryRoleAssignment, Partner, SecurityGroup, User
 
 from .rules import PARTNER_ROLE_KINDS
@@ -38,6 +40,25 @@ def partner_users(partner: Partner) -> QuerySet["WithAnnotations[User, _Prefetch
         )
         .order_by("first_name", "last_name", "email")
     )
+
+
+# User management's orders, each read from a (tenant, column…, id) index of the users (partnercenter's 0010).
+PARTNER_USER_SORTING = Sorting(
+    columns=(
+        Column("name", gettext_lazy("Name"), ("first_name", "last_name")),
+        Column("email", gettext_lazy("Email"), ("email",)),
+    ),
+    default="name",
+)
+# Longest search User management accepts; longer input is cut.
+SEARCH_MAX_LENGTH = 200
+
+
+def partner_users_search(users: QuerySet[User], q: str) -> QuerySet[User]:
+    """Users every word of whose search matches the first name, the last name or the email address."""
+    for word in q[:SEARCH_MAX_LENGTH].split():
+        users = users.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word))
+    return users
 
 
 def is_global_admin(user: "WithAnnotations[User, _PrefetchedRoles]") -> bool:

@@ -3,7 +3,6 @@ Sales agent, Helpdesk agent: membership of the built-in groups) and remove them.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -11,11 +10,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from partnercenter.http import AuthenticatedRequest
+from partnercenter.listing import paginate
 
 from . import services
 from .forms import ROLE_HELP, ROLE_LABELS, PartnerUserForm, PartnerUserRolesForm
 from .rules import partner_global_admin_for, partner_user_for
-from .selectors import is_global_admin, partner_users, role_kinds, user_role_kinds
+from .selectors import (
+    PARTNER_USER_SORTING,
+    SEARCH_MAX_LENGTH,
+    is_global_admin,
+    partner_users,
+    partner_users_search,
+    role_kinds,
+    user_role_kinds,
+)
 
 PAGE_SIZE = 25
 
@@ -43,7 +51,8 @@ def _form_page(request: AuthenticatedRequest, context: dict) -> HttpResponse:
 @require_GET
 def team_list(request: AuthenticatedRequest) -> HttpResponse:
     partner = partner_global_admin_for(request)
-    page = Paginator(partner_users(partner), PAGE_SIZE).get_page(request.GET.get("page"))
+    q = request.GET.get("q", "")[:SEARCH_MAX_LENGTH]
+    page = paginate(request, partner_users_search(partner_users(partner), q), PARTNER_USER_SORTING, per_page=PAGE_SIZE)
     rows = [
         {
             "user": user,
@@ -51,9 +60,10 @@ def team_list(request: AuthenticatedRequest) -> HttpResponse:
             "global_admin": is_global_admin(user),
             "is_me": user.pk == request.user.pk,
         }
-        for user in page.object_list
+        for user in page.rows
     ]
-    return render(request, "partner_settings/users.html", {"partner": partner, "page": page, "rows": rows})
+    context = {"partner": partner, "page": page, "rows": rows, "q": q}
+    return render(request, "partner_settings/users.html", context)
 
 
 @require_http_methods(["GET", "POST"])

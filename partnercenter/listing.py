@@ -107,6 +107,11 @@ class ListPage:
         return max(1, -(-self.count // self.size))
 
     @property
+    def object_list(self) -> list[Any]:
+        """The rows, under the name Django's Page gives them."""
+        return self.rows
+
+    @property
     def has_other_pages(self) -> bool:
         return self.previous_url is not None or self.next_url is not None
 
@@ -201,13 +206,17 @@ def paginate(
     count: bool = True,
     count_cap: int | None = None,
     sort_after_filter: bool = False,
+    parts: Sequence[QuerySet] = (),
 ) -> ListPage:
     """The page of `queryset` that the request asks for, sorted as it asks (see the module's docstring).
 
-        `values`: rows as tuples of these fields (values_list) rather than model instances. `count`: False for a list
-        that shows no count (one query less). `sort_after_filter`: order the text columns by an expression no index
+    `values`: rows as tuples of these fields (values_list) rather than model instances. `count`: False for a list
+    that shows no count (one query less). `sort_after_filter`: order the text columns by an expression no index
     holds, so that PostgreSQL finds a selective filter's matches first (a trigram search, say) and sorts those, rather
-    than walk the column's index testing every row until a page of them matches."""
+    than walk the column's index testing every row until a page of them matches. `parts`: disjoint querysets whose
+    union is the list, for a filter with OR that no one index serves (each part reads its own index, a page's worth,
+    and the rows are merged here): then `queryset` is only the model, and the orders must not be of text, which
+    Python and the database collate differently."""
     params = request.GET
     column, descending = sorting.parse(params.get("sort", ""))
     sort = ("-" if descending else "") + column.key
@@ -216,41 +225,52 @@ def paginate(
         size = per_page
     paths = [*column.fields, sorting.tiebreaker]
     keys = {f"sort_key_{i}": _key(queryset.model, path, sort_after_filter) for i, path in enumerate(paths)}
-    base = queryset.annotate(**keys)
+    sources = list(parts) or [queryset]
 
-    def ordered(reverse: bool) -> QuerySet:
+    def ordered(source: QuerySet, reverse: bool) -> QuerySet:
         down = descending != reverse
-        return base.order_by(*(f"-{k}" if down else k for k in keys))
+        return source.annotate(**keys).order_by(*(f"-{k}" if down else k for k in keys))
 
-    def seek(token: str, backwards: bool) -> QuerySet | None:
-        key = _decode(token, queryset, paths)
-        if key is None:
-            return None
+    def seek(key: list[Any], backwards: bool) -> list[QuerySet]:
         # Reading forwards in a descending order (or backwards in an ascending one), the rows come before the key.
         lookup = TupleLessThan if descending != backwards else TupleGreaterThan
-        return ordered(backwards).filter(lookup(Tuple(*(F(k) for k in keys)), tuple(key)))
+        return [ordered(q, backwards).filter(lookup(Tuple(*(F(k) for k in keys)), tuple(key))) for q in sources]
 
-    total, capped = capped_count(queryset, count_cap or COUNT_CAP) if count else (0, True)
+    if count:
+        counts = [capped_count(q, count_cap or COUNT_CAP) for q in sources]
+        total = sum(n for n, _capped in counts)
+        capped = any(c for _n, c in counts) or total > (count_cap or COUNT_CAP)
+        total = min(total, count_cap or COUNT_CAP)
+    else:
+        total, capped = 0, True
     number = _positive_int(params.get("page")) or 1
-    rows_qs: QuerySet | None = None
+    selected: list[QuerySet] | None = None
     backwards = False
-    if token := params.get("after"):
-        rows_qs = seek(token, backwards=False)
-    elif token := params.get("before"):
-        rows_qs = seek(token, backwards=True)
-        backwards = rows_qs is not None
-    cursor = rows_qs is not None
-    if rows_qs is None:
+    offset = 0
+    for name, back in (("after", False), ("before", True)):
+        if (token := params.get(name)) and (key := _decode(token, queryset, paths)) is not None:
+            selected, backwards = seek(key, back), back
+            break
+    cursor = selected is not None
+    if selected is None:
         number = min(number, MAX_NUMBERED_PAGE)
         if count and not capped:
             number = min(number, max(1, -(-total // size)))
-        rows_qs = ordered(False)[(number - 1) * size :]
+        offset = (number - 1) * size
+        selected = [ordered(q, False) for q in sources]
 
-    fetch = rows_qs[: size + 1]
-    if values is not None:
-        fetched = [(row[: len(values)], row[len(values) :]) for row in fetch.values_list(*values, *keys)]
-    else:
-        fetched = [(obj, tuple(getattr(obj, k) for k in keys)) for obj in fetch]
+    fetched: list[tuple[Any, tuple]] = []
+    # With parts, each is read from its start: the offset is of the merged rows (at most MAX_NUMBERED_PAGE pages).
+    start = offset if len(selected) == 1 else 0
+    for rows_qs in selected:
+        fetch = rows_qs[start : offset + size + 1]
+        if values is not None:
+            fetched += [(row[: len(values)], row[len(values) :]) for row in fetch.values_list(*values, *keys)]
+        else:
+            fetched += [(obj, tuple(getattr(obj, k) for k in keys)) for obj in fetch]
+    if len(selected) > 1:
+        fetched.sort(key=lambda row: row[1], reverse=descending != backwards)
+        fetched = fetched[offset : offset + size + 1]
     more = len(fetched) > size
     fetched = fetched[:size]
     if backwards:

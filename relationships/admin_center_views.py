@@ -6,7 +6,6 @@ customer's behalf, even as Global Administrator through delegated admin, may not
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,9 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from partnercenter.access import AdminCenter, own_global_admin_center_for
 from partnercenter.http import AuthenticatedRequest
+from partnercenter.listing import paginate
 
 from . import services
 from .selectors import (
+    PARTNER_RELATIONSHIP_SORTING,
     PartnerRelationship,
     admin_relationships_for_customer,
     partner_relationship_of,
@@ -38,14 +39,14 @@ def _render(
     extra: dict | None = None,
 ) -> HttpResponse:
     """The list of partners, with the selected partner's pane (details or confirmation) when there is one."""
-    page = Paginator(partner_relationships_of(center.tenant), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, partner_relationships_of(center.tenant), PARTNER_RELATIONSHIP_SORTING, per_page=PAGE_SIZE)
     return render(
         request,
         template,
         {
             "center": center,
             "page": page,
-            "rows": partner_relationship_rows(page.object_list),
+            "rows": partner_relationship_rows(page.rows),
             "selected": selected,
             **(extra or {}),
         },

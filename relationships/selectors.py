@@ -94,6 +94,12 @@ def partner_relationships_of(customer: Tenant) -> QuerySet["WithAnnotations[Part
     )
 
 
+# Settings > Partner relationships, by the partner's name (the tenants' (name, id) index, customers' migration 0001).
+PARTNER_RELATIONSHIP_SORTING = Sorting(
+    columns=(Column("name", gettext_lazy("Partner"), ("tenant__name",)),), default="name", tiebreaker="tenant_id"
+)
+
+
 def partner_relationship_rows(
     partners: Iterable["WithAnnotations[Partner, _RelationshipDates]"],
 ) -> list[PartnerRelationship]:

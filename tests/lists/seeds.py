@@ -5,10 +5,16 @@ from datetime import timedelta
 from django.utils import timezone
 
 from autopilot.models import AutopilotProfile, Device, DeviceBatch, DeviceSource
+from azure_subscriptions.models import AzureSubscription
+from customers.catalogue import Product
+from customers.models import Subscription
 from partnercenter.models import (
+    AuditAction,
+    AuditEvent,
     DelegatedAdminGrant,
     DirectoryRole,
     DirectoryRoleAssignment,
+    Partner,
     ResellerRelationship,
     Tenant,
     User,
@@ -116,7 +122,73 @@ def profiles(world, count: int) -> None:
     )
 
 
+def events(world, count: int) -> None:
+    """`count` more audit events: half what partner A's Admin agent did for customer X, half what customer X's
+    Global admin did."""
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=world.a_admin if n % 2 else world.x_ga,
+            actor_tenant=world.partner_a.tenant if n % 2 else world.customer_x,
+            target_tenant=world.customer_x,
+            on_behalf=bool(n % 2),
+            action=AuditAction.SUBSCRIPTION_CREATE if n % 3 else AuditAction.LICENSE_ASSIGN,
+        )
+        for n in range(count)
+    )
+
+
+def subscriptions(world, count: int) -> None:
+    """`count` more Microsoft 365 subscriptions of customer X, provisioned by partner A."""
+    products = list(Product.values)
+    Subscription.objects.bulk_create(
+        Subscription(
+            tenant=world.customer_x,
+            product=products[n % len(products)],
+            seats=n % 50 + 1,
+            provisioned_by=world.partner_a,
+        )
+        for n in range(count)
+    )
+
+
+def azure_subscriptions(world, count: int) -> None:
+    """`count` more Azure subscriptions of customer X."""
+    AzureSubscription.objects.bulk_create(
+        AzureSubscription(tenant=world.customer_x, name=f"Seed {n:06d}", provisioned_by=world.partner_a)
+        for n in range(count)
+    )
+
+
+def partner_relationships(world, count: int) -> None:
+    """`count` more partners with a reseller relationship with customer X, one in three with delegated admin."""
+    tenants = Tenant.objects.bulk_create(
+        Tenant(name=f"Seed partner {n:06d}", primary_domain=f"partner{n:06d}.example") for n in range(count)
+    )
+    partners = Partner.objects.bulk_create(Partner(tenant=t, partner_id=f"8{n:07d}") for n, t in enumerate(tenants))
+    ResellerRelationship.objects.bulk_create(
+        ResellerRelationship(partner=p, customer=world.customer_x) for p in partners
+    )
+    DelegatedAdminGrant.objects.bulk_create(
+        DelegatedAdminGrant(partner=p, customer=world.customer_x) for p in partners[::3]
+    )
+
+
+def partner_users(world, count: int) -> None:
+    """`count` more users of partner A (no role: User management lists them all the same), whose Admin agent is
+    its Global admin (who alone may open User management)."""
+    DirectoryRoleAssignment.objects.get_or_create(user=world.a_admin, role=DirectoryRole.GLOBAL_ADMINISTRATOR)
+    User.objects.bulk_create(
+        User(tenant=world.partner_a.tenant, email=f"seed{n:06d}@fabrikam.test", first_name="Seed", last_name=f"{n:06d}")
+        for n in range(count)
+    )
+
+
 SEEDS = {
+    "events": events,
+    "subscriptions": subscriptions,
+    "azure-subscriptions": azure_subscriptions,
+    "partner-relationships": partner_relationships,
+    "partner-users": partner_users,
     "devices": devices,
     "device-lists": device_lists,
     "profiles": profiles,

@@ -104,6 +104,45 @@ CASES = {
     "profiles": Case(
         "profiles", "a_admin", lambda w: reverse("customers:profiles", args=[w.customer_x.public_id]), ("name",), 6
     ),
+    "partner-activity": Case("events", "a_admin", lambda w: reverse("partnersettings:activity"), ("when",), 8),
+    "partner-activity-filtered": Case(
+        "events",
+        "a_admin",
+        lambda w: reverse("partnersettings:activity"),
+        ("when",),
+        8,
+        {"action": "subscription.create", "customer_q": "contoso"},
+    ),
+    "customer-activity": Case(
+        "events", "x_ga", lambda w: reverse("admincenter:activity", args=[w.customer_x.public_id]), ("when",), 7
+    ),
+    "subscriptions": Case(
+        "subscriptions",
+        "x_ga",
+        lambda w: reverse("admincenter:subscriptions", args=[w.customer_x.public_id]),
+        ("product", "seats", "created"),
+        7,
+    ),
+    "azure-subscriptions": Case(
+        "azure-subscriptions",
+        "x_ga",
+        lambda w: reverse("admincenter:azure_subscriptions", args=[w.customer_x.public_id]),
+        ("name", "status"),
+        8,
+    ),
+    "partner-relationships": Case(
+        "partner-relationships",
+        "x_ga",
+        lambda w: reverse("admincenter:partner_relationships", args=[w.customer_x.public_id]),
+        ("name",),
+        7,
+    ),
+    "user-management": Case(
+        "partner-users", "a_admin", lambda w: reverse("partnersettings:users"), ("name", "email"), 8
+    ),
+    "user-management-search": Case(
+        "partner-users", "a_admin", lambda w: reverse("partnersettings:users"), ("name",), 8, {"q": "seed"}
+    ),
 }
 
 

@@ -167,7 +167,7 @@ def test_customer_activity_queries_do_not_grow_with_events(world, client_for, pe
     small, _page = _queries(client, _activity_url(world))
     _add_customer_events(world, 290)
     large, page = _queries(client, _activity_url(world))
-    assert "Page 1 of 6" in page
+    assert "Page 1</span>" in page and 'rel="next"' in page  # the customer's Activity shows no count
     assert large == small, f"{small} queries for 10 events, {large} for 300"
 
 

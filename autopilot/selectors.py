@@ -130,6 +130,16 @@ BATCH_SORTING = Sorting(
 PROFILE_SORTING = Sorting(columns=(Column("name", gettext_lazy("Profile name"), ("name",)),), default="name")
 
 
+# The Apply profile select offers this many of the customer's profiles, by name (a customer with thousands of them
+# would otherwise get every one as an option on every page of devices).
+PROFILE_CHOICES = 200
+
+
+def profile_choices(tenant: Tenant) -> list[AutopilotProfile]:
+    """The profiles the Apply profile select offers: the first PROFILE_CHOICES by name."""
+    return list(profiles_of(tenant).only("public_id", "name")[:PROFILE_CHOICES])
+
+
 def profiles_with_counts(tenant: Tenant) -> QuerySet[AutopilotProfile]:
     """The tenant's profiles, each with how many devices it is applied to: a count per profile on the page (a scalar
     subquery from the devices' profile index), not a GROUP BY over every device of every profile."""

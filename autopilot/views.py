@@ -84,7 +84,7 @@ def device_list(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
         partner,
         rights,
         page=page,
-        profiles=list(selectors.profiles_of(customer)) if rights.can_manage_profiles else [],
+        profiles=selectors.profile_choices(customer) if rights.can_manage_profiles else [],
         own_lists=list(own_lists.select_related(None).only("public_id", "name")[:200]),
         selected_list=selected_list,
         status=status if status in selectors.PROFILE_STATUSES else "",
@@ -244,7 +244,7 @@ def batch_list(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
         partner,
         rights,
         page=page,
-        profiles=list(selectors.profiles_of(customer)) if rights.can_manage_profiles else [],
+        profiles=selectors.profile_choices(customer) if rights.can_manage_profiles else [],
     )
     return render(request, "autopilot/batches.html", context)
 

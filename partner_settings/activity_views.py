@@ -28,6 +28,8 @@ from .rules import activity_log_withheld_details
 ACTIVITY_PAGE_SIZE = 50
 # The Customer filter offers this many of the partner's customers, the newest first; a text filter reaches the rest.
 CUSTOMER_CHOICES = 25
+# The User filter offers this many of the partner's users, by email; a text filter reaches the rest.
+USER_CHOICES = 25
 
 
 class _UserByEmailField(forms.ModelChoiceField):
@@ -75,6 +77,12 @@ class ActivityFilterForm(forms.Form):
         empty_label=gettext_lazy("All users"),
         error_messages={"invalid_choice": gettext_lazy("Select one of your organisation's users.")},
     )
+    user_q = forms.CharField(
+        label=gettext_lazy("User name or email"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
 
     def __init__(self, *args, partner: Partner, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,9 +101,14 @@ class ActivityFilterForm(forms.Form):
         self.customer_choices = sorted(((r.customer.public_id, r.customer.name) for r in newest), key=lambda c: c[1])
         customer_field = cast(forms.ModelChoiceField, self.fields["customer"])
         customer_field.widget.choices = [("", customer_field.empty_label), *self.customer_choices]
-        cast(forms.ModelChoiceField, self.fields["user"]).queryset = User.objects.filter(
-            tenant=partner.tenant_id
-        ).order_by("email")
+        # Likewise the users: any of them is accepted, the first few by email are offered (a partner with thousands
+        # of users would otherwise get every one of them as an option), and the text filter reaches the others.
+        users = User.objects.filter(tenant=partner.tenant_id)
+        user_field = cast(forms.ModelChoiceField, self.fields["user"])
+        user_field.queryset = users
+        first = users.only("public_id", "email").order_by("email", "pk")[:USER_CHOICES]
+        self.user_choices = [(u.public_id, u.email) for u in first]
+        user_field.widget.choices = [("", user_field.empty_label), *self.user_choices]
         cast(forms.ChoiceField, self.fields["action"]).choices = [("", _("All actions")), *action_choices()]
 
     def clean_customer(self) -> Tenant | None:
@@ -104,6 +117,12 @@ class ActivityFilterForm(forms.Form):
             # An older customer, chosen from a link or an earlier page: the select shows it as chosen.
             self.fields["customer"].widget.choices.append((customer.public_id, customer.name))
         return customer
+
+    def clean_user(self) -> User | None:
+        user = self.cleaned_data["user"]
+        if user is not None and user.public_id not in {public_id for public_id, _ in self.user_choices}:
+            self.fields["user"].widget.choices.append((user.public_id, user.email))
+        return user
 
     def clean(self):
         cleaned = super().clean()
@@ -129,6 +148,7 @@ def _filtered(
         customer_q=data["customer_q"],
         action=data["action"],
         actor=data["user"],
+        actor_q=data["user_q"],
     )
     return form, events
 

@@ -87,10 +87,12 @@ def audit_events_for_partner(
     customer_q: str = "",
     action: str = "",
     actor: User | None = None,
+    actor_q: str = "",
 ) -> QuerySet[AuditEvent]:
     """The partner's activity log: what its users did (actor_tenant is the partner's tenant), newest first, narrowed
     by the filters. `date_to` is inclusive (the whole day, in the current time zone); `customer_q` keeps the events
-    whose customer's name or primary domain contains it (case-insensitive)."""
+    whose customer's name or primary domain contains it (case-insensitive); `actor_q` those whose user's email
+    address or name contains it."""
     events = AuditEvent.objects.filter(actor_tenant=partner.tenant_id)
     if date_from is not None and (start := _start_of(date_from)) is not None:
         events = events.filter(at__gte=start)
@@ -106,4 +108,10 @@ def audit_events_for_partner(
         events = events.filter(action=action)
     if actor is not None:
         events = events.filter(actor=actor)
+    if actor_q := actor_q.strip():
+        events = events.filter(
+            Q(actor_email__icontains=actor_q)
+            | Q(actor__first_name__icontains=actor_q)
+            | Q(actor__last_name__icontains=actor_q)
+        )
     return events.select_related("actor", "target_tenant").order_by("-at", "-id")

@@ -45,6 +45,8 @@ class AutopilotProfile(models.Model):
 
     class Meta:
         ordering = ["tenant", "name"]
+        # The profiles page and the Apply profile select, by name, page after page.
+        indexes = [models.Index(fields=["tenant", "name", "id"], name="autopilot_profile_tenant_name")]
         verbose_name = _("Autopilot profile")
         verbose_name_plural = _("Autopilot profiles")
         constraints = [

@@ -10,7 +10,7 @@ from uuid import UUID
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet, Value
+from django.db.models import Exists, OuterRef, QuerySet, Subquery, Value
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -207,7 +207,10 @@ def partner_relationship_for(request: AuthenticatedRequest, tenant_id: UUID, *ki
     relationships = (
         with_delegated_admin(ResellerRelationship.objects.select_related("customer"))
         .annotate(has_granular=Exists(live_admin_relationships(OuterRef("partner"), OuterRef("customer"))))
-        .filter(customer__public_id=tenant_id, is_active=True)
+        # The customer by its Microsoft ID first (a subquery PostgreSQL runs once), then its relationship by (partner,
+        # customer): a join on the ID let the planner start from the partner's relationships, every one of them for
+        # a partner with many customers.
+        .filter(customer=Subquery(Tenant.objects.filter(public_id=tenant_id).values("pk")[:1]), is_active=True)
     )
     if hasattr(user, "_partner_cache"):
         if user._partner_cache is None:

@@ -233,8 +233,15 @@ def paginate(
 
     def seek(key: list[Any], backwards: bool) -> list[QuerySet]:
         # Reading forwards in a descending order (or backwards in an ascending one), the rows come before the key.
-        lookup = TupleLessThan if descending != backwards else TupleGreaterThan
-        return [ordered(q, backwards).filter(lookup(Tuple(*(F(k) for k in keys)), tuple(key))) for q in sources]
+        before = descending != backwards
+        lookup = TupleLessThan if before else TupleGreaterThan
+        # The first column's bound, implied by the row comparison, is repeated on its own: PostgreSQL starts the index
+        # scan there even when the tiebreaker is another table's column (a customer's name, the relationship's
+        # customer_id), which a row comparison across tables cannot bound.
+        first = {f"sort_key_0__{'lte' if before else 'gte'}": key[0]}
+        return [
+            ordered(q, backwards).filter(lookup(Tuple(*(F(k) for k in keys)), tuple(key)), **first) for q in sources
+        ]
 
     if count:
         counts = [capped_count(q, count_cap or COUNT_CAP) for q in sources]

@@ -203,7 +203,11 @@ class ResellerRelationship(models.Model):
         verbose_name = _("reseller relationship")
         verbose_name_plural = _("reseller relationships")
         constraints = [models.UniqueConstraint(fields=["partner", "customer"], name="one_reseller_relationship")]
-        indexes = [models.Index(fields=["partner", "is_active"], name="relationshi_partner_eadff8_idx")]
+        indexes = [
+            models.Index(fields=["partner", "is_active"], name="relationshi_partner_eadff8_idx"),
+            # The partner's newest customers (the Activity log's Customer filter offers them).
+            models.Index(fields=["partner", "id"], name="reseller_partner_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.partner} → {self.customer.name}"
@@ -432,9 +436,12 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
+        # The activity pages read a tenant's events by time, newest first, page after page by (at, id): with the id
+        # in the index the whole order is read from it (without it, PostgreSQL may prefer the index on `at` alone
+        # and skip every other tenant's newer events one by one).
         indexes = [
-            models.Index(fields=["actor_tenant", "-at"]),
-            models.Index(fields=["target_tenant", "-at"]),
+            models.Index(fields=["actor_tenant", "at", "id"], name="audit_actor_tenant_at"),
+            models.Index(fields=["target_tenant", "at", "id"], name="audit_target_tenant_at"),
         ]
 
     def __str__(self) -> str:

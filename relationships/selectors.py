@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, TypedDict
 from uuid import UUID
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -84,7 +84,11 @@ def partner_relationships_of(customer: Tenant) -> QuerySet["WithAnnotations[Part
     resellers = ResellerRelationship.objects.filter(customer=customer, is_active=True).order_by()
     grants = DelegatedAdminGrant.objects.filter(customer=customer, removed_at__isnull=True).order_by()
     return (
-        Partner.objects.filter(Q(pk__in=resellers.values("partner")) | Q(pk__in=grants.values("partner")))
+        # EXISTS per partner, not IN: PostgreSQL then walks the tenants' name index, a page's worth, rather than
+        # gather every relationship of the customer to hash them (a customer with many partners paid for all).
+        Partner.objects.filter(
+            Exists(resellers.filter(partner=OuterRef("pk"))) | Exists(grants.filter(partner=OuterRef("pk")))
+        )
         .select_related("tenant")
         .annotate(
             reseller_since=Subquery(resellers.filter(partner=OuterRef("pk")).values("created_at")[:1]),

@@ -78,7 +78,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=4, help="wrk connections (default 4)")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
-    parser.add_argument("--only", default="", help="measure only the lists whose name contains this")
+    parser.add_argument("--only", default="", help="measure only the lists whose name contains one of these (a,b)")
     parser.add_argument("--db-name", default="partnercenter_lists_bench", help="database to create and drop")
     parser.add_argument("--db-url", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server, no db")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
@@ -466,7 +466,8 @@ def main() -> int:
         for world in worlds:
             resolve_paths(world)
             if args.only:
-                world.pages = [p for p in world.pages if args.only.lower() in p[0].lower()]
+                wanted = [w.strip().lower() for w in args.only.split(",") if w.strip()]
+                world.pages = [p for p in world.pages if any(w in p[0].lower() for w in wanted)]
 
         port = free_port()
         say(f"Starting gunicorn on 127.0.0.1:{port} ({args.workers} sync workers)")

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -247,13 +248,19 @@ def _approval_notices(relationship: AdminRelationship, approved_by: User) -> Non
     naming the approver, the roles and the end date."""
     customer = relationship.customer
     assert customer is not None  # bound at approval
-    admin_agents = User.objects.filter(
-        is_active=True,
-        security_groups__tenant_id=relationship.partner.tenant_id,
-        security_groups__kind=SecurityGroup.Kind.ADMIN_AGENTS,
+    # One query with OR, not a UNION: SQLite (the embedded default) refuses a UNION of ordered querysets.
+    recipients = (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(
+                security_groups__tenant_id=relationship.partner.tenant_id,
+                security_groups__kind=SecurityGroup.Kind.ADMIN_AGENTS,
+            )
+            | Q(tenant_id=customer.pk, role_assignments__role=GA)
+        )
+        .distinct()
+        .order_by("pk")
     )
-    global_admins = User.objects.filter(is_active=True, tenant_id=customer.pk, role_assignments__role=GA)
-    recipients = admin_agents.union(global_admins).order_by("pk")
     roles = [definition.role.label for value, definition in CATALOGUE.items() if value in set(relationship.roles)]
     for recipient in recipients:
         email_enqueue(

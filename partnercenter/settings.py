@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "partnercenter.middleware.PartnerMFAMiddleware",
+    "partnercenter.middleware.PortalNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = env.str("ROOT_URLCONF", default="partnercenter.urls")

@@ -306,6 +306,7 @@ class AdminCenter:
             "manage_licenses": self.can(CAN_MANAGE_LICENSES),
             "view_activity": self.can(CAN_VIEW_ACTIVITY),
             "view_devices": self.can(CAN_VIEW_DEVICES),
+            "manage_devices": self.can(CAN_MANAGE_DEVICES),
             "partner_relationships": not self.on_behalf and GA in self.roles,
         }
 

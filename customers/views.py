@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from admin_relationships.rules import MANAGERS as ADMIN_RELATIONSHIP_MANAGERS
 from admin_relationships.selectors import admin_relationships_of, role_rows
 from azure_subscriptions.rules import PROVISIONERS
+from azure_subscriptions.selectors import provisioned_for_customer
 from partnercenter.access import partner_customer_for, partner_for, partner_group_kinds, partner_relationship_for
 from partnercenter.csv_export import csv_response
 from partnercenter.http import AuthenticatedRequest
@@ -113,6 +114,7 @@ def customer_detail(request: AuthenticatedRequest, tenant_id: UUID) -> HttpRespo
         "page": page,
         "can_add_subscription": bool(kinds & set(SUBSCRIPTION_SELLERS)),
         "can_add_azure_subscription": bool(kinds & PROVISIONERS),
+        "azure_subscriptions": provisioned_for_customer(partner, customer, request.user),
         # Granular delegated admin: the partner's admin relationships with the customer, with their groups.
         "admin_relationships": [
             (relationship, role_rows(relationship.roles)) for relationship in admin_relationships_of(partner, customer)

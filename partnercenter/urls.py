@@ -18,6 +18,7 @@ not_offered = [
 
 # The portal's 400 page says what was wrong, in the page's language (see the view).
 handler400 = views.bad_request
+handler403 = views.permission_denied
 
 # Partner Center > Customers: the list and a customer's pages, with each service's pages of that customer.
 customer_pages = [

@@ -26,6 +26,13 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "home.html", {"tenant": request.user.tenant})
 
 
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 403 page: why, and, when an agent was refused in a customer's tenant (CustomerAccessRefused), the way back
+    to that customer's page."""
+    context = {"exception": str(exception), "customer": getattr(exception, "customer", None)}
+    return render(request, "403.html", context, status=403)
+
+
 @login_not_required
 def not_offered(request: HttpRequest, **kwargs) -> HttpResponse:
     raise Http404

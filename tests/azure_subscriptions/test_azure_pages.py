@@ -132,9 +132,10 @@ def test_an_admin_agent_provisions_a_subscription_and_its_admin_agents_own_it(wo
     # An agent who may not open it there sees it listed, without the link.
     sales_page = client_for("a_sales").get(customer_page).content.decode()
     assert "Fabrikam-managed" in sales_page and overview_url(subscription) not in sales_page
-    assert "You are managing <strong>Contoso</strong> on behalf of the customer" in agent.get(
-        overview_url(subscription)
-    ).content.decode()
+    assert (
+        "You are managing <strong>Contoso</strong> on behalf of the customer"
+        in agent.get(overview_url(subscription)).content.decode()
+    )
 
     access = agent.get(access_url(subscription)).content.decode()
     assert "Admin Agents — Fabrikam (partner)" in access

@@ -56,6 +56,8 @@ class User(AbstractUser):
         Tenant, on_delete=models.PROTECT, related_name="users", null=True, blank=True, verbose_name=_("tenant")
     )
     preferred_language = models.CharField(_("preferred language"), max_length=10, blank=True)
+    # An IANA name (Europe/Paris) the user chose; empty: the browser's, as it reports it (partnercenter/timezones.py).
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -40,6 +40,7 @@ admin_center_pages = [
 urlpatterns = [
     path("", views.home, name="home"),
     *not_offered,
+    path("accounts/time-zone/", views.time_zone, name="time_zone"),
     path("accounts/", include("allauth.urls")),
     path("customers/", include((customer_pages, "customers"))),
     path("admin-center/<uuid:tenant_id>/", include((admin_center_pages, "admincenter"))),

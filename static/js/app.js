@@ -3,6 +3,15 @@
   "use strict";
   document.documentElement.classList.add("js");
 
+  // The browser's time zone, for the server to show times in (partnercenter/timezones.py), unless the user chose
+  // one. Only its IANA name: letters, digits and / _ + -, all allowed in a cookie as they are.
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone && /^[A-Za-z0-9\/_+-]+$/.test(zone) && document.cookie.split("; ").indexOf("tz=" + zone) === -1) {
+      document.cookie = "tz=" + zone + "; path=/; max-age=31536000; SameSite=Lax" + (location.protocol === "https:" ? "; Secure" : "");
+    }
+  } catch (e) { /* no Intl: times stay in UTC, and say so */ }
+
   // Expandable rows: an expander toggles the details row it controls. A row with data-details-url fetches its
   // details each time it opens (they say what the agent may open now, which can change at any moment); until they
   // arrive, or if they cannot be fetched, the row keeps what the page gave it (a link to the customer's page).

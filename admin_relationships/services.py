@@ -23,6 +23,7 @@ from partnercenter.emails import email_enqueue
 from partnercenter.models import (
     AccessAssignment,
     AdminRelationship,
+    ApiApplication,
     AuditAction,
     DirectoryRole,
     OutboxEmail,
@@ -85,12 +86,13 @@ def _require_status(relationship: AdminRelationship, *statuses: str) -> None:
 def admin_relationship_create(
     *,
     partner: Partner,
-    customer: Tenant,
-    created_by: User,
+    customer: Tenant | None,
+    created_by: User | None,
     display_name: str,
     roles,
     duration_days: int = AdminRelationship.DURATION_DEFAULT_DAYS,
     auto_extend: bool = False,
+    app: ApiApplication | None = None,
 ) -> AdminRelationship:
     """A new admin relationship of `partner` with `customer`, in status created: roles from the catalogue, at least
     one; 1 to 730 days; auto-extend (by 180 days) never with Global Administrator."""
@@ -121,12 +123,15 @@ def admin_relationship_create(
         obj=relationship,
         details={"name": name, "roles": cleaned, "duration_days": duration_days, "auto_extend": auto_extend},
         acting_for=partner,
+        app=app,
     )
     return relationship
 
 
 @transaction.atomic
-def admin_relationship_finalize(*, relationship: AdminRelationship, finalized_by: User) -> FinalizedRelationship:
+def admin_relationship_finalize(
+    *, relationship: AdminRelationship, finalized_by: User | None, app: ApiApplication | None = None
+) -> FinalizedRelationship:
     """Lock the request for the customer's approval: status approval pending, and a personalised link (256 random
     bits, stored hashed) for the customer's Global admin."""
     locked = _locked(relationship)
@@ -142,6 +147,7 @@ def admin_relationship_finalize(*, relationship: AdminRelationship, finalized_by
         obj=locked,
         details={"name": locked.display_name},
         acting_for=locked.partner,
+        app=app,
     )
     return FinalizedRelationship(locked, token)
 
@@ -299,7 +305,11 @@ def admin_relationship_reject(*, relationship: AdminRelationship, rejected_by: U
 
 @transaction.atomic
 def admin_relationship_terminate(
-    *, relationship: AdminRelationship, terminated_by: User, acting_for: Partner | None = None
+    *,
+    relationship: AdminRelationship,
+    terminated_by: User | None,
+    acting_for: Partner | None = None,
+    app: ApiApplication | None = None,
 ) -> AdminRelationship:
     """End an active relationship at once, from either side (the partner's Admin agents: `acting_for` its partner;
     the customer's Global admin, Remove roles: None). Its roles are gone from this moment."""
@@ -318,13 +328,14 @@ def admin_relationship_terminate(
         obj=locked,
         details={"name": locked.display_name, **({} if acting_for else {"partner": locked.partner.name})},
         acting_for=acting_for,
+        app=app,
     )
     return locked
 
 
 @transaction.atomic
 def admin_relationship_auto_extend_set(
-    *, relationship: AdminRelationship, auto_extend: bool, changed_by: User
+    *, relationship: AdminRelationship, auto_extend: bool, changed_by: User | None, app: ApiApplication | None = None
 ) -> AdminRelationship:
     """Switch auto-extend (by 180 days at the end date) of a relationship being drafted or active (a finalized
     request is locked: the customer approves what it was sent); never with Global Administrator among its roles."""
@@ -343,12 +354,15 @@ def admin_relationship_auto_extend_set(
         obj=locked,
         details={"name": locked.display_name, "auto_extend": auto_extend},
         acting_for=locked.partner,
+        app=app,
     )
     return locked
 
 
 @transaction.atomic
-def admin_relationship_remove_global_admin(*, relationship: AdminRelationship, removed_by: User) -> AdminRelationship:
+def admin_relationship_remove_global_admin(
+    *, relationship: AdminRelationship, removed_by: User | None, app: ApiApplication | None = None
+) -> AdminRelationship:
     """The one change an active relationship's roles allow: removing Global Administrator, from the relationship and
     from every assignment in it at once (an assignment left without a role is removed). Refused when it is the only
     role: terminate the relationship instead."""
@@ -376,13 +390,19 @@ def admin_relationship_remove_global_admin(*, relationship: AdminRelationship, r
         obj=locked,
         details={"name": locked.display_name, "roles": remaining},
         acting_for=locked.partner,
+        app=app,
     )
     return locked
 
 
 @transaction.atomic
 def access_assignment_create(
-    *, relationship: AdminRelationship, security_group: SecurityGroup, roles, created_by: User
+    *,
+    relationship: AdminRelationship,
+    security_group: SecurityGroup,
+    roles,
+    created_by: User | None,
+    app: ApiApplication | None = None,
 ) -> AccessAssignment:
     """Give one of the partner's security groups some of an active relationship's roles: pending until the task
     (admin_relationships.tasks.activate_access_assignment) activates it, after the commit."""
@@ -409,6 +429,7 @@ def access_assignment_create(
         obj=locked,
         details={"name": locked.display_name, "group": security_group.name, "roles": cleaned},
         acting_for=locked.partner,
+        app=app,
     )
     assignment_id = assignment.pk
     transaction.on_commit(lambda: activate_access_assignment.delay(assignment_id))
@@ -447,7 +468,9 @@ def access_assignment_activate(*, assignment_id: int) -> AccessAssignment | None
 
 
 @transaction.atomic
-def access_assignment_remove(*, assignment: AccessAssignment, removed_by: User) -> None:
+def access_assignment_remove(
+    *, assignment: AccessAssignment, removed_by: User | None, app: ApiApplication | None = None
+) -> None:
     """Take a security group's roles away at once."""
     locked = (
         AccessAssignment.objects.select_for_update(of=("self",))
@@ -466,4 +489,115 @@ def access_assignment_remove(*, assignment: AccessAssignment, removed_by: User) 
         obj=relationship,
         details={"name": relationship.display_name, "group": locked.security_group.name},
         acting_for=relationship.partner,
+        app=app,
     )
+
+
+@transaction.atomic
+def admin_relationship_update(
+    *,
+    relationship: AdminRelationship,
+    changed_by: User | None,
+    display_name: str | None = None,
+    roles=None,
+    duration_days: int | None = None,
+    customer: Tenant | None = None,
+    auto_extend: bool | None = None,
+    app: ApiApplication | None = None,
+) -> AdminRelationship:
+    """Change a relationship still being drafted (status created): its name, roles, duration, customer and
+    auto-extend, under create's rules; what is None stays as it is. (An active one changes only through
+    admin_relationship_auto_extend_set and admin_relationship_remove_global_admin.)"""
+    locked = _locked(relationship)
+    _require_status(locked, Status.CREATED)
+    changed: dict = {}
+    if display_name is not None:
+        name = " ".join(display_name.split())
+        if not name or len(name) > AdminRelationship.NAME_MAX:
+            raise ValidationError({"display_name": _("Enter a name of 1 to 50 characters.")})
+        if (
+            name != locked.display_name
+            and AdminRelationship.objects.filter(partner=locked.partner, display_name__iexact=name)
+            .exclude(pk=locked.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                {"display_name": _("Your organization already has an admin relationship with this name.")}
+            )
+        locked.display_name = changed["name"] = name
+    if roles is not None:
+        locked.roles = changed["roles"] = _clean_roles(roles)
+    if duration_days is not None:
+        if not 1 <= duration_days <= AdminRelationship.DURATION_MAX_DAYS:
+            raise ValidationError({"duration_days": _("Choose a duration of 1 to 730 days.")})
+        locked.duration_days = changed["duration_days"] = duration_days
+    if customer is not None:
+        locked.customer = customer
+    if auto_extend is not None:
+        locked.auto_extend_days = AdminRelationship.AUTO_EXTEND_DAYS if auto_extend else 0
+        changed["auto_extend"] = auto_extend
+    _check_auto_extend(locked.roles, locked.auto_extend_days > 0)
+    locked.save()
+    audit_record(
+        actor=changed_by,
+        action=AuditAction.ADMIN_RELATIONSHIP_UPDATE,
+        target_tenant=locked.customer,
+        obj=locked,
+        details={"name": locked.display_name, **changed},
+        acting_for=locked.partner,
+        app=app,
+    )
+    return locked
+
+
+@transaction.atomic
+def admin_relationship_delete(
+    *, relationship: AdminRelationship, deleted_by: User | None, app: ApiApplication | None = None
+) -> None:
+    """Delete a relationship never finalized (status created): nobody but the partner has seen it."""
+    locked = _locked(relationship)
+    _require_status(locked, Status.CREATED)
+    audit_record(
+        actor=deleted_by,
+        action=AuditAction.ADMIN_RELATIONSHIP_DELETE,
+        target_tenant=locked.customer,
+        obj=locked,
+        details={"name": locked.display_name},
+        acting_for=locked.partner,
+        app=app,
+    )
+    locked.delete()
+
+
+@transaction.atomic
+def access_assignment_update(
+    *, assignment: AccessAssignment, roles, changed_by: User | None, app: ApiApplication | None = None
+) -> AccessAssignment:
+    """Change the roles a security group has in an active relationship (some of the relationship's roles), at once:
+    an active assignment stays active (its members never lose the roles they keep), a pending one stays pending."""
+    locked = (
+        AccessAssignment.objects.select_for_update(of=("self",))
+        .select_related("relationship__customer", "relationship__partner__tenant", "security_group")
+        .get(pk=assignment.pk)
+    )
+    relationship = locked.relationship
+    _require_status(relationship, Status.ACTIVE)
+    if locked.status not in (AccessAssignment.Status.ACTIVE, AccessAssignment.Status.PENDING):
+        raise ValidationError(_("These roles were removed: they can't be changed."), code="status")
+    cleaned = _clean_roles(roles)
+    if set(cleaned) - set(relationship.roles):
+        raise ValidationError({"roles": _("Choose roles of this admin relationship.")})
+    if cleaned == sorted(locked.roles):
+        return locked
+    locked.roles = cleaned
+    locked.save(update_fields=["roles", "updated_at"])
+    audit_record(
+        actor=changed_by,
+        action=AuditAction.ACCESS_ASSIGNMENT_UPDATE,
+        target_tenant=relationship.customer,
+        obj=relationship,
+        details={"name": relationship.display_name, "group": locked.security_group.name, "roles": cleaned},
+        acting_for=relationship.partner,
+        app=app,
+    )
+    return locked

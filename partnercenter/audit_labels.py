@@ -109,7 +109,11 @@ def details_summary(
 def actor_name(event: AuditEvent) -> str:
     if event.actor is not None:
         return event.actor.display_name
-    return event.actor_email or _("System")
+    if event.actor_email:
+        return event.actor_email
+    if app := event.details.get("app"):
+        return _("%(app)s (app)") % {"app": app}
+    return _("System")
 
 
 def actor_label(event: AuditEvent, viewer: Tenant, others: OtherPartners | None = None) -> str:

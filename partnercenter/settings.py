@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "azure_subscriptions",
     "partner_settings",
     "admin_relationships",
+    "graph_api",  # the Graph-compatible API for partners' tools, and its token endpoint
     "demo",  # the demo data and authenticator codes, for a newcomer
 ]
 
@@ -266,3 +267,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# The Graph-compatible API (graph_api): how long a bearer token lasts (Microsoft's are about an hour), and how many
+# calls an app may make (per app) and token requests an address may make, in django-ratelimit's rate syntax.
+GRAPH_API_TOKEN_SECONDS = env.int("GRAPH_API_TOKEN_SECONDS", default=3600)
+GRAPH_API_RATE_LIMIT = env.str("GRAPH_API_RATE_LIMIT", default="600/m")
+GRAPH_API_TOKEN_RATE_LIMIT = env.str("GRAPH_API_TOKEN_RATE_LIMIT", default="60/m")

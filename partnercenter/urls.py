@@ -56,4 +56,6 @@ urlpatterns = [
     path("mailbox/<int:pk>/", views.mailbox_message, name="mailbox_message"),
     path("mailbox/<int:pk>/html/", views.mailbox_message_html, name="mailbox_message_html"),
     path("admin/", admin.site.urls),
+    # Partners' tools: the Graph-compatible API (/v1.0/tenantRelationships/…) and its token endpoint.
+    path("", include("graph_api.urls")),
 ]

@@ -40,8 +40,15 @@ def days_duration(days: int) -> str:
 _DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:0+H)?(?:0+M)?(?:0+(?:\.0+)?S)?)?$")
 
 
+# Microsoft's Python SDK (Kiota) writes a timedelta as Python prints it ("730 days, 0:00:00"), and Graph takes it.
+_PYTHON_TIMEDELTA = re.compile(r"^(?:(\d+) days?, )?0:00:00$")
+
+
 def parse_days(value: object, prop: str) -> int:
-    """Days of an ISO 8601 duration in whole days (P730D, P2Y, P1W, PT0S); anything else is a 400."""
+    """Days of an ISO 8601 duration in whole days (P730D, P2Y, P1W, PT0S), or as Microsoft's Python SDK writes one
+    ("730 days, 0:00:00"); anything else is a 400."""
+    if isinstance(value, str) and (python := _PYTHON_TIMEDELTA.match(value)):
+        return int(python.group(1) or 0)
     match = _DURATION.match(value) if isinstance(value, str) and value not in ("P", "PT") else None
     if match is None:
         raise bad_request(f"Invalid value for '{prop}': an ISO 8601 duration in whole days, such as P730D.")

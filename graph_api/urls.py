@@ -10,6 +10,7 @@ BASE = "v1.0/tenantRelationships/"
 RELATIONSHIP = BASE + "delegatedAdminRelationships/<str:relationship_id>"
 
 urlpatterns = [
+    path("developers/graph-api/", views.docs, name="docs"),
     path("<str:tenant>/oauth2/v2.0/token", views.token, name="token"),
     path(BASE + "delegatedAdminRelationships", views.relationships, name="relationships"),
     path(RELATIONSHIP, views.relationship, name="relationship"),

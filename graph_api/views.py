@@ -12,8 +12,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
 from django_ratelimit.core import get_usage
 
 from admin_relationships import services
@@ -507,3 +509,15 @@ def token(request: HttpRequest, tenant: str) -> HttpResponse:
         if name.lower() != "content-type":
             answer[name] = value
     return answer
+
+
+@require_GET
+@login_not_required
+def docs(request: HttpRequest) -> HttpResponse:
+    """The API's documentation: how to get a token and call it, and where it differs from Microsoft Graph. Public, as
+    Microsoft's reference is."""
+    return render(
+        request,
+        "graph_api/docs.html",
+        {"base_url": request.build_absolute_uri("/v1.0"), "token_url": request.build_absolute_uri("/")},
+    )

@@ -523,7 +523,7 @@ class ApiApplication(models.Model):
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="api_applications")
     display_name = models.CharField(_("name"), max_length=NAME_MAX)
     # Values of ApiPermission.
-    permissions = models.JSONField(_("permissions"), default=list)
+    permissions = models.JSONField(_("permissions"), default=list, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     removed_at = models.DateTimeField(_("removed"), null=True, blank=True)

@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "partnercenter.context_processors.navigation",
                 "relationships.context_processors.navigation",
+                "partner_settings.context_processors.navigation",
             ],
         },
     }

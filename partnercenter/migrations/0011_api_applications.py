@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='application (client) ID')),
                 ('display_name', models.CharField(max_length=120, verbose_name='name')),
-                ('permissions', models.JSONField(default=list, verbose_name='permissions')),
+                ('permissions', models.JSONField(blank=True, default=list, verbose_name='permissions')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('removed_at', models.DateTimeField(blank=True, null=True, verbose_name='removed')),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),

@@ -177,3 +177,11 @@ ROUTES["graphapi:token"] = Route(
     post=TOKEN_POST,
     delete=ALL_405,
 )
+
+# The API's documentation is public, as Microsoft's reference is; GET only.
+ROUTES["graphapi:docs"] = Route(
+    lambda w: reverse("graphapi:docs"),
+    get=row("200 200 200 200 | 200 200 200 200 200 | 200 200"),
+    post=ALL_405,
+    delete=ALL_405,
+)

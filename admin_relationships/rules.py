@@ -10,9 +10,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from partnercenter.access import own_directory_roles, partner_customer_for
+from partnercenter.access import (
+    own_directory_roles,
+    partner_customer_for,
+    partner_group_kinds,
+    partner_of,
+    require_partner_role,
+)
 from partnercenter.http import AuthenticatedRequest
 from partnercenter.models import AdminRelationship, DirectoryRole, Partner, SecurityGroup, Tenant, User
+
+from .models import RoleTemplate
 
 Kind = SecurityGroup.Kind
 
@@ -51,3 +59,32 @@ def check_can_approve(relationship: AdminRelationship, user: User) -> None:
         raise PermissionDenied(
             _("Only a Global admin of %(customer)s can approve or reject partner roles.") % {"customer": customer.name}
         )
+
+
+# Role templates (Settings > Role templates): every agent of the partner reads them; only Admin agents create, edit
+# and delete them. Another partner's template does not exist (404).
+TEMPLATE_READERS = READERS
+TEMPLATE_MANAGERS = MANAGERS
+
+
+def can_manage_role_templates(user: User) -> bool:
+    return bool(partner_group_kinds(user) & TEMPLATE_MANAGERS)
+
+
+def role_templates_for(request: AuthenticatedRequest, *, change: bool = False) -> Partner:
+    """The user's partner, for its agents (403 otherwise: customers' users, too); with `change`, its Admin agents."""
+    return require_partner_role(request, *(TEMPLATE_MANAGERS if change else TEMPLATE_READERS))
+
+
+def role_template_for(request: AuthenticatedRequest, template_id: UUID, *, change: bool = False) -> RoleTemplate:
+    """A role template of the user's partner (404 for any other), as role_templates_for allows."""
+    partner = partner_of(request.user)
+    template = (
+        RoleTemplate.objects.select_related("partner__tenant").filter(public_id=template_id, partner=partner).first()
+        if partner is not None
+        else None
+    )
+    if template is None:
+        raise Http404
+    role_templates_for(request, change=change)
+    return template

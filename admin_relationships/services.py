@@ -35,6 +35,8 @@ from partnercenter.models import (
 from partnercenter.roles import CATALOGUE
 from partnercenter.tokens import token_hash, token_matches_hash, token_new
 
+from .models import RoleTemplate, RoleTemplateEntry, TemplatedRelationship
+
 Status = AdminRelationship.Status
 GA = DirectoryRole.GLOBAL_ADMINISTRATOR
 # An unapproved request expires after this many days, as Partner Center's do.
@@ -93,9 +95,14 @@ def admin_relationship_create(
     duration_days: int = AdminRelationship.DURATION_DEFAULT_DAYS,
     auto_extend: bool = False,
     app: ApiApplication | None = None,
+    template: RoleTemplate | None = None,
 ) -> AdminRelationship:
     """A new admin relationship of `partner` with `customer`, in status created: roles from the catalogue, at least
-    one; 1 to 730 days; auto-extend (by 180 days) never with Global Administrator."""
+    one; 1 to 730 days; auto-extend (by 180 days) never with Global Administrator. Started from one of the partner's
+    role `template`s, it remembers it: on approval, the template's groups get their roles (see
+    admin_relationship_finalize)."""
+    if template is not None and template.partner_id != partner.pk:
+        raise ValidationError({"template": _("Choose one of your organization's role templates.")})
     name = " ".join(display_name.split())
     cleaned = _clean_roles(roles)
     _check_auto_extend(cleaned, auto_extend)
@@ -116,12 +123,21 @@ def admin_relationship_create(
             {"display_name": _("Your organization already has an admin relationship with this name.")}
         )
     relationship.save()
+    details = {"name": name, "roles": cleaned, "duration_days": duration_days, "auto_extend": auto_extend}
+    if template is not None:
+        TemplatedRelationship.objects.create(
+            relationship=relationship,
+            template=template,
+            template_name=template.name,
+            assignments=_template_assignments(template.pk, relationship),
+        )
+        details["template"] = template.name
     audit_record(
         actor=created_by,
         action=AuditAction.ADMIN_RELATIONSHIP_CREATE,
         target_tenant=customer,
         obj=relationship,
-        details={"name": name, "roles": cleaned, "duration_days": duration_days, "auto_extend": auto_extend},
+        details=details,
         acting_for=partner,
         app=app,
     )
@@ -140,6 +156,7 @@ def admin_relationship_finalize(
     locked.token_hash = token_hash(token)
     locked.status = Status.APPROVAL_PENDING
     locked.save(update_fields=["token_hash", "status", "updated_at"])
+    _snapshot_template(locked)
     audit_record(
         actor=finalized_by,
         action=AuditAction.ADMIN_RELATIONSHIP_FINALIZE,
@@ -150,6 +167,37 @@ def admin_relationship_finalize(
         app=app,
     )
     return FinalizedRelationship(locked, token)
+
+
+def _template_assignments(template_id: int | None, relationship: AdminRelationship) -> list[dict]:
+    """What a template assigns on approval of `relationship`: each of the template's groups (of the partner's own
+    tenant) with those of its roles the relationship asks for."""
+    if template_id is None:
+        return []
+    wanted = set(relationship.roles)
+    by_group: dict[int, list[str]] = {}
+    entries = RoleTemplateEntry.objects.filter(
+        template_id=template_id, security_group__tenant_id=relationship.partner.tenant_id
+    ).order_by("security_group_id", "role")
+    for entry in entries:
+        if entry.role in wanted:
+            by_group.setdefault(entry.security_group_id, []).append(entry.role)
+    return [{"group": group, "roles": roles} for group, roles in by_group.items()]
+
+
+def _snapshot_template(relationship: AdminRelationship) -> None:
+    """Fix what the approval of a relationship requested from a template will assign, now that the request is
+    locked: the template's groups as they are now (as they were at the request, if it was deleted since). A later
+    edit or deletion of the template changes nothing for this request."""
+    templated = (
+        TemplatedRelationship.objects.select_for_update().filter(relationship=relationship, snapshot_at=None).first()
+    )
+    if templated is None:
+        return
+    if templated.template_id is not None:
+        templated.assignments = _template_assignments(templated.template_id, relationship)
+    templated.snapshot_at = timezone.now()
+    templated.save(update_fields=["assignments", "snapshot_at"])
 
 
 def approval_link(token: str) -> str:
@@ -246,7 +294,54 @@ def admin_relationship_approve(*, relationship: AdminRelationship, approved_by: 
         },
     )
     _approval_notices(locked, approved_by)
+    _apply_template(locked)
     return locked
+
+
+def _apply_template(relationship: AdminRelationship) -> None:
+    """On approval, the groups of the template the request came from get their roles at once, as pending access
+    assignments the task activates (no second trip for the partner). From the snapshot taken at finalization; a
+    group deleted meanwhile is skipped. Once: `applied_at` marks it."""
+    from .tasks import activate_access_assignment  # noqa: PLC0415 -- tasks import this module (tasks call services)
+
+    templated = (
+        TemplatedRelationship.objects.select_for_update().filter(relationship=relationship, applied_at=None).first()
+    )
+    if templated is None:
+        return
+    groups = SecurityGroup.objects.in_bulk([item["group"] for item in templated.assignments])
+    allowed = set(relationship.roles)
+    created = []
+    for item in templated.assignments:
+        group = groups.get(item["group"])
+        roles = sorted(set(item["roles"]) & allowed)
+        if group is None or group.tenant_id != relationship.partner.tenant_id or not roles:
+            continue
+        created.append(AccessAssignment(relationship=relationship, security_group=group, roles=roles))
+    AccessAssignment.objects.bulk_create(created)
+    templated.applied_at = timezone.now()
+    templated.save(update_fields=["applied_at"])
+    for assignment in created:
+        audit_record(
+            actor=None,
+            action=AuditAction.ACCESS_ASSIGNMENT_CREATE,
+            target_tenant=relationship.customer,
+            obj=relationship,
+            details={
+                "name": relationship.display_name,
+                "group": assignment.security_group.name,
+                "roles": assignment.roles,
+                "template": templated.template_name,
+            },
+            acting_for=relationship.partner,
+        )
+    ids = [assignment.pk for assignment in created]
+
+    def activate() -> None:
+        for pk in ids:
+            activate_access_assignment.delay(pk)
+
+    transaction.on_commit(activate)
 
 
 def _approval_notices(relationship: AdminRelationship, approved_by: User) -> None:
@@ -601,3 +696,102 @@ def access_assignment_update(
         app=app,
     )
     return locked
+
+
+# --- Role templates: a partner's named sets of roles, each going to one of its security groups ----------------------
+
+
+def _clean_template(
+    *, partner: Partner, name: str, entries: dict[str, SecurityGroup], exclude: RoleTemplate | None = None
+) -> tuple[str, dict[str, SecurityGroup]]:
+    """The template's name (spaces tidied; 1 to 50 characters, unique among the partner's templates whatever the
+    case) and its roles (at least one, from the catalogue), each to a group of the partner's own tenant."""
+    cleaned_name = " ".join(name.split())
+    errors: dict[str, str] = {}
+    if not cleaned_name:
+        errors["name"] = _("Enter a name.")
+    elif len(cleaned_name) > RoleTemplate.NAME_MAX:
+        errors["name"] = _("Enter a name of at most 50 characters.")
+    else:
+        same = RoleTemplate.objects.filter(partner=partner, name__iexact=cleaned_name)
+        if exclude is not None:
+            same = same.exclude(pk=exclude.pk)
+        if same.exists():
+            errors["name"] = _("Your organization already has a role template with this name.")
+    if not entries:
+        errors["roles"] = _("Choose at least one role, and the security group it goes to.")
+    elif set(entries) - set(DirectoryRole.values):
+        errors["roles"] = _("Choose roles from the list.")
+    elif any(group.tenant_id != partner.tenant_id for group in entries.values()):
+        errors["roles"] = _("Choose one of your organization's security groups.")
+    if errors:
+        raise ValidationError(errors)
+    return cleaned_name, entries
+
+
+def _template_details(template: RoleTemplate, entries: dict[str, SecurityGroup]) -> dict:
+    return {"name": template.name, "roles": sorted(entries), "group": sorted({g.name for g in entries.values()})}
+
+
+@transaction.atomic
+def role_template_create(
+    *, partner: Partner, created_by: User, name: str, entries: dict[str, SecurityGroup]
+) -> RoleTemplate:
+    """A new role template of `partner`: `entries` maps each of its roles to the security group it goes to."""
+    cleaned_name, cleaned = _clean_template(partner=partner, name=name, entries=entries)
+    template = RoleTemplate.objects.create(partner=partner, name=cleaned_name, created_by=created_by)
+    RoleTemplateEntry.objects.bulk_create(
+        RoleTemplateEntry(template=template, role=role, security_group=group) for role, group in cleaned.items()
+    )
+    audit_record(
+        actor=created_by,
+        action=AuditAction.ROLE_TEMPLATE_CREATE,
+        target_tenant=partner.tenant,
+        obj=template,
+        details=_template_details(template, cleaned),
+        acting_for=partner,
+    )
+    return template
+
+
+@transaction.atomic
+def role_template_update(
+    *, template: RoleTemplate, changed_by: User, name: str, entries: dict[str, SecurityGroup]
+) -> RoleTemplate:
+    """Rename a template and set its roles and groups. Requests already finalized from it keep what they were sent
+    with (their snapshot); drafts not yet finalized take the new groups when they are."""
+    locked = RoleTemplate.objects.select_for_update().select_related("partner__tenant").get(pk=template.pk)
+    cleaned_name, cleaned = _clean_template(partner=locked.partner, name=name, entries=entries, exclude=locked)
+    locked.name = cleaned_name
+    locked.save(update_fields=["name", "updated_at"])
+    RoleTemplateEntry.objects.filter(template=locked).delete()
+    RoleTemplateEntry.objects.bulk_create(
+        RoleTemplateEntry(template=locked, role=role, security_group=group) for role, group in cleaned.items()
+    )
+    audit_record(
+        actor=changed_by,
+        action=AuditAction.ROLE_TEMPLATE_UPDATE,
+        target_tenant=locked.partner.tenant,
+        obj=locked,
+        details=_template_details(locked, cleaned),
+        acting_for=locked.partner,
+    )
+    return locked
+
+
+@transaction.atomic
+def role_template_delete(*, template: RoleTemplate, deleted_by: User) -> None:
+    """Delete a template. Relationships requested from it keep its name and, once finalized, what it assigns."""
+    locked = RoleTemplate.objects.select_for_update().select_related("partner__tenant").filter(pk=template.pk).first()
+    if locked is None:
+        return
+    name = locked.name
+    audit_record(
+        actor=deleted_by,
+        action=AuditAction.ROLE_TEMPLATE_DELETE,
+        target_tenant=locked.partner.tenant,
+        obj=locked,
+        details={"name": name},
+        acting_for=locked.partner,
+    )
+    locked.delete()

@@ -52,6 +52,8 @@ DETAIL_LABELS: dict[str, "StrOrPromise"] = {
     "recipient": gettext_lazy("Recipient"),
     "include_delegated_admin": gettext_lazy("Delegated admin"),
     "group": gettext_lazy("Security group"),
+    "template": gettext_lazy("Role template"),
+    "customers": gettext_lazy("Customers"),
 }
 
 # Where a detail's value is a code of a set of choices, the choices that give its words, tried in order. The core

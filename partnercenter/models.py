@@ -312,6 +312,10 @@ class AuditAction(models.TextChoices):
     API_APP_REMOVE = "api_app.remove", _("Removed an app")
     API_SECRET_CREATE = "api_secret.create", _("Added a client secret")
     API_SECRET_REVOKE = "api_secret.revoke", _("Revoked a client secret")
+    ROLE_TEMPLATE_CREATE = "role_template.create", _("Created a role template")
+    ROLE_TEMPLATE_UPDATE = "role_template.update", _("Edited a role template")
+    ROLE_TEMPLATE_DELETE = "role_template.delete", _("Deleted a role template")
+    ADMIN_RELATIONSHIP_BULK_REQUEST = "admin_relationship.bulk_request", _("Requested admin relationships in bulk")
 
 
 class AdminRelationship(models.Model):

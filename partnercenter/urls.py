@@ -44,6 +44,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("customers/", include((customer_pages, "customers"))),
     path("admin-center/<uuid:tenant_id>/", include((admin_center_pages, "admincenter"))),
+    path("settings/role-templates/", include("admin_relationships.template_urls")),  # GDAP role templates
     path("settings/", include("partner_settings.urls")),
     path("", include("relationships.urls")),
     path("admin-relationships/approve/", include("admin_relationships.approval_urls")),  # the customer's GDAP link

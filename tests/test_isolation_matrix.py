@@ -28,6 +28,7 @@ from .isolation import (
     partner_relationships,
     partner_settings,
     partner_side,
+    role_templates,
 )
 
 
@@ -50,6 +51,7 @@ ROUTES = {
     **azure.ROUTES,
     **autopilot.ROUTES,
     **graph_api.ROUTES,
+    **role_templates.ROUTES,
 }
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from partnercenter.models import AdminRelationship, DirectoryRole, SecurityGroup
 from partnercenter.roles import CATALOGUE
 
-from .models import RoleTemplate
+from .models import BulkRequest, RoleTemplate
 from .selectors import group_label
 
 
@@ -84,3 +84,38 @@ def form_add_errors(form: forms.Form, error: ValidationError) -> None:
                 form.add_error(field if field in form.fields else None, e)
     else:
         form.add_error(None, error)
+
+
+class BulkRequestForm(forms.Form):
+    """Request admin relationships of several customers: a template of the partner's (its public ID), a name made
+    unique by each customer's name or a number, a duration and auto extend. The customers are the view's."""
+
+    template = forms.ChoiceField(label=_("Role template"))
+    base_name = forms.CharField(
+        label=_("Admin relationship name"),
+        max_length=AdminRelationship.NAME_MAX - 3,
+        help_text=_("Each relationship gets this name and, to keep names unique, the customer's name or a number."),
+    )
+    suffix = forms.ChoiceField(
+        label=_("Keep names unique with"),
+        choices=BulkRequest.Suffix.choices,
+        initial=BulkRequest.Suffix.CUSTOMER,
+        widget=forms.RadioSelect,
+    )
+    duration_days = forms.IntegerField(
+        label=_("Duration in days"),
+        min_value=1,
+        max_value=AdminRelationship.DURATION_MAX_DAYS,
+        initial=AdminRelationship.DURATION_DEFAULT_DAYS,
+    )
+    auto_extend = forms.BooleanField(label=_("Auto extend"), required=False)
+
+    def __init__(self, *args, templates: list[RoleTemplate], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.templates = {str(template.public_id): template for template in templates}
+        field = self.fields["template"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("Choose a role template")), *((k, t.name) for k, t in self.templates.items())]
+
+    def chosen_template(self) -> RoleTemplate:
+        return self.templates[self.cleaned_data["template"]]

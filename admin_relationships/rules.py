@@ -20,7 +20,7 @@ from partnercenter.access import (
 from partnercenter.http import AuthenticatedRequest
 from partnercenter.models import AdminRelationship, DirectoryRole, Partner, SecurityGroup, Tenant, User
 
-from .models import RoleTemplate
+from .models import BulkRequest, RoleTemplate
 
 Kind = SecurityGroup.Kind
 
@@ -88,3 +88,47 @@ def role_template_for(request: AuthenticatedRequest, template_id: UUID, *, chang
         raise Http404
     role_templates_for(request, change=change)
     return template
+
+
+# Bulk requests (Customers > Request admin relationships): Admin agents only, of their partner's own customers. A bulk
+# request of another partner does not exist (404).
+BULK_REQUESTERS = MANAGERS
+
+
+def can_request_in_bulk(user: User) -> bool:
+    return bool(partner_group_kinds(user) & BULK_REQUESTERS)
+
+
+def bulk_requests_for(request: AuthenticatedRequest) -> Partner:
+    return require_partner_role(request, *BULK_REQUESTERS)
+
+
+def bulk_request_for(request: AuthenticatedRequest, bulk_id: UUID) -> BulkRequest:
+    """A bulk request of the user's partner (404 for any other), for its Admin agents (403)."""
+    partner = partner_of(request.user)
+    bulk = (
+        BulkRequest.objects.select_related("partner__tenant").filter(public_id=bulk_id, partner=partner).first()
+        if partner is not None
+        else None
+    )
+    if bulk is None:
+        raise Http404
+    bulk_requests_for(request)
+    return bulk
+
+
+def selected_customers(partner: Partner, values: list[str]) -> list[Tenant]:
+    """The customers an agent selected (Microsoft IDs), each an active customer of the partner; any other value (not
+    an ID, another partner's customer, no one's) makes the whole selection unknown (404). One query."""
+    try:
+        ids = {UUID(value) for value in values}
+    except ValueError:
+        raise Http404 from None
+    customers = list(
+        Tenant.objects.filter(
+            public_id__in=ids, reseller_relationships__partner=partner, reseller_relationships__is_active=True
+        ).order_by("name", "pk")
+    )
+    if len(customers) != len(ids):
+        raise Http404
+    return customers

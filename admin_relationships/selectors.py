@@ -7,7 +7,7 @@ from partnercenter.models import AccessAssignment, AdminRelationship, Partner, S
 from partnercenter.roles import CATALOGUE
 from partnercenter.tokens import token_hash
 
-from .models import RoleTemplate, RoleTemplateEntry, TemplatedRelationship
+from .models import BulkRequest, BulkRequestItem, RoleTemplate, RoleTemplateEntry, TemplatedRelationship
 
 
 def admin_relationships_of(partner: Partner, customer: Tenant | None) -> QuerySet[AdminRelationship]:
@@ -87,3 +87,8 @@ def template_plan(relationship: AdminRelationship) -> dict | None:
         if item["group"] in groups
     ]
     return {"name": templated.template_name, "applied": templated.applied_at is not None, "plan": plan}
+
+
+def bulk_request_items(bulk: BulkRequest) -> QuerySet[BulkRequestItem]:
+    """A bulk request's customers and their results, with the customer and the relationship: one query."""
+    return bulk.items.select_related("customer", "relationship").order_by("id")

@@ -6,6 +6,7 @@ Every function is transactional, locks the relationship it changes, checks its s
 tabs or two workers cannot both act), and writes its audit event. Who may call them is the views' and the rules'
 business (admin_relationships/rules.py); the services keep the relationship's own invariants whoever calls."""
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -14,8 +15,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from partnercenter.audit import audit_record
@@ -28,6 +31,7 @@ from partnercenter.models import (
     DirectoryRole,
     OutboxEmail,
     Partner,
+    ResellerRelationship,
     SecurityGroup,
     Tenant,
     User,
@@ -35,7 +39,10 @@ from partnercenter.models import (
 from partnercenter.roles import CATALOGUE
 from partnercenter.tokens import token_hash, token_matches_hash, token_new
 
-from .models import RoleTemplate, RoleTemplateEntry, TemplatedRelationship
+from .models import BulkRequest, BulkRequestItem, RoleTemplate, RoleTemplateEntry, TemplatedRelationship
+from .selectors import role_rows
+
+log = logging.getLogger(__name__)
 
 Status = AdminRelationship.Status
 GA = DirectoryRole.GLOBAL_ADMINISTRATOR
@@ -795,3 +802,240 @@ def role_template_delete(*, template: RoleTemplate, deleted_by: User) -> None:
         acting_for=locked.partner,
     )
     locked.delete()
+
+
+# --- Bulk requests: one template, many customers, one relationship and one personalised link each ------------------
+
+BULK_MAX_CUSTOMERS = 200
+Suffix = BulkRequest.Suffix
+Failure = BulkRequestItem.Failure
+
+
+def _bulk_names(base: str, suffix: str, customers: list[Tenant]) -> list[str]:
+    """Each customer's relationship name: the base name and the customer's name (cut to fit 50 characters), or the
+    base name and a number, 1, 2, 3…, in the customers' order."""
+    limit = AdminRelationship.NAME_MAX
+    if suffix == Suffix.NUMBER:
+        return [f"{base} {n}" for n in range(1, len(customers) + 1)]
+    return [" ".join(f"{base} - {customer.name}"[:limit].split()) for customer in customers]
+
+
+@transaction.atomic
+def admin_relationships_bulk_request(
+    *,
+    partner: Partner,
+    requested_by: User,
+    template: RoleTemplate,
+    customers: list[Tenant],
+    base_name: str,
+    suffix: str,
+    duration_days: int,
+    auto_extend: bool,
+    language: str,
+) -> BulkRequest:
+    """Ask each of `customers` (the partner's own, checked by the caller) for an admin relationship with the
+    template's roles: the rows say what to do, each customer's result is an item, and the task
+    (tasks.run_bulk_request, after the commit) creates, finalizes and emails them. Checks what is the same for every
+    customer now; what can fail for one customer (its name is taken, it has no Global admin) is its item's result."""
+    from .tasks import run_bulk_request  # noqa: PLC0415 -- tasks import this module (tasks call services)
+
+    base = " ".join(base_name.split())
+    ordered = sorted(customers, key=lambda customer: (customer.name.lower(), customer.pk))
+    roles = sorted({entry.role for entry in RoleTemplateEntry.objects.filter(template=template)})
+    errors: dict[str, str] = {}
+    if template.partner_id != partner.pk:
+        errors["template"] = _("Choose one of your organization's role templates.")
+    if not ordered:
+        errors["customers"] = _("Select at least one customer.")
+    elif len(ordered) > BULK_MAX_CUSTOMERS:
+        errors["customers"] = _("Select at most %(count)s customers at a time.") % {"count": BULK_MAX_CUSTOMERS}
+    if not base:
+        errors["base_name"] = _("Enter a name.")
+    elif suffix == Suffix.NUMBER and len(f"{base} {len(ordered)}") > AdminRelationship.NAME_MAX:
+        errors["base_name"] = _("With its number, each name must have at most 50 characters: shorten the name.")
+    elif len(base) > AdminRelationship.NAME_MAX - 3:
+        errors["base_name"] = _("Enter a name of at most 47 characters.")
+    if suffix not in Suffix.values:
+        errors["suffix"] = _("Choose how to keep the names unique.")
+    if not 1 <= duration_days <= AdminRelationship.DURATION_MAX_DAYS:
+        errors["duration_days"] = _("Choose a duration of 1 to 730 days.")
+    if auto_extend and GA in roles:
+        errors["auto_extend"] = _("A relationship with the Global Administrator role can't be extended automatically.")
+    if errors:
+        raise ValidationError(errors)
+    bulk = BulkRequest.objects.create(
+        partner=partner,
+        created_by=requested_by,
+        template=template,
+        template_name=template.name,
+        base_name=base,
+        suffix=suffix,
+        duration_days=duration_days,
+        auto_extend=auto_extend,
+        language=language,
+    )
+    names = _bulk_names(base, suffix, ordered)
+    BulkRequestItem.objects.bulk_create(
+        BulkRequestItem(bulk=bulk, customer=customer, display_name=name)
+        for customer, name in zip(ordered, names, strict=True)
+    )
+    audit_record(
+        actor=requested_by,
+        action=AuditAction.ADMIN_RELATIONSHIP_BULK_REQUEST,
+        target_tenant=partner.tenant,
+        obj=bulk,
+        details={"name": base, "template": template.name, "roles": roles, "customers": len(ordered)},
+        acting_for=partner,
+    )
+    bulk_id = bulk.pk
+    transaction.on_commit(lambda: _dispatch_bulk(run_bulk_request, bulk_id))
+    return bulk
+
+
+def _dispatch_bulk(task, bulk_id: int) -> None:
+    """Queue the run; a broker that is down must not fail the agent's request (the page then shows it queued)."""
+    try:
+        task.delay(bulk_id)
+    except Exception:  # any broker or connection error: the rows stay queued
+        log.warning("Could not queue bulk request %s.", bulk_id, exc_info=True)
+
+
+def admin_relationships_bulk_run(*, bulk_id: int) -> BulkRequest | None:
+    """The task's work: each waiting customer of the bulk request, in its own transaction (one customer's failure
+    leaves the others' requests sent): create the relationship from the template, finalize it (its link) and email
+    the link to each of the customer's Global admins through the outbox, in their language. A customer whose name
+    is taken, who has no Global admin or is no longer a customer fails with the reason. Idempotent: a customer done
+    (by a first run, or by a second worker at the same moment: the item is locked and skipped) is not done again.
+
+    What can be read for all customers at once is (Global admins, customers still customers, names taken); what each
+    customer writes (its relationship, link, audit events, emails) costs a bounded number of queries each."""
+    with transaction.atomic():
+        bulk = (
+            BulkRequest.objects.select_for_update(of=("self",))
+            .select_related("partner__tenant", "created_by", "template")
+            .filter(pk=bulk_id)
+            .first()
+        )
+        if bulk is None or bulk.status == BulkRequest.Status.DONE:
+            return bulk
+        bulk.status = BulkRequest.Status.RUNNING
+        bulk.save(update_fields=["status"])
+    pending = list(bulk.items.filter(status=BulkRequestItem.Status.PENDING).select_related("customer"))
+    customer_ids = [item.customer_id for item in pending]
+    still_customers = set(
+        ResellerRelationship.objects.filter(
+            partner=bulk.partner, is_active=True, customer_id__in=customer_ids
+        ).values_list("customer_id", flat=True)
+    )
+    admins: dict[int, list[User]] = {}
+    for admin in User.objects.filter(is_active=True, tenant_id__in=customer_ids, role_assignments__role=GA).order_by(
+        "pk"
+    ):
+        admins.setdefault(admin.tenant_id, []).append(admin)  # type: ignore[arg-type]  # tenant_id__in: never None
+    taken = set(
+        AdminRelationship.objects.filter(partner=bulk.partner)
+        .annotate(lower_name=Lower("display_name"))
+        .filter(lower_name__in=[item.display_name.lower() for item in pending])
+        .values_list("lower_name", flat=True)
+    )
+    template = bulk.template
+    roles = sorted({entry.role for entry in RoleTemplateEntry.objects.filter(template=template)}) if template else []
+    for item in pending:
+        failure = ""
+        if template is None or not roles:
+            failure = Failure.TEMPLATE_GONE
+        elif item.customer_id not in still_customers:
+            failure = Failure.NOT_A_CUSTOMER
+        elif item.customer_id not in admins:
+            failure = Failure.NO_GLOBAL_ADMIN
+        elif item.display_name.lower() in taken:
+            failure = Failure.NAME_TAKEN
+        admins_of_customer = admins.get(item.customer_id, [])
+        _bulk_item_run(
+            bulk=bulk, item_id=item.pk, template=template, roles=roles, admins=admins_of_customer, failure=failure
+        )
+    with transaction.atomic():
+        BulkRequest.objects.filter(pk=bulk.pk).update(status=BulkRequest.Status.DONE, finished_at=timezone.now())
+    bulk.refresh_from_db()
+    return bulk
+
+
+@transaction.atomic
+def _bulk_item_run(
+    *,
+    bulk: BulkRequest,
+    item_id: int,
+    template: RoleTemplate | None,
+    roles: list[str],
+    admins: list[User],
+    failure: str,
+) -> None:
+    item = (
+        BulkRequestItem.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("customer")
+        .filter(pk=item_id, status=BulkRequestItem.Status.PENDING)
+        .first()
+    )
+    if item is None:  # done meanwhile, or being done by another worker
+        return
+    if failure:
+        item.status, item.failure = BulkRequestItem.Status.FAILED, failure
+        item.save(update_fields=["status", "failure"])
+        return
+    agent = bulk.created_by
+    assert agent is not None and template is not None  # a bulk request keeps its agent; no template fails above
+    try:
+        with transaction.atomic():
+            relationship = admin_relationship_create(
+                partner=bulk.partner,
+                customer=item.customer,
+                created_by=agent,
+                display_name=item.display_name,
+                roles=roles,
+                duration_days=bulk.duration_days,
+                auto_extend=bulk.auto_extend,
+                template=template,
+            )
+            finalized = admin_relationship_finalize(relationship=relationship, finalized_by=agent)
+            _email_global_admins(finalized, agent=agent, admins=admins, language=bulk.language)
+    except ValidationError as error:
+        taken = hasattr(error, "error_dict") and "display_name" in error.error_dict
+        item.status = BulkRequestItem.Status.FAILED
+        item.failure = Failure.NAME_TAKEN if taken else Failure.INVALID
+        item.save(update_fields=["status", "failure"])
+        return
+    item.status, item.relationship, item.recipients = BulkRequestItem.Status.SENT, relationship, len(admins)
+    item.save(update_fields=["status", "relationship", "recipients"])
+
+
+def _email_global_admins(finalized: FinalizedRelationship, *, agent: User, admins: list[User], language: str) -> None:
+    """The draft email of a finalized request, as the agent would send it, to each Global admin of the customer, in
+    the admin's language (the agent's when the admin has none)."""
+    relationship = finalized.relationship
+    link = approval_link(finalized.token)
+    context = {
+        "partner": relationship.partner,
+        "agent": agent,
+        "link": link,
+        "relationship": relationship,
+        "roles": role_rows(relationship.roles),
+    }
+    for admin in admins:
+        admin_language = admin.preferred_language or language
+        with translation.override(admin_language):
+            message = render_to_string("admin_relationships/draft_message.txt", context).strip()
+        email_enqueue(
+            to=admin.email,
+            template="admin_relationship_request",
+            context={"message": message, "partner_name": relationship.partner.name, "link": link},
+            language=admin_language,
+            topic=relationship,
+        )
+    audit_record(
+        actor=agent,
+        action=AuditAction.ADMIN_RELATIONSHIP_SEND,
+        target_tenant=relationship.customer,
+        obj=relationship,
+        details={"name": relationship.display_name, "recipient": ", ".join(admin.email for admin in admins)},
+        acting_for=relationship.partner,
+    )

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from admin_relationships.rules import MANAGERS as ADMIN_RELATIONSHIP_MANAGERS
+from admin_relationships.rules import can_request_in_bulk
 from admin_relationships.selectors import admin_relationships_of, role_rows
 from azure_subscriptions.rules import PROVISIONERS
 from azure_subscriptions.selectors import provisioned_for_customer
@@ -52,7 +53,8 @@ def customer_list(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(relationships, settings.CUSTOMERS_PAGE_SIZE).get_page(request.GET.get("page"))
     # The page's rows as tuples; the count stays a count of relationships, which needs no join to the tenants.
     page.object_list = customer_rows(page.object_list)
-    return render(request, "customers/list.html", {"page": page, "q": q, "partner": partner})
+    context = {"page": page, "q": q, "partner": partner, "can_request_in_bulk": can_request_in_bulk(request.user)}
+    return render(request, "customers/list.html", context)
 
 
 def _customer_row(request: AuthenticatedRequest, tenant_id: UUID) -> tuple[ResellerRelationship, frozenset[str]]:

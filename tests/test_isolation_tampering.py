@@ -20,12 +20,13 @@ from django.contrib.messages import get_messages
 from django.db import transaction
 from django.urls import reverse
 
-from admin_relationships.models import RoleTemplate
+from admin_relationships.models import BulkRequest, RoleTemplate
 from admin_relationships.services import (
     access_assignment_create,
     admin_relationship_approve,
     admin_relationship_create,
     admin_relationship_finalize,
+    admin_relationships_bulk_request,
     role_template_create,
 )
 from autopilot.models import AutopilotProfile, Device, DeviceBatch, DeviceSource
@@ -68,6 +69,7 @@ class Objects:
     b_relationship: AdminRelationship
     b_assignment: AccessAssignment
     b_template: RoleTemplate
+    a_bulk: BulkRequest
 
 
 def _device(tenant, serial: str, **kwargs) -> Device:
@@ -141,6 +143,26 @@ def objects(world: World) -> Objects:
             created_by=w.b_admin,
             name="Northwind helpdesk",
             entries={DirectoryRole.USER_ADMINISTRATOR: b_admin_agents},
+        ),
+        a_bulk=admin_relationships_bulk_request(
+            partner=w.partner_a,
+            requested_by=w.a_admin,
+            template=role_template_create(
+                partner=w.partner_a,
+                created_by=w.a_admin,
+                name="Fabrikam helpdesk",
+                entries={
+                    DirectoryRole.USER_ADMINISTRATOR: SecurityGroup.objects.get(
+                        tenant=w.partner_a.tenant, kind=Kind.ADMIN_AGENTS
+                    )
+                },
+            ),
+            customers=[w.customer_x],
+            base_name="Helpdesk",
+            suffix="customer",
+            duration_days=30,
+            auto_extend=False,
+            language="en",
         ),
     )
 
@@ -485,6 +507,38 @@ CASES["role_template"] = (
         )
     ]
 )
+
+# Bulk requests: another partner's customer (or another partner's template) in the selection, another partner's
+# results page.
+_BULK = lambda w, o: reverse("customers:admin_relationships_bulk_new")  # noqa: E731
+CASES["bulk_request"] = [
+    Case("a_admin", "get", lambda w, o: _BULK(w, o) + f"?customer={w.customer_y.public_id}"),
+    Case(
+        "a_admin",
+        "post",
+        _BULK,
+        lambda w, o: {
+            "customer": [str(w.customer_x.public_id), str(w.customer_y.public_id)],
+            "template": str(o.b_template.public_id),
+            "base_name": "Helpdesk",
+            "suffix": "customer",
+            "duration_days": "30",
+        },
+    ),
+    Case(
+        "a_admin",
+        "post",
+        _BULK,
+        lambda w, o: {
+            "customer": [str(w.customer_x.public_id)],
+            "template": str(o.b_template.public_id),
+            "base_name": "Helpdesk",
+            "suffix": "customer",
+            "duration_days": "30",
+        },
+    ),
+    Case("b_admin", "get", lambda w, o: reverse("customers:admin_relationships_bulk", args=[o.a_bulk.public_id])),
+]
 
 FLAT = [(area, i, case) for area, cases in CASES.items() for i, case in enumerate(cases)]
 REFUSED = {400, 403, 404, 409}

@@ -117,6 +117,7 @@ def stored_words() -> set[str]:
         if model._meta.app_label not in {"partnercenter", "customers", "relationships", "autopilot"} | {
             "azure_subscriptions",
             "partner_settings",
+            "admin_relationships",
         } or model._meta.model_name in {"outboxemail", "localmailboxmessage", "auditevent"}:
             continue
         fields = [f.name for f in model._meta.concrete_fields if isinstance(f, models.CharField)]

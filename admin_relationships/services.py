@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -954,10 +954,29 @@ def admin_relationships_bulk_run(*, bulk_id: int) -> BulkRequest | None:
         _bulk_item_run(
             bulk=bulk, item_id=item.pk, template=template, roles=roles, admins=admins_of_customer, failure=failure
         )
-    with transaction.atomic():
-        BulkRequest.objects.filter(pk=bulk.pk).update(status=BulkRequest.Status.DONE, finished_at=timezone.now())
+    # Done once no customer waits: a customer another run is still doing (locked, skipped here) keeps it running.
+    waiting = BulkRequestItem.objects.filter(bulk=OuterRef("pk"), status=BulkRequestItem.Status.PENDING)
+    BulkRequest.objects.filter(pk=bulk.pk).exclude(Exists(waiting)).update(
+        status=BulkRequest.Status.DONE, finished_at=timezone.now()
+    )
     bulk.refresh_from_db()
     return bulk
+
+
+# A bulk request not done this long after it was made lost its task (the broker was down, a worker died): the sweep
+# queues it again; the run is idempotent.
+BULK_SWEEP_AFTER = timedelta(minutes=2)
+
+
+def bulk_requests_due() -> list[int]:
+    """The bulk requests the sweep queues again: not done, made more than BULK_SWEEP_AFTER ago."""
+    cutoff = timezone.now() - BULK_SWEEP_AFTER
+    return list(
+        BulkRequest.objects.filter(created_at__lte=cutoff)
+        .exclude(status=BulkRequest.Status.DONE)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:100]
+    )
 
 
 @transaction.atomic

@@ -222,6 +222,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # minute of the fault ending; the sweep is one indexed query.
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "partnercenter.tasks.outbox_sweep", "schedule": env.float("OUTBOX_SWEEP_SECONDS", 15.0)},
+    # Bulk admin relationship requests whose task was lost are run again (the run is idempotent).
+    "admin-relationship-bulk-sweep": {"task": "admin_relationships.tasks.bulk_request_sweep", "schedule": 60.0},
 }
 
 # Django's own Content Security Policy: strict, no inline script or style anywhere.

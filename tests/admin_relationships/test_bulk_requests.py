@@ -5,11 +5,13 @@ through the outbox; the results page says, customer by customer, sent or why not
 Only Admin agents; only the partner's own customers."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from admin_relationships.models import BulkRequest, BulkRequestItem, TemplatedRelationship
 from admin_relationships.selectors import admin_relationship_by_token
@@ -19,6 +21,7 @@ from admin_relationships.services import (
     admin_relationships_bulk_run,
     role_template_create,
 )
+from admin_relationships.tasks import bulk_request_sweep
 from partnercenter.models import (
     AccessAssignment,
     AdminRelationship,
@@ -26,6 +29,7 @@ from partnercenter.models import (
     AuditEvent,
     DirectoryRole,
     OutboxEmail,
+    ResellerRelationship,
     SecurityGroup,
     Tenant,
 )
@@ -282,3 +286,46 @@ def test_the_request_and_results_are_flat_and_the_run_costs_the_same_per_custome
     print(
         f"bulk run: {counts['run-few']} queries for 2 customers, {counts['run-many']} for 22 ({per_customer}/customer)"
     )
+
+
+def test_a_customer_lost_or_a_template_deleted_before_the_run_fails_with_the_reason(world, client_for, template):
+    client = client_for("a_admin")
+    gone = add_customer(world, "Adatum")
+    client.post(NEW, post_data(template, [world.customer_x, gone]))  # queued: its commit never comes in this test
+    ResellerRelationship.objects.filter(partner=world.partner_a, customer=gone).update(is_active=False)
+    bulk = BulkRequest.objects.get()
+    admin_relationships_bulk_run(bulk_id=bulk.pk)
+    items = {item.customer: item for item in Item.objects.all()}
+    assert (items[gone].status, items[gone].failure) == ("failed", Item.Failure.NOT_A_CUSTOMER)
+    assert items[world.customer_x].status == "sent"
+
+    client.post(NEW, post_data(template, [world.customer_x], base_name="Second"))
+    template.delete()
+    second = BulkRequest.objects.latest("id")
+    admin_relationships_bulk_run(bulk_id=second.pk)
+    (item,) = second.items.all()
+    assert (item.status, item.failure) == ("failed", Item.Failure.TEMPLATE_GONE)
+    assert (
+        "The role template was deleted."
+        in client.get(reverse("customers:admin_relationships_bulk", args=[second.public_id])).content.decode()
+    )
+
+
+def test_the_sweep_runs_again_what_lost_its_task(world, client_for, template):
+    client = client_for("a_admin")
+    client.post(NEW, post_data(template, [world.customer_x]))  # the task is never queued: no commit here
+    bulk = BulkRequest.objects.get()
+    assert bulk_request_sweep() == 0  # too recent: its task may still come
+    BulkRequest.objects.filter(pk=bulk.pk).update(created_at=timezone.now() - timedelta(minutes=3))
+    assert bulk_request_sweep() == 1  # in-process here, as in the embedded default
+    bulk.refresh_from_db()
+    assert bulk.status == BulkRequest.Status.DONE and Item.objects.get().status == "sent"
+    assert bulk_request_sweep() == 0
+
+
+def test_the_partners_activity_log_says_what_was_done(world, client_for, template, django_capture_on_commit_callbacks):
+    client = client_for("a_admin")
+    request_bulk(client, template, [world.customer_x], django_capture_on_commit_callbacks)
+    body = client.get(reverse("partnersettings:activity")).content.decode()
+    assert "Requested admin relationships in bulk" in body and "Created a role template" in body
+    assert "Helpdesk, least privilege" in body

@@ -5,6 +5,7 @@ groups get their roles at once (pending, then active through the task), as the t
 finalized."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -285,3 +286,28 @@ def test_the_list_costs_the_same_queries_for_one_template_or_many(
     with django_assert_max_num_queries(len(one.captured_queries)):
         body = client.get(LIST).content.decode()
     assert "T14" in body
+
+
+def test_the_services_keep_the_rules_whoever_calls_them(world, template):
+    """Another tenant's group in a template, or another partner's template for a request: refused, nothing written."""
+    b_group = group(world, Kind.ADMIN_AGENTS, partner=world.partner_b)
+    with pytest.raises(ValidationError, match="security groups"):
+        role_template_create(
+            partner=world.partner_a, created_by=world.a_admin, name="Theirs", entries={R.GLOBAL_READER: b_group}
+        )
+    with pytest.raises(ValidationError, match="security groups"):
+        role_template_update(
+            template=template, changed_by=world.a_admin, name="Same", entries={R.GLOBAL_READER: b_group}
+        )
+    with pytest.raises(ValidationError, match="role templates"):
+        admin_relationship_create(
+            partner=world.partner_b,
+            customer=world.customer_y,
+            created_by=world.b_admin,
+            display_name="With A's template",
+            roles=[R.HELPDESK_ADMINISTRATOR],
+            template=template,
+        )
+    template.refresh_from_db()
+    assert template.name == "Helpdesk, least privilege" and len(entries_of(template)) == 2
+    assert RoleTemplate.objects.count() == 1 and not TemplatedRelationship.objects.exists()

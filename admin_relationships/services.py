@@ -8,7 +8,7 @@ business (admin_relationships/rules.py); the services keep the relationship's ow
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -105,9 +105,10 @@ def admin_relationship_create(
     template: RoleTemplate | None = None,
 ) -> AdminRelationship:
     """A new admin relationship of `partner` with `customer`, in status created: roles from the catalogue, at least
-    one; 1 to 730 days; auto-extend (by 180 days) never with Global Administrator. Started from one of the partner's
-    role `template`s, it remembers it: on approval, the template's groups get their roles (see
-    admin_relationship_finalize)."""
+    one; 1 to 730 days; auto-extend (by 180 days) never with Global Administrator. Without a customer (a request
+    for a customer who is not yet one), the tenant of the Global admin who approves it becomes the customer. Started
+    from one of the partner's role `template`s, it remembers it: on approval, the template's groups get their roles
+    (see admin_relationship_finalize)."""
     if template is not None and template.partner_id != partner.pk:
         raise ValidationError({"template": _("Choose one of your organization's role templates.")})
     name = " ".join(display_name.split())
@@ -263,8 +264,13 @@ def admin_relationship_send(
     return email
 
 
+def approval_expires_at(relationship: AdminRelationship) -> datetime:
+    """When an unapproved request's link stops working (APPROVAL_WINDOW_DAYS after it was created)."""
+    return relationship.created_at + timedelta(days=APPROVAL_WINDOW_DAYS)
+
+
 def approval_expired(relationship: AdminRelationship) -> bool:
-    return relationship.created_at + timedelta(days=APPROVAL_WINDOW_DAYS) <= timezone.now()
+    return approval_expires_at(relationship) <= timezone.now()
 
 
 @transaction.atomic
@@ -281,10 +287,8 @@ def admin_relationship_approve(*, relationship: AdminRelationship, approved_by: 
     locked.ends_at = now + timedelta(days=locked.duration_days)
     locked.approved_by = approved_by
     if locked.customer is None:  # requested of a customer who was not yet one: the approver's tenant becomes it
-        locked.customer = approved_by.tenant
+        locked.customer = _new_customer(locked, approved_by)
     locked.token_hash = None  # the link has done its work
-    if locked.customer is None:
-        raise ValidationError(_("Only a customer's Global admin can approve or reject partner roles."))
     locked.save(
         update_fields=["status", "activated_at", "ends_at", "approved_by", "customer", "token_hash", "updated_at"]
     )
@@ -349,6 +353,14 @@ def _apply_template(relationship: AdminRelationship) -> None:
             activate_access_assignment.delay(pk)
 
     transaction.on_commit(activate)
+def _new_customer(relationship: AdminRelationship, approved_by: User) -> Tenant:
+    """The approver's tenant, which becomes the customer of a request that named none: a customer tenant, never a
+    partner's (the requesting partner's own included). Checked here, under the relationship's lock, whatever the
+    caller checked."""
+    tenant = approved_by.tenant
+    if tenant is None or Partner.objects.filter(tenant=tenant).exists():
+        raise ValidationError(_("Only a customer's Global admin can approve or reject partner roles."), code="customer")
+    return tenant
 
 
 def _approval_notices(relationship: AdminRelationship, approved_by: User) -> None:

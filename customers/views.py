@@ -53,7 +53,14 @@ def customer_list(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(relationships, settings.CUSTOMERS_PAGE_SIZE).get_page(request.GET.get("page"))
     # The page's rows as tuples; the count stays a count of relationships, which needs no join to the tenants.
     page.object_list = customer_rows(page.object_list)
-    context = {"page": page, "q": q, "partner": partner, "can_request_in_bulk": can_request_in_bulk(request.user)}
+    context = {
+        "page": page,
+        "q": q,
+        "partner": partner,
+        "can_request_in_bulk": can_request_in_bulk(request.user),
+        # The agent's groups are read once per request, for the navigation too: no query of their own.
+        "can_request_admin_relationship": bool(partner_group_kinds(request.user) & ADMIN_RELATIONSHIP_MANAGERS),
+    }
     return render(request, "customers/list.html", context)
 
 

@@ -29,15 +29,16 @@ MANAGERS = frozenset({Kind.ADMIN_AGENTS})
 
 
 def customer_for(request: AuthenticatedRequest, tenant_id: UUID, *, change: bool = False) -> tuple[Partner, Tenant]:
-    """A customer of the user's partner (404 otherwise), for its agents; with `change`, for its Admin agents (403)."""
-    return partner_customer_for(request, tenant_id, *(MANAGERS if change else READERS))
+    """A customer of the user's partner (404 otherwise), for its agents; with `change`, for its Admin agents (403).
+    A customer through GDAP alone too: its admin relationships are what it has with the partner."""
+    return partner_customer_for(request, tenant_id, *(MANAGERS if change else READERS), reseller=False)
 
 
 def admin_relationship_for(
     request: AuthenticatedRequest, tenant_id: UUID, relationship_id: UUID, *, change: bool = False
 ) -> AdminRelationship:
     """An admin relationship of the user's partner with this customer (404 for any other), as customer_for allows."""
-    partner, customer = partner_customer_for(request, tenant_id)
+    partner, customer = partner_customer_for(request, tenant_id, reseller=False)
     relationship = (
         AdminRelationship.objects.select_related("partner__tenant", "customer")
         .filter(public_id=relationship_id, partner=partner, customer=customer)

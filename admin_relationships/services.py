@@ -37,6 +37,7 @@ from partnercenter.models import (
     User,
 )
 from partnercenter.roles import CATALOGUE
+from partnercenter.services import customer_through_granular_admin
 from partnercenter.tokens import token_hash, token_matches_hash, token_new
 
 from .models import BulkRequest, BulkRequestItem, RoleTemplate, RoleTemplateEntry, TemplatedRelationship
@@ -292,6 +293,7 @@ def admin_relationship_approve(*, relationship: AdminRelationship, approved_by: 
     locked.save(
         update_fields=["status", "activated_at", "ends_at", "approved_by", "customer", "token_hash", "updated_at"]
     )
+    customer_through_granular_admin(partner=locked.partner, customer=locked.customer, approved_at=now)
     audit_record(
         actor=approved_by,
         action=AuditAction.ADMIN_RELATIONSHIP_APPROVE,

@@ -79,17 +79,27 @@ def role_candidates(tenant: Tenant, role: str, q: str = "") -> QuerySet[User]:
 
 
 def customers_for(partner: Partner, *, removal: bool = True) -> QuerySet[ResellerRelationship]:
-    """The partner's customers: its active reseller relationships, with the customer tenant and the delegated admin
-    facts of with_delegated_admin (without the removal date when `removal` is false: the page's rows do not show
-    it). One query whatever the number of rows."""
+    """The partner's customers (ResellerRelationship.IS_CUSTOMER: an active reseller relationship, or an admin
+    relationship the customer approved), with the customer tenant and the delegated admin facts of
+    with_delegated_admin (without the removal date when `removal` is false: the page's rows do not show it). One
+    query whatever the number of rows."""
     return with_delegated_admin(
-        ResellerRelationship.objects.filter(partner=partner, is_active=True).select_related("customer"),
+        ResellerRelationship.objects.filter(ResellerRelationship.IS_CUSTOMER, partner=partner).select_related(
+            "customer"
+        ),
         removal=removal,
     ).order_by("customer__name", "customer_id")
 
 
-# What a Customers row shows, in this order; see customer_rows.
-CUSTOMER_ROW_FIELDS = ("customer__public_id", "customer__name", "customer__primary_domain", "has_delegated_admin")
+# What a Customers row shows, in this order; see customer_rows. `is_active`: a reseller relationship (otherwise a
+# customer through granular delegated admin alone).
+CUSTOMER_ROW_FIELDS = (
+    "customer__public_id",
+    "customer__name",
+    "customer__primary_domain",
+    "has_delegated_admin",
+    "is_active",
+)
 
 
 def customer_rows(relationships: Iterable[ResellerRelationship]) -> QuerySet:
@@ -117,17 +127,25 @@ class AdminPortal:
 _TENANT_PLACEHOLDER = UUID(int=0)
 
 
-def admin_portal_availability(*, group_kinds: frozenset[str], rows: Iterable[ResellerRelationship]) -> None:
+def admin_portal_availability(
+    *,
+    group_kinds: frozenset[str],
+    rows: Iterable[ResellerRelationship],
+    granular_roles: dict[int, frozenset[str]] | None = None,
+) -> None:
     """Which admin portals of each customer the signed-in agent may open, as `row.admin_portals` (a list of
     AdminPortal) on rows of customers_for. The one place that decides it, for every portal.
 
-    The admin center opens when the agent has effective roles in the customer's tenant: an active delegated admin
-    grant and membership of a group it maps to a role (as access.effective_roles, from what the rows already carry,
-    without a query per row). Otherwise the reason: the agent's role (a Sales agent's never includes it), then the
-    customer's grant: removed by the customer on a date, or never given.
+    The admin center opens when the agent has effective roles in the customer's tenant (as access.effective_roles,
+    from what the rows already carry, without a query per row). Where the partner has a live admin relationship with
+    the customer (`has_granular`), GDAP decides: the agent's roles there are `granular_roles[customer_id]`, and none
+    means the reason. Otherwise delegated admin: an active grant and membership of a group it maps to a role; or the
+    reason: the agent's role (a Sales agent's never includes it), then the customer's grant: removed by the customer
+    on a date, or never given.
 
     Windows Autopilot (Devices) opens for every agent of a partner with a reseller relationship, delegated admin or
-    not: autopilot/rules.py decides what each agent may do there.
+    not: autopilot/rules.py decides what each agent may do there. A customer through GDAP alone: disabled, with the
+    reason.
 
     What is the same for every row (labels, the URL's shape) is worked out once: the Customers page pays only a few
     string operations per row."""
@@ -139,8 +157,16 @@ def admin_portal_availability(*, group_kinds: frozenset[str], rows: Iterable[Res
     never_granted = _("No delegated admin privileges.")
     url_shape = reverse("admincenter:home", args=[_TENANT_PLACEHOLDER])
     placeholder = str(_TENANT_PLACEHOLDER)
+    granular_roles = granular_roles or {}
     for row in rows:
-        if not role_maps:
+        if getattr(row, "has_granular", False):
+            if granular_roles.get(row.customer_id):
+                portal = AdminPortal(admin_center, url=url_shape.replace(placeholder, str(row.customer.public_id)))
+            else:
+                portal = AdminPortal(
+                    admin_center, reason=_("Your security groups hold no roles in this customer's admin relationships.")
+                )
+        elif not role_maps:
             portal = AdminPortal(admin_center, reason=no_role)
         elif row.has_delegated_admin:
             portal = AdminPortal(admin_center, url=url_shape.replace(placeholder, str(row.customer.public_id)))
@@ -152,10 +178,11 @@ def admin_portal_availability(*, group_kinds: frozenset[str], rows: Iterable[Res
             )
         else:
             portal = AdminPortal(admin_center, reason=never_granted)
-        row.admin_portals = [
-            portal,
-            AdminPortal(devices, url=devices_shape.replace(placeholder, str(row.customer.public_id))),
-        ]
+        if row.is_active:
+            devices_portal = AdminPortal(devices, url=devices_shape.replace(placeholder, str(row.customer.public_id)))
+        else:
+            devices_portal = AdminPortal(devices, reason=_("Windows Autopilot needs a reseller relationship."))
+        row.admin_portals = [portal, devices_portal]
 
 
 SEARCH_SORT_AFTER_FILTER_MIN_LENGTH = 3

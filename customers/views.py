@@ -19,7 +19,14 @@ from admin_relationships.rules import can_request_in_bulk
 from admin_relationships.selectors import admin_relationships_of, role_rows
 from azure_subscriptions.rules import PROVISIONERS
 from azure_subscriptions.selectors import provisioned_for_customer
-from partnercenter.access import partner_customer_for, partner_for, partner_group_kinds, partner_relationship_for
+from partnercenter.access import (
+    assigned_granular_roles,
+    live_admin_relationships,
+    partner_customer_for,
+    partner_for,
+    partner_group_kinds,
+    partner_relationship_for,
+)
 from partnercenter.csv_export import csv_response
 from partnercenter.http import AuthenticatedRequest
 from partnercenter.models import ResellerRelationship
@@ -38,6 +45,8 @@ from .services import subscription_create
 
 
 def relationship_label(row) -> str:
+    if not row.is_active:  # a customer through granular delegated admin (GDAP) alone
+        return _("Granular delegated admin")
     if row.has_delegated_admin:
         return _("Reseller, Delegated admin")
     return _("Reseller")
@@ -67,9 +76,15 @@ def customer_list(request: AuthenticatedRequest) -> HttpResponse:
 def _customer_row(request: AuthenticatedRequest, tenant_id: UUID) -> tuple[ResellerRelationship, frozenset[str]]:
     """A customer of the agent's partner as a Customers row (404 for any other tenant), with its admin portals as
     the agent may use them now, and the agent's partner roles."""
-    row = partner_relationship_for(request, tenant_id)
+    row = partner_relationship_for(request, tenant_id, reseller=False)
     kinds = partner_group_kinds(request.user)
-    admin_portal_availability(group_kinds=kinds, rows=[row])
+    # With a live admin relationship, GDAP decides the agent's roles there (one query, only then).
+    granular = (
+        {row.customer_id: assigned_granular_roles(request.user, live_admin_relationships(row.partner, row.customer))}
+        if row.has_granular  # type: ignore[attr-defined]  # an annotation of partner_relationship_for's query
+        else {}
+    )
+    admin_portal_availability(group_kinds=kinds, rows=[row], granular_roles=granular)
     azure_portal_availability(user=request.user, rows=[row])
     return row, kinds
 
@@ -121,8 +136,9 @@ def customer_detail(request: AuthenticatedRequest, tenant_id: UUID) -> HttpRespo
         "row": row,
         "relationship": relationship_label(row),
         "page": page,
-        "can_add_subscription": bool(kinds & set(SUBSCRIPTION_SELLERS)),
-        "can_add_azure_subscription": bool(kinds & PROVISIONERS),
+        # What only resellers may do: not for a customer through granular delegated admin alone.
+        "can_add_subscription": row.is_active and bool(kinds & set(SUBSCRIPTION_SELLERS)),
+        "can_add_azure_subscription": row.is_active and bool(kinds & PROVISIONERS),
         "azure_subscriptions": provisioned_for_customer(partner, customer, request.user),
         # Granular delegated admin: the partner's admin relationships with the customer, with their groups.
         "admin_relationships": [

@@ -183,13 +183,27 @@ class DirectoryRoleAssignment(models.Model):
 
 
 class ResellerRelationship(models.Model):
-    """Partner ↔ customer tenant; created when a customer's Global admin accepts a request."""
+    """Partner ↔ customer tenant: the row that makes the tenant one of the partner's customers (IS_CUSTOMER).
+
+    Created when a customer's Global admin accepts a relationship request (a reseller relationship: `is_active`), or
+    first approves one of the partner's admin relationships (granular delegated admin, GDAP: `granular_admin_since`),
+    whichever comes first. A customer through GDAP alone has a row that is not an active reseller relationship: it
+    is on the partner's Customers page and its customer pages, but what only resellers may do (subscriptions, Azure
+    provisioning, Windows Autopilot) stays closed to the partner."""
+
+    # The rule, in one place: a tenant is a partner's customer while the partner has an active reseller relationship
+    # with it, or once the tenant approved an admin relationship of the partner (whatever became of that since: the
+    # customer stays on the Customers page, where the partner can ask for a new one, as Partner Center keeps it).
+    IS_CUSTOMER: ClassVar[Q] = Q(is_active=True) | Q(granular_admin_since__isnull=False)
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="reseller_relationships")
     customer = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="reseller_relationships")
     created_at = models.DateTimeField(_("since"), auto_now_add=True)
+    # An active reseller relationship.
     is_active = models.BooleanField(default=True)
     removed_at = models.DateTimeField(null=True, blank=True)
+    # When the customer first approved an admin relationship of the partner (GDAP); None if it never did.
+    granular_admin_since = models.DateTimeField(_("granular delegated admin since"), null=True, blank=True)
 
     class Meta:
         db_table = "relationships_resellerrelationship"  # created by the invitation app, which it outgrew

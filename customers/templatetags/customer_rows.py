@@ -64,8 +64,9 @@ def customer_rows(rows: Iterable[tuple], selectable: bool = False) -> SafeString
             )
         )
     select = escape(_("Select %(name)s"))
+    granular = escape(_("Granular delegated admin"))  # a customer through GDAP alone
     html = []
-    for public_id, name, domain, has_delegated_admin in rows:
+    for public_id, name, domain, has_delegated_admin, is_reseller in rows:
         public_id, name = str(public_id), escape(name)
         html.append(
             row_shape.format(
@@ -76,7 +77,7 @@ def customer_rows(rows: Iterable[tuple], selectable: bool = False) -> SafeString
                 details=details_shape.replace(_PLACEHOLDER, public_id),
                 name=name,
                 domain=escape(domain),
-                relationship=reseller_dap if has_delegated_admin else reseller,
+                relationship=(reseller_dap if has_delegated_admin else reseller) if is_reseller else granular,
                 open=label_open,
             )
         )

@@ -72,7 +72,7 @@ def _assignment_remove_url(w) -> str:
 
 # Partner A's agents read the customer's admin relationships; only its Admin agent changes them. Partner B and the
 # customers' own users do not know X as a customer (404).
-READ = row("200 200 200 404 | 404 404 404 404 404 | 404 302")
+READ = row("200 200 200 404 | 404 404 404 404 404 | 404 302", a_tier1=403)
 CHANGE_EMPTY = row("400 403 403 404 | 404 404 404 404 404 | 404 302")
 # Approve partner roles: only a Global admin of the customer; anyone else signed in, the permission-required page.
 APPROVAL_GET = row("403 403 403 403 | 200 403 403 403 403 | 403 302")
@@ -81,8 +81,8 @@ APPROVAL_POST = row("403 403 403 403 | 302 403 403 403 403 | 403 302")
 # Requests for organizations that are not yet customers (Customers > Admin relationship requests): every agent of
 # partner A reads them, its Admin agent changes them; partner B's Admin agent has none of its own here and does not
 # know A's (404); customers' users are not let into the partner area (403).
-REQUESTS_READ = row("200 200 200 200 | 403 403 403 403 403 | 403 302")
-REQUEST_READ = row("200 200 200 404 | 403 403 403 403 403 | 403 302")
+REQUESTS_READ = row("200 200 200 200 | 403 403 403 403 403 | 403 302", a_tier1=403)
+REQUEST_READ = row("200 200 200 404 | 403 403 403 403 403 | 403 302", a_tier1=403)
 
 ROUTES: dict[str, Route] = {
     "customers:admin_relationship_requests": Route(

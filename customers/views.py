@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from admin_relationships.rules import MANAGERS as ADMIN_RELATIONSHIP_MANAGERS
+from admin_relationships.rules import READERS as ADMIN_RELATIONSHIP_READERS
 from admin_relationships.rules import can_request_in_bulk
 from admin_relationships.selectors import admin_relationships_of, role_rows
 from azure_subscriptions.rules import PROVISIONERS
@@ -62,13 +63,15 @@ def customer_list(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(relationships, settings.CUSTOMERS_PAGE_SIZE).get_page(request.GET.get("page"))
     # The page's rows as tuples; the count stays a count of relationships, which needs no join to the tenants.
     page.object_list = customer_rows(page.object_list)
+    kinds = partner_group_kinds(request.user)
     context = {
         "page": page,
         "q": q,
         "partner": partner,
         "can_request_in_bulk": can_request_in_bulk(request.user),
         # The agent's groups are read once per request, for the navigation too: no query of their own.
-        "can_request_admin_relationship": bool(partner_group_kinds(request.user) & ADMIN_RELATIONSHIP_MANAGERS),
+        "can_request_admin_relationship": bool(kinds & ADMIN_RELATIONSHIP_MANAGERS),
+        "can_see_admin_relationship_requests": bool(kinds & ADMIN_RELATIONSHIP_READERS),
     }
     return render(request, "customers/list.html", context)
 

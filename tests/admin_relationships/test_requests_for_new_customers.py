@@ -19,7 +19,7 @@ from admin_relationships.services import (
 )
 from partnercenter.models import AdminRelationship, AuditAction, AuditEvent, DirectoryRole, OutboxEmail
 from partnercenter.tokens import token_hash
-from tests.factories import TenantFactory, UserFactory
+from tests.factories import TenantFactory, UserFactory, mfa_enable
 
 R = DirectoryRole
 Status = AdminRelationship.Status
@@ -55,6 +55,14 @@ def test_the_customers_command_bar_offers_the_request_to_admin_agents_only(world
     body = client_for("a_sales").get(reverse("customers:list")).content.decode()
     assert new not in body and requests in body
     assert client_for("a_sales").get(new).status_code == 403
+    # A partner user in no built-in group (a custom security group only) is offered neither.
+    tier1 = UserFactory(tenant=world.partner_a.tenant, email="tier1@fabrikam.test")
+    mfa_enable(tier1)
+    client = client_for("anon")
+    client.force_login(tier1)
+    body = client.get(reverse("customers:list")).content.decode()
+    assert new not in body and requests not in body
+    assert client.get(requests).status_code == 403
     assert client_for("a_helpdesk").post(new, {"display_name": "A"}).status_code == 403
 
 

@@ -220,8 +220,8 @@ class DirectoryRoleAssignmentAdmin(ReadOnlyAdmin):
 
 @admin.register(ResellerRelationship)
 class ResellerRelationshipAdmin(ReadOnlyAdmin):
-    list_display = ["partner", "customer", "is_active", "created_at", "removed_at"]
-    list_filter = ["is_active"]
+    list_display = ["partner", "customer", "is_active", "created_at", "removed_at", "granular_admin_since"]
+    list_filter = ["is_active", ("granular_admin_since", admin.EmptyFieldListFilter)]
     list_select_related = ["partner__tenant", "customer"]
     search_fields = ["partner__tenant__name", "customer__name", "customer__primary_domain"]
 

@@ -24,6 +24,7 @@ from customers.models import Subscription
 from partnercenter.models import AdminRelationship, DirectoryRole, ResellerRelationship, SecurityGroup, Tenant
 from tests.factories import TenantFactory, UserFactory, mfa_enable
 
+from ..partnercenter.test_admin_center_access import MAX_QUERIES, check
 from .test_customers_queries import add_customers
 
 R = DirectoryRole
@@ -208,3 +209,14 @@ def test_the_migration_makes_every_approving_tenant_a_customer(world, wingtip):
     assert not row.is_active and row.granular_admin_since == relationship.activated_at
     row = ResellerRelationship.objects.get(partner=world.partner_a, customer=world.customer_x)
     assert row.is_active and row.granular_admin_since == contoso.activated_at
+
+
+def test_its_admin_center_check_costs_three_queries_as_any_customers(
+    world, wingtip, tier1, django_capture_on_commit_callbacks
+):
+    tenant, relationship = wingtip
+    group, member = tier1
+    assign(world, relationship, group, [R.USER_ADMINISTRATOR], django_capture_on_commit_callbacks)
+    center, queries = check(member, tenant.public_id)
+    assert center.roles == {R.USER_ADMINISTRATOR} and center.on_behalf
+    assert queries <= MAX_QUERIES

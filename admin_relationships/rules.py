@@ -159,6 +159,8 @@ def selected_customers(partner: Partner, values: list[str]) -> list[Tenant]:
     if len(customers) != len(ids):
         raise Http404
     return customers
+
+
 def check_can_become_customer(relationship: AdminRelationship, user: User) -> None:
     """The user's tenant may become the customer of a request that names none: not the partner's own tenant, not
     another partner's (PermissionDenied, with the reason)."""

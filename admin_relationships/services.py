@@ -355,6 +355,8 @@ def _apply_template(relationship: AdminRelationship) -> None:
             activate_access_assignment.delay(pk)
 
     transaction.on_commit(activate)
+
+
 def _new_customer(relationship: AdminRelationship, approved_by: User) -> Tenant:
     """The approver's tenant, which becomes the customer of a request that named none: a customer tenant, never a
     partner's (the requesting partner's own included). Checked here, under the relationship's lock, whatever the

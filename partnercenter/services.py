@@ -175,6 +175,8 @@ def user_time_zone_set(*, user: User, time_zone: str) -> User:
     user.time_zone = time_zone
     user.save(update_fields=["time_zone"])
     return user
+
+
 @transaction.atomic
 def customer_through_granular_admin(*, partner: Partner, customer: Tenant, approved_at: datetime) -> None:
     """The customer approved an admin relationship of the partner (GDAP): from now on it is the partner's customer

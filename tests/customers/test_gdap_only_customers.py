@@ -203,7 +203,7 @@ def test_the_migration_makes_every_approving_tenant_a_customer(world, wingtip):
     ResellerRelationship.objects.filter(customer=world.customer_x).update(granular_admin_since=None)
     contoso = approved_by(world, world.x_ga, name="Contoso helpdesk")
     ResellerRelationship.objects.filter(customer=world.customer_x).update(granular_admin_since=None)
-    migration = importlib.import_module("partnercenter.migrations.0010_customer_through_granular_admin")
+    migration = importlib.import_module("partnercenter.migrations.0013_customer_through_granular_admin")
     migration.mark_customers_through_granular_admin(apps, None)
     row = ResellerRelationship.objects.get(partner=world.partner_a, customer=tenant)
     assert not row.is_active and row.granular_admin_since == relationship.activated_at

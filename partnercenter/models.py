@@ -330,6 +330,14 @@ class AuditAction(models.TextChoices):
     ROLE_TEMPLATE_UPDATE = "role_template.update", _("Edited a role template")
     ROLE_TEMPLATE_DELETE = "role_template.delete", _("Deleted a role template")
     ADMIN_RELATIONSHIP_BULK_REQUEST = "admin_relationship.bulk_request", _("Requested admin relationships in bulk")
+    # GDAP's lifecycle, enforced by the periodic task (the actor is the system).
+    ADMIN_RELATIONSHIP_REQUEST_EXPIRE = (
+        "admin_relationship.request_expire",
+        _("Admin relationship request expired unapproved"),
+    )
+    ADMIN_RELATIONSHIP_EXPIRE = "admin_relationship.expire", _("Admin relationship expired")
+    ADMIN_RELATIONSHIP_EXTEND = "admin_relationship.extend", _("Admin relationship extended automatically")
+    ADMIN_RELATIONSHIP_NOTICE = "admin_relationship.notice", _("Sent notice that an admin relationship is ending")
 
 
 class AdminRelationship(models.Model):
@@ -376,6 +384,13 @@ class AdminRelationship(models.Model):
     activated_at = models.DateTimeField(_("start date"), null=True, blank=True)
     ends_at = models.DateTimeField(_("end date"), null=True, blank=True)
     approved_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # When it stopped: expired, terminated or rejected (None while it may still give roles, or be approved).
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    # The notices of its coming end already sent: for which end date, and the last one's days before it (30, 7, 1;
+    # 0 is the notice of expiry). The periodic task claims a notice by a conditional UPDATE of these two, so that a
+    # notice goes out once however many workers run it; an extended end date starts the notices again.
+    notice_ends_at = models.DateTimeField(null=True, blank=True, editable=False)
+    notice_days = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

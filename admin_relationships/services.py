@@ -462,6 +462,14 @@ def admin_relationship_reject(*, relationship: AdminRelationship, rejected_by: U
         obj=locked,
         details={"name": locked.display_name, "partner": locked.partner.name},
     )
+    # The partner learns that it will not get these roles (its lost-access email); the customer knows: it rejected.
+    _notify(
+        locked,
+        template="admin_relationship_rejected",
+        context={"actor": rejected_by, "ended_at": locked.ended_at},
+        customer_side=False,
+        customer=locked.customer or rejected_by.tenant,
+    )
     return locked
 
 
@@ -474,7 +482,8 @@ def admin_relationship_terminate(
     app: ApiApplication | None = None,
 ) -> AdminRelationship:
     """End an active relationship at once, from either side (the partner's Admin agents: `acting_for` its partner;
-    the customer's Global admin, Remove roles: None). Its roles are gone from this moment."""
+    the customer's Global admin, Remove roles: None). Its roles are gone from this moment, and both sides are told by
+    email (the partner's Admin agents, of the access they lost; the customer's Global admins, of the roles gone)."""
     locked = _locked(relationship)
     _require_status(locked, Status.ACTIVE, Status.TERMINATION_REQUESTED)
     now = timezone.now()
@@ -493,6 +502,11 @@ def admin_relationship_terminate(
         details={"name": locked.display_name, **({} if acting_for else {"partner": locked.partner.name})},
         acting_for=acting_for,
         app=app,
+    )
+    _notify(
+        locked,
+        template="admin_relationship_ended",
+        context={"reason": "partner" if acting_for else "customer", "actor": terminated_by, "ended_at": now},
     )
     return locked
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -14,7 +14,9 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from azure_subscriptions.rules import NO_AZURE_ROLE, azure_assignments_of
+from partnercenter.access import live_admin_relationships
 from partnercenter.models import (
+    AdminRelationship,
     DelegatedAdminGrant,
     DirectoryRole,
     DirectoryRoleAssignment,
@@ -91,6 +93,32 @@ def customers_for(partner: Partner, *, removal: bool = True) -> QuerySet[Reselle
     ).order_by("customer__name", "customer_id")
 
 
+def with_lost_admin_relationship(relationships: QuerySet[ResellerRelationship]) -> QuerySet[ResellerRelationship]:
+    """Customers (rows of customers_for) with the partner's latest lost admin relationship with each, while it has
+    no live one: `admin_relationship_lost` (its status: expired, terminated or rejected; None when nothing was lost
+    or a live relationship gives roles again) and `admin_relationship_lost_at` (when it ended). A request that
+    expired unapproved never gave anything: it is not a loss.
+
+    Scalar subqueries in the same query (one index probe of the partner's relationships with that customer per row
+    shown, as with_delegated_admin's), so the Customers page's query count does not change."""
+    Status = AdminRelationship.Status
+    live_again = live_admin_relationships(OuterRef("partner"), OuterRef("customer"))
+    lost = (
+        AdminRelationship.objects.filter(
+            Q(status=Status.REJECTED) | Q(status__in=[Status.EXPIRED, Status.TERMINATED], activated_at__isnull=False),
+            partner=OuterRef("partner"),
+            customer=OuterRef("customer"),
+            ended_at__isnull=False,
+        )
+        .exclude(Exists(live_again))
+        .order_by("-ended_at", "-pk")
+    )
+    return relationships.annotate(
+        admin_relationship_lost=Subquery(lost.values("status")[:1]),
+        admin_relationship_lost_at=Subquery(lost.values("ended_at")[:1]),
+    )
+
+
 # What a Customers row shows, in this order; see customer_rows. `is_active`: a reseller relationship (otherwise a
 # customer through granular delegated admin alone).
 CUSTOMER_ROW_FIELDS = (
@@ -99,13 +127,16 @@ CUSTOMER_ROW_FIELDS = (
     "customer__primary_domain",
     "has_delegated_admin",
     "is_active",
+    "admin_relationship_lost",
+    "admin_relationship_lost_at",
 )
 
 
 def customer_rows(relationships: Iterable[ResellerRelationship]) -> QuerySet:
-    """The Customers page's rows (of customers_for, searched or not) as tuples of CUSTOMER_ROW_FIELDS: only the
-    columns a row shows, and no model instances (building two per row was a good part of the page's time). The
-    delegated admin removal date drops out of the query: only a row's details, fetched on expand, show it."""
+    """The Customers page's rows (of customers_for, searched or not, with_lost_admin_relationship) as tuples of
+    CUSTOMER_ROW_FIELDS: only the columns a row shows, and no model instances (building two per row was a good part
+    of the page's time). The delegated admin removal date drops out of the query: only a row's details, fetched on
+    expand, show it."""
     return relationships.values_list(*CUSTOMER_ROW_FIELDS)
 
 

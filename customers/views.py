@@ -41,6 +41,7 @@ from .selectors import (
     customer_rows,
     customers_for,
     customers_search,
+    with_lost_admin_relationship,
 )
 from .services import subscription_create
 
@@ -59,7 +60,8 @@ def customer_list(request: AuthenticatedRequest) -> HttpResponse:
     and Azure role assignments) are not decided here: the row fetches them when it is expanded (customer_details)."""
     partner = partner_for(request)
     q = request.GET.get("q", "")[:200]
-    relationships = customers_search(customers_for(partner, removal=False), q)
+    # The paginator's count leaves out the lost admin relationships: Django drops annotations a count does not need.
+    relationships = with_lost_admin_relationship(customers_search(customers_for(partner, removal=False), q))
     page = Paginator(relationships, settings.CUSTOMERS_PAGE_SIZE).get_page(request.GET.get("page"))
     # The page's rows as tuples; the count stays a count of relationships, which needs no join to the tenants.
     page.object_list = customer_rows(page.object_list)

@@ -6,13 +6,18 @@ whole table. Here a row is one format string: what is the same for every row (la
 once per page, and each row pays only the escaping of its own values. The markup stays in one place, below."""
 
 from collections.abc import Iterable
+from datetime import datetime
 from html import escape
 from uuid import UUID
 
 from django import template
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+
+from partnercenter.models import AdminRelationship
 
 register = template.Library()
 
@@ -28,7 +33,7 @@ ROW = (
     '<th scope="row"><a href="{detail}">{name}</a></th>'
     '<td class="hide-narrow">{domain}</td>'
     '<td class="hide-narrow"><code>{id}</code></td>'
-    "<td>{relationship}</td></tr>\n"
+    "<td>{relationship}{lost}</td></tr>\n"
     '<tr id="details-{id}" class="details-row" data-details-url="{details}" hidden><td></td>'
     '<td colspan="4"><a href="{detail}">{open}</a></td></tr>\n'
 )
@@ -39,6 +44,20 @@ SELECT = (
     '<td><input type="checkbox" name="customer" value="{id}" form="bulk-request" id="select-{id}" '
     'aria-label="{select}"></td>'
 )
+
+
+LOST = '<br><span class="lost-access">{text}</span>'
+
+
+def _lost_marker(status: str, ended_at: datetime) -> str:
+    """The partner lost its admin relationship with the customer, and has no live one (a few rows at most: the
+    words are worked out per row)."""
+    on = date_format(localtime(ended_at), "DATE_FORMAT")
+    if status == AdminRelationship.Status.REJECTED:
+        text = _("Admin relationship request rejected on %(date)s") % {"date": on}
+    else:
+        text = _("Admin relationship ended on %(date)s") % {"date": on}
+    return LOST.format(text=escape(text))
 
 
 @register.simple_tag
@@ -66,7 +85,7 @@ def customer_rows(rows: Iterable[tuple], selectable: bool = False) -> SafeString
     select = escape(_("Select %(name)s"))
     granular = escape(_("Granular delegated admin"))  # a customer through GDAP alone
     html = []
-    for public_id, name, domain, has_delegated_admin, is_reseller in rows:
+    for public_id, name, domain, has_delegated_admin, is_reseller, lost, lost_at in rows:
         public_id, name = str(public_id), escape(name)
         html.append(
             row_shape.format(
@@ -78,6 +97,7 @@ def customer_rows(rows: Iterable[tuple], selectable: bool = False) -> SafeString
                 name=name,
                 domain=escape(domain),
                 relationship=(reseller_dap if has_delegated_admin else reseller) if is_reseller else granular,
+                lost=_lost_marker(lost, lost_at) if lost else "",
                 open=label_open,
             )
         )

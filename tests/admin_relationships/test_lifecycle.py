@@ -3,11 +3,13 @@ at its end date an active relationship is extended by 180 days (auto-extend, nev
 expires, its access assignments ending with it; both sides get notices 30, 7 and 1 days before the end and on
 expiry, each once. Roles end at the end date whether or not the task has run."""
 
+import io
 import threading
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -419,3 +421,13 @@ def test_the_task_reports_what_it_did(world):
         "expired": 1,
         "notices": 0,
     }
+
+
+@pytest.mark.django_db
+def test_the_command_runs_the_lifecycle_where_there_is_no_beat(world):
+    relationship = _active(world, ends_in=-timedelta(minutes=1))
+    out = io.StringIO()
+    call_command("admin_relationships_lifecycle", stdout=out)
+    assert out.getvalue().strip() == "0 request(s) expired, 1 relationship(s) expired, 0 extended, 0 notice(s) sent."
+    relationship.refresh_from_db()
+    assert relationship.status == Status.EXPIRED

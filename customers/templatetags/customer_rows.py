@@ -6,17 +6,18 @@ whole table. Here a row is one format string: what is the same for every row (la
 once per page, and each row pays only the escaping of its own values. The markup stays in one place, below."""
 
 from collections.abc import Iterable
-from datetime import datetime
 from html import escape
 from uuid import UUID
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from customers.selectors import LostAdminRelationship, lost_admin_relationship
 from partnercenter.models import AdminRelationship
 
 register = template.Library()
@@ -49,11 +50,11 @@ SELECT = (
 LOST = '<br><span class="lost-access">{text}</span>'
 
 
-def _lost_marker(status: str, ended_at: datetime) -> str:
+def _lost_marker(lost: LostAdminRelationship) -> str:
     """The partner lost its admin relationship with the customer, and has no live one (a few rows at most: the
     words are worked out per row)."""
-    on = date_format(localtime(ended_at), "DATE_FORMAT")
-    if status == AdminRelationship.Status.REJECTED:
+    on = date_format(localtime(lost.at), "DATE_FORMAT")
+    if lost.status == AdminRelationship.Status.REJECTED:
         text = _("Admin relationship request rejected on %(date)s") % {"date": on}
     else:
         text = _("Admin relationship ended on %(date)s") % {"date": on}
@@ -85,8 +86,18 @@ def customer_rows(rows: Iterable[tuple], selectable: bool = False) -> SafeString
     select = escape(_("Select %(name)s"))
     granular = escape(_("Granular delegated admin"))  # a customer through GDAP alone
     html = []
-    for public_id, name, domain, has_delegated_admin, is_reseller, lost, lost_at in rows:
+    now = timezone.now()
+    for (
+        public_id,
+        name,
+        domain,
+        has_delegated_admin,
+        is_reseller,
+        admin_relationship_status,
+        admin_relationship_end,
+    ) in rows:
         public_id, name = str(public_id), escape(name)
+        lost = lost_admin_relationship(admin_relationship_status, admin_relationship_end, now)
         html.append(
             row_shape.format(
                 select=select % {"name": name},
@@ -97,7 +108,7 @@ def customer_rows(rows: Iterable[tuple], selectable: bool = False) -> SafeString
                 name=name,
                 domain=escape(domain),
                 relationship=(reseller_dap if has_delegated_admin else reseller) if is_reseller else granular,
-                lost=_lost_marker(lost, lost_at) if lost else "",
+                lost=_lost_marker(lost) if lost else "",
                 open=label_open,
             )
         )

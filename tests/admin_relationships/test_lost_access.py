@@ -162,3 +162,11 @@ def test_another_partner_s_lost_relationship_is_not_shown(world, client_for):
     # Partner B works for customer X too: what partner A lost is not its business.
     ResellerRelationshipFactory(partner=world.partner_b, customer=world.customer_x)
     assert "lost-access" not in _customers_row(client_for("b_admin"), world.customer_x)
+
+
+def test_the_row_shows_a_relationship_past_its_end_before_the_task_marks_it(world, client_for):
+    relationship = _active(world)
+    ended = timezone.now() - timedelta(hours=2)
+    AdminRelationship.objects.filter(pk=relationship.pk).update(ends_at=ended)
+    row = _customers_row(client_for("a_admin"), world.customer_x)
+    assert f"Admin relationship ended on {date_format(timezone.localtime(ended), 'DATE_FORMAT')}" in row

@@ -18,6 +18,7 @@ from admin_relationships.services import (
     access_assignment_create,
     admin_relationship_approve,
     admin_relationship_create,
+    admin_relationship_end,
     admin_relationship_finalize,
     admin_relationship_notice_send,
     admin_relationships_lifecycle,
@@ -374,6 +375,28 @@ def test_two_workers_send_a_notice_once(world):
     thread.join(timeout=30)
     assert second == [None]
     assert OutboxEmail.objects.count() == 2 and len(_events(AuditAction.ADMIN_RELATIONSHIP_NOTICE)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_end_a_relationship_once(world):
+    """One worker is ending the relationship and has not committed yet; the second skips the row it holds (no
+    waiting, no second expiry, no second emails), and a run after the commit finds nothing to do."""
+    relationship = _active(world, ends_in=-timedelta(minutes=1))
+    second: list = []
+    now = timezone.now()
+    with transaction.atomic():
+        assert admin_relationship_end(relationship_id=relationship.pk, now=now) == "expired"
+        thread = threading.Thread(
+            target=lambda: (
+                second.append(admin_relationship_end(relationship_id=relationship.pk, now=now)),
+                connection.close(),
+            )
+        )
+        thread.start()
+        thread.join(timeout=30)
+        assert second == [None]
+    assert admin_relationship_end(relationship_id=relationship.pk, now=now) is None
+    assert len(_events(AuditAction.ADMIN_RELATIONSHIP_EXPIRE)) == 1 and OutboxEmail.objects.count() == 2
 
 
 @pytest.mark.django_db(transaction=True)

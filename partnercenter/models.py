@@ -389,8 +389,8 @@ class AdminRelationship(models.Model):
     # The notices of its coming end already sent: for which end date, and the last one's days before it (30, 7, 1;
     # 0 is the notice of expiry). The periodic task claims a notice by a conditional UPDATE of these two, so that a
     # notice goes out once however many workers run it; an extended end date starts the notices again.
-    notice_ends_at = models.DateTimeField(null=True, blank=True, editable=False)
-    notice_days = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    notice_ends_at = models.DateTimeField(_("notices sent for the end date"), null=True, blank=True, editable=False)
+    notice_days = models.PositiveSmallIntegerField(_("last notice, days before"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

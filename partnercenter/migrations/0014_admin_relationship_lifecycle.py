@@ -31,12 +31,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='adminrelationship',
             name='notice_days',
-            field=models.PositiveSmallIntegerField(blank=True, editable=False, null=True),
+            field=models.PositiveSmallIntegerField(blank=True, editable=False, null=True, verbose_name='last notice, days before'),
         ),
         migrations.AddField(
             model_name='adminrelationship',
             name='notice_ends_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True),
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='notices sent for the end date'),
         ),
         migrations.AlterField(
             model_name='auditevent',

@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from admin_relationships.services import (
@@ -454,3 +455,13 @@ def test_the_command_runs_the_lifecycle_where_there_is_no_beat(world):
     assert out.getvalue().strip() == "0 request(s) expired, 1 relationship(s) expired, 0 extended, 0 notice(s) sent."
     relationship.refresh_from_db()
     assert relationship.status == Status.EXPIRED
+
+
+@pytest.mark.django_db
+def test_staff_see_which_notice_went_out_last(world, staff_client):
+    relationship = _active(world, ends_in=timedelta(days=6))
+    admin_relationships_lifecycle()
+    page = staff_client.get(reverse("admin:partnercenter_adminrelationship_change", args=[relationship.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Last notice, days before" in body and '<div class="readonly">7</div>' in body

@@ -34,6 +34,8 @@ def bulk_request_sweep() -> int:
     for bulk_id in due:
         run_bulk_request.delay(bulk_id)
     return len(due)
+
+
 @shared_task
 def admin_relationships_lifecycle_run() -> dict[str, int]:
     """Expiry, auto-extension and the notices of admin relationships (CELERY_BEAT_SCHEDULE runs it). Safe to run

@@ -12,8 +12,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -122,26 +124,86 @@ def request_send(request: AuthenticatedRequest, public_id) -> HttpResponse:
     return redirect("relationships:request_list")
 
 
-@require_POST
+def _request_facts(relationship_request: RelationshipRequest) -> list[tuple[str, str]]:
+    """What names a request on its confirmation pages: when, by whom, what it asks, where it was sent."""
+    return [
+        (_("Created"), date_format(timezone.localtime(relationship_request.created_at), "SHORT_DATETIME_FORMAT")),
+        (_("Created by"), relationship_request.created_by.display_name),
+        (_("Delegated admin privileges"), _("Yes") if relationship_request.include_delegated_admin else _("No")),
+        (_("Sent to"), relationship_request.recipient_email or _("Not sent from the portal")),
+    ]
+
+
+def _request_confirmation(request: AuthenticatedRequest, relationship_request: RelationshipRequest, **words):
+    response = render(
+        request,
+        "confirm.html",
+        {
+            "breadcrumb": [(_("Relationship requests"), reverse("relationships:request_list"))],
+            "facts": _request_facts(relationship_request),
+            "cancel_url": reverse("relationships:request_list"),
+            **words,
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+_NOT_PENDING_RESEND = gettext_lazy("Only a request that is still waiting for the customer can be sent again.")
+_NOT_PENDING_REVOKE = gettext_lazy("Only a pending request can be revoked.")
+
+
+@require_http_methods(["GET", "POST"])
 def request_reissue(request: AuthenticatedRequest, public_id) -> HttpResponse:
+    """Resend. GET: what it does (the link sent before stops working), to confirm. POST: a new link and its draft."""
     relationship_request = relationship_request_for(request, public_id, *REQUESTERS)
+    if request.method == "GET":
+        if relationship_request.effective_state != RelationshipRequest.State.PENDING:
+            messages.error(request, _NOT_PENDING_RESEND)
+            return redirect("relationships:request_list")
+        return _request_confirmation(
+            request,
+            relationship_request,
+            question=_("Resend this request?"),
+            consequence=_(
+                "You get a new personalized link and a new draft email to send. The link you shared before stops "
+                "working at once: a customer who opens it is told it is no longer valid."
+            ),
+            confirm_label=_("Resend"),
+            safe_action=True,
+        )
     try:
         issued = services.relationship_request_reissue(
             relationship_request=relationship_request, reissued_by=request.user
         )
     except RequestNotUsable:
-        messages.error(request, _("Only a request that is still waiting for the customer can be sent again."))
+        messages.error(request, _NOT_PENDING_RESEND)
         return redirect("relationships:request_list")
     return _render_draft(request, issued)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def request_revoke(request: AuthenticatedRequest, public_id) -> HttpResponse:
+    """Revoke. GET: what it does, to confirm. POST: the link stops working for good."""
     relationship_request = relationship_request_for(request, public_id, *REQUESTERS)
+    if request.method == "GET":
+        if relationship_request.effective_state != RelationshipRequest.State.PENDING:
+            messages.error(request, _NOT_PENDING_REVOKE)
+            return redirect("relationships:request_list")
+        return _request_confirmation(
+            request,
+            relationship_request,
+            question=_("Revoke this request?"),
+            consequence=_(
+                "Its personalized link stops working at once and the customer can no longer accept it. This can't "
+                "be undone: to invite the customer again, request a new reseller relationship."
+            ),
+            confirm_label=_("Revoke"),
+        )
     try:
         services.relationship_request_revoke(relationship_request=relationship_request, revoked_by=request.user)
     except RequestNotUsable:
-        messages.error(request, _("Only a pending request can be revoked."))
+        messages.error(request, _NOT_PENDING_REVOKE)
     else:
         messages.success(request, _("The request was revoked. Its link no longer works."))
     return redirect("relationships:request_list")
@@ -231,9 +293,44 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_not_required
-@require_POST
+@never_cache
+@require_http_methods(["GET", "POST"])
 def invitation_decline(request: HttpRequest, token: str) -> HttpResponse:
-    return _decide(request, token, accept=False)
+    """Decline. GET: what it does (the link stops working; the partner must send a new request), to confirm. POST:
+    decline."""
+    if request.method == "POST":
+        return _decide(request, token, accept=False)
+    user = request.user
+    if not isinstance(user, User):
+        return redirect(f"{reverse('account_login')}?next={quote(reverse('relationships:invitation', args=[token]))}")
+    relationship_request, unusable = _load(token)
+    if unusable:
+        return _unusable(request, unusable)
+    assert relationship_request is not None  # _load gives a request or why there is none
+    try:
+        services.check_can_decide(relationship_request, user)
+    except PermissionDenied:
+        return _invitation_page(request, relationship_request, token)
+    partner = relationship_request.partner.name
+    return render(
+        request,
+        "confirm.html",
+        {
+            "question": _("Decline the request from %(partner)s?") % {"partner": partner},
+            "facts": [
+                (_("Partner"), partner),
+                (_("Partner ID"), relationship_request.partner.partner_id),
+                (_("Your organization"), user.tenant.name if user.tenant else ""),
+            ],
+            "consequence": _(
+                "%(partner)s does not become your partner and gets no delegated admin privileges. This link stops "
+                "working: to work with you, %(partner)s must send you a new request."
+            )
+            % {"partner": partner},
+            "confirm_label": _("Decline"),
+            "cancel_url": reverse("relationships:invitation", args=[token]),
+        },
+    )
 
 
 @login_not_required

@@ -156,7 +156,7 @@ def test_default_rules_without_delegated_admin_a_partner_manages_devices_it_or_a
         "3 devices were left as they were: you can't manage them.",
     ]
 
-    client.post(url(world, "profile_unassign"), {"device": [d.public_id for d in devices.values()]})
+    client.post(url(world, "profile_unassign"), {"device": [d.public_id for d in devices.values()], "confirm": "yes"})
     assert with_profile(world) == set()
 
     remove_devices(client, world, devices.values())
@@ -224,7 +224,9 @@ def test_strict_rules_require_delegated_admin_to_apply_or_remove_profiles_on_any
     Device.objects.filter(pk=mine.pk).update(profile=profile)
     client = client_for("a_admin")
     assert apply_profile(client, world, profile, [mine]).status_code == 403
-    assert client.post(url(world, "profile_unassign"), {"device": [mine.public_id]}).status_code == 403
+    assert (
+        client.post(url(world, "profile_unassign"), {"device": [mine.public_id], "confirm": "yes"}).status_code == 403
+    )
     assert with_profile(world) == {"SN000001"}
     page = text(client.get(url(world, "devices")))
     assert "Apply profile" not in page and "Remove profile" not in page

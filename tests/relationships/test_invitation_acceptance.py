@@ -271,6 +271,32 @@ def test_decline_closes_the_request_without_a_relationship(world, client_for):
     assert AuditEvent.objects.filter(action="relationship_request.decline", actor=world.y_ga).exists()
 
 
+def test_decline_asks_first_and_the_question_changes_nothing(world, client_for):
+    client = client_for("y_ga")
+    invitation = client.get(reverse("relationships:invitation", args=[world.pending.token])).content.decode()
+    url = reverse("relationships:invitation_decline", args=[world.pending.token])
+    assert f'href="{url}"' in invitation  # a link to the question, not a button that declines
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<h1>Decline the request from Fabrikam?</h1>" in page
+    assert "This link stops working: to work with you, Fabrikam must send you a new request." in page
+    assert world.customer_y.name in page
+    world.pending.request.refresh_from_db()
+    assert world.pending.request.state == RelationshipRequest.State.PENDING
+    assert not AuditEvent.objects.filter(action="relationship_request.decline").exists()
+    assert client.post(url).status_code == 302
+    world.pending.request.refresh_from_db()
+    assert world.pending.request.state == RelationshipRequest.State.DECLINED
+
+
+@pytest.mark.parametrize(("persona", "status"), [("x_user", 403), ("a_admin", 403), ("anon", 302)])
+def test_only_a_global_admin_is_asked_to_decline(world, client_for, persona, status):
+    response = client_for(persona).get(reverse("relationships:invitation_decline", args=[world.pending.token]))
+    assert response.status_code == status
+    assert "Decline the request from" not in response.content.decode()
+
+
 def test_accepting_again_after_the_relationship_was_removed_restores_it(world):
     relationship = ResellerRelationship.objects.get(partner=world.partner_a, customer=world.customer_x)
     relationship.is_active = False

@@ -1,5 +1,5 @@
 """Partner side of granular delegated admin (GDAP), on a customer's page: request an admin relationship, finalize it
-(the draft email with its personalised link), send it; its details, security groups and termination."""
+(the draft email with its personalized link), send it; its details, security groups and termination."""
 
 from urllib.parse import quote
 from uuid import UUID

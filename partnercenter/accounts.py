@@ -3,11 +3,12 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
-        # A new customer organisation is created from an invitation link (relationships.views.invitation_signup).
+        # A new customer organization is created from an invitation link (relationships.views.invitation_signup).
         return False
 
 
@@ -22,3 +23,18 @@ class MFAAdapter(DefaultMFAAdapter):
             "password?” and choose a password with the link we email you."
         ),
     }
+
+
+# Words of Django's password validators, which the set-password pages show. Marked here so that our catalogue, which
+# comes first (LOCALE_PATHS), translates them as the rest of the portal speaks: Django's zh-Hant says 你, not 您.
+LIBRARY_WORDS = (
+    _("Your password can’t be too similar to your other personal information."),
+    ngettext_lazy(
+        "Your password must contain at least %(min_length)d character.",
+        "Your password must contain at least %(min_length)d characters.",
+        "min_length",
+    ),
+    _("Your password can’t be a commonly used password."),
+    _("Your password can’t be entirely numeric."),
+    _("Your old password was entered incorrectly. Please enter it again."),
+)

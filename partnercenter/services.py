@@ -43,7 +43,7 @@ def email_domain_check(*, tenant: Tenant, email: str) -> None:
         raise ValidationError(
             {
                 "email": ValidationError(
-                    _("Use an address at %(domain)s, the organisation's domain.") % {"domain": tenant.primary_domain},
+                    _("Use an address at %(domain)s, the organization's domain.") % {"domain": tenant.primary_domain},
                     code="foreign_domain",
                 )
             }

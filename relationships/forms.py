@@ -24,7 +24,7 @@ class AcceptForm(forms.Form):
 
 
 class OrganisationSignupForm(forms.Form):
-    organisation_name = forms.CharField(label=_("Organisation name"), max_length=200)
+    organisation_name = forms.CharField(label=_("Organization name"), max_length=200)
     primary_domain = forms.RegexField(
         label=_("Domain name"),
         max_length=253,

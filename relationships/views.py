@@ -1,5 +1,5 @@
 """Partner side: request a reseller relationship, its draft email, the request history. Customer side: the page
-behind the personalised link, where a Global admin accepts or declines."""
+behind the personalized link, where a Global admin accepts or declines."""
 
 from urllib.parse import quote
 
@@ -209,7 +209,7 @@ def request_revoke(request: AuthenticatedRequest, public_id) -> HttpResponse:
     return redirect("relationships:request_list")
 
 
-# The customer's side: the page behind the personalised link.
+# The customer's side: the page behind the personalized link.
 
 
 def _unusable(request: HttpRequest, state: str) -> HttpResponse:
@@ -337,7 +337,7 @@ def invitation_decline(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def invitation_signup(request: HttpRequest, token: str) -> HttpResponse:
-    """Create a new customer organisation and become its first Global admin, then come back to accept."""
+    """Create a new customer organization and become its first Global admin, then come back to accept."""
     relationship_request, unusable = _load(token)
     if unusable:
         return _unusable(request, unusable)

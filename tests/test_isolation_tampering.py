@@ -287,7 +287,7 @@ CASES: dict[str, list[Case]] = {
     # Roles: another tenant's user as the member to add or remove.
     "role_assign": _both("post", _center("role_assign", GA_SLUG), lambda w, o: {"user": str(o.y_user.public_id)}),
     "role_remove": _both("post", _center("role_remove", GA_SLUG, Y_GA)),
-    # Licences: another tenant's subscription, or another tenant's user on this tenant's subscription.
+    # Licenses: another tenant's subscription, or another tenant's user on this tenant's subscription.
     "subscription_detail": _both("get", _center("subscription_detail", lambda w, o: o.y_subscription.public_id)),
     "license_assign": _both(
         "post",

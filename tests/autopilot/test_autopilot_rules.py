@@ -380,7 +380,7 @@ def test_a_partner_in_the_admin_center_is_not_told_which_other_partners_added_de
     device(world.customer_x, 1, partner=world.partner_a)
     x = world.customer_x.public_id
     page = text(client_for("a_admin").get(reverse("admincenter:devices", args=[x])))
-    assert "Another partner" in page and "Your organisation" in page
+    assert "Another partner" in page and "Your organization" in page
     assert "Northwind" not in page
     export = b"".join(client_for("a_admin").get(reverse("admincenter:device_export", args=[x])).streaming_content)
     assert b"Northwind" not in export

@@ -1,4 +1,4 @@
-"""Customer side: the page behind the personalised link. Only a customer's Global admin accepts."""
+"""Customer side: the page behind the personalized link. Only a customer's Global admin accepts."""
 
 import threading
 
@@ -162,7 +162,7 @@ def test_a_new_organisation_with_a_taken_domain_is_refused_and_nothing_is_writte
 
 def test_a_domain_where_an_account_already_has_its_address_is_taken_too(world):
     """Site staff (no tenant), or a user created before addresses had to be at their tenant's domain: a new
-    organisation does not get a domain with someone else's addresses at it."""
+    organization does not get a domain with someone else's addresses at it."""
     User.objects.create_user("staff@site.test", "Staff-password-123", is_staff=True)
     before = _rows()
     response = _signup(world.pending.token, primary_domain="site.test", email="terry@site.test")
@@ -253,7 +253,7 @@ def test_an_expired_link_says_so_and_cannot_be_accepted(world, client_for):
 def test_an_unknown_link_gets_a_clear_page_never_an_error(world, client_for, token):
     page = client_for("anon").get(f"/invitations/{token}/")
     assert page.status_code == 404
-    assert "We don't recognise this link" in page.content.decode()
+    assert "We don't recognize this link" in page.content.decode()
 
 
 def test_a_link_with_a_null_character_gets_a_clear_page_never_an_error(world, client_for):

@@ -127,7 +127,7 @@ def test_a_draft_without_the_personalised_link_is_refused_and_nothing_is_sent(wo
     _, token = _new_request(client)
     _, response = _send(client, world, token, message="Please accept our invitation.")
     assert response.status_code == 400
-    assert "must include the personalised link" in response.content.decode()
+    assert "must include the personalized link" in response.content.decode()
     assert OutboxEmail.objects.count() == 0
     assert mail.outbox == []
 

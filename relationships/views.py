@@ -21,11 +21,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from partnercenter.access import require_partner_role
 from partnercenter.http import AuthenticatedRequest
+from partnercenter.languages import current_language, language_choices, supported_language
 from partnercenter.models import User
 from partnercenter.services import customer_organisation_create
 
 from . import services
-from .forms import AcceptForm, DraftEmailForm, OrganisationSignupForm, RequestOptionsForm
+from .forms import AcceptForm, DraftEmailForm, EmailLanguageForm, OrganisationSignupForm, RequestOptionsForm
 from .models import RelationshipRequest
 from .rules import REQUESTERS, relationship_request_for
 from .selectors import latest_emails_by_request, relationship_request_by_token, requests_for
@@ -34,23 +35,30 @@ from .tokens import token_matches
 
 
 def _render_draft(
-    request: AuthenticatedRequest, issued: IssuedRequest, form: DraftEmailForm | None = None
+    request: AuthenticatedRequest, issued: IssuedRequest, language: str, form: DraftEmailForm | None = None
 ) -> HttpResponse:
-    """The draft email. Rendered in the response to the POST that made the link: the token is never stored, so
-    this is the one moment it can be shown."""
+    """The draft email, in the customer's `language`. Rendered in the response to the POST that made the link: the
+    token is never stored, so this is the one moment it can be shown."""
     partner = issued.request.partner
-    default_message = render_to_string(
-        "relationships/draft_message.txt",
-        {"partner": partner, "agent": request.user, "link": issued.link, "request": issued.request},
-    ).strip()
+    with translation.override(language):
+        default_message = render_to_string(
+            "relationships/draft_message.txt",
+            {"partner": partner, "agent": request.user, "link": issued.link, "request": issued.request},
+        ).strip()
+        subject = _("%(partner)s invites you to a reseller relationship") % {"partner": partner.name}
     if form is None:
-        form = DraftEmailForm(initial={"token": issued.token, "message": default_message})
-    subject = _("%(partner)s invites you to a reseller relationship") % {"partner": partner.name}
+        form = DraftEmailForm(initial={"token": issued.token, "message": default_message, "language": language})
     mailto = f"mailto:?subject={quote(subject)}&body={quote(default_message)}"
     response = render(
         request,
         "relationships/draft.html",
-        {"issued": issued, "form": form, "mailto": mailto, "default_message": default_message},
+        {
+            "issued": issued,
+            "form": form,
+            "mailto": mailto,
+            "default_message": default_message,
+            "email_language": dict(language_choices())[language],
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
     response["Cache-Control"] = "no-store"
@@ -76,7 +84,7 @@ def request_new(request: AuthenticatedRequest) -> HttpResponse:
             created_by=request.user,
             include_delegated_admin=form.cleaned_data["include_delegated_admin"],
         )
-        return _render_draft(request, issued)
+        return _render_draft(request, issued, form.cleaned_data["language"])
     return render(request, "relationships/request_new.html", {"form": form})
 
 
@@ -89,8 +97,9 @@ def request_send(request: AuthenticatedRequest, public_id) -> HttpResponse:
         return redirect("relationships:request_list")
     form = DraftEmailForm(request.POST)
     issued = IssuedRequest(relationship_request, token)
+    language = supported_language(request.POST.get("language")) or current_language()
     if not form.is_valid():
-        return _render_draft(request, issued, form)
+        return _render_draft(request, issued, language, form)
     try:
         services.relationship_request_send(
             relationship_request=relationship_request,
@@ -98,7 +107,7 @@ def request_send(request: AuthenticatedRequest, public_id) -> HttpResponse:
             token=form.cleaned_data["token"],
             recipient_email=form.cleaned_data["recipient_email"],
             message=form.cleaned_data["message"],
-            language=translation.get_language(),
+            language=form.cleaned_data["language"],
         )
     except DraftAlreadySent as sent:
         # A double click or a second tab: the first post sent it; this one is told so, and nothing more is sent.
@@ -115,7 +124,7 @@ def request_send(request: AuthenticatedRequest, public_id) -> HttpResponse:
                     form.add_error(field, e)
         else:
             form.add_error(None, error)
-        return _render_draft(request, issued, form)
+        return _render_draft(request, issued, language, form)
     messages.success(
         request,
         _("The email to %(email)s is on its way. You can follow it here.")
@@ -171,7 +180,11 @@ def request_reissue(request: AuthenticatedRequest, public_id) -> HttpResponse:
             ),
             confirm_label=_("Resend"),
             safe_action=True,
+            form=EmailLanguageForm(),
+            fields_template="relationships/_email_language.html",
         )
+    form = EmailLanguageForm(request.POST)
+    language = form.cleaned_data["language"] if form.is_valid() else current_language()
     try:
         issued = services.relationship_request_reissue(
             relationship_request=relationship_request, reissued_by=request.user
@@ -179,7 +192,7 @@ def request_reissue(request: AuthenticatedRequest, public_id) -> HttpResponse:
     except RequestNotUsable:
         messages.error(request, _NOT_PENDING_RESEND)
         return redirect("relationships:request_list")
-    return _render_draft(request, issued)
+    return _render_draft(request, issued, language)
 
 
 @require_http_methods(["GET", "POST"])

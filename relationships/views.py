@@ -12,8 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -24,6 +23,7 @@ from partnercenter.http import AuthenticatedRequest
 from partnercenter.languages import current_language, language_choices, supported_language
 from partnercenter.models import User
 from partnercenter.services import customer_organisation_create
+from partnercenter.templatetags.when import when
 
 from . import services
 from .forms import AcceptForm, DraftEmailForm, EmailLanguageForm, OrganisationSignupForm, RequestOptionsForm
@@ -136,7 +136,7 @@ def request_send(request: AuthenticatedRequest, public_id) -> HttpResponse:
 def _request_facts(relationship_request: RelationshipRequest) -> list[tuple[str, str]]:
     """What names a request on its confirmation pages: when, by whom, what it asks, where it was sent."""
     return [
-        (_("Created"), date_format(timezone.localtime(relationship_request.created_at), "SHORT_DATETIME_FORMAT")),
+        (_("Created"), when(relationship_request.created_at)),
         (_("Created by"), relationship_request.created_by.display_name),
         (_("Delegated admin privileges"), _("Yes") if relationship_request.include_delegated_admin else _("No")),
         (_("Sent to"), relationship_request.recipient_email or _("Not sent from the portal")),

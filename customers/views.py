@@ -15,9 +15,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from admin_relationships.rules import MANAGERS as ADMIN_RELATIONSHIP_MANAGERS
+from admin_relationships.rules import READERS as ADMIN_RELATIONSHIP_READERS
+from admin_relationships.rules import can_request_in_bulk
 from admin_relationships.selectors import admin_relationships_of, role_rows
 from azure_subscriptions.rules import PROVISIONERS
-from partnercenter.access import partner_customer_for, partner_for, partner_group_kinds, partner_relationship_for
+from azure_subscriptions.selectors import provisioned_for_customer
+from partnercenter.access import (
+    assigned_granular_roles,
+    live_admin_relationships,
+    partner_customer_for,
+    partner_for,
+    partner_group_kinds,
+    partner_relationship_for,
+)
 from partnercenter.csv_export import csv_response
 from partnercenter.http import AuthenticatedRequest
 from partnercenter.listing import paginate
@@ -36,11 +46,14 @@ from .selectors import (
     customers_of_kind,
     customers_search,
     search_sorts_after_filter,
+    with_lost_admin_relationship,
 )
 from .services import subscription_create
 
 
 def relationship_label(row) -> str:
+    if not row.is_active:  # a customer through granular delegated admin (GDAP) alone
+        return _("Granular delegated admin")
     if row.has_delegated_admin:
         return _("Reseller, Delegated admin")
     return _("Reseller")
@@ -53,7 +66,9 @@ def customer_list(request: AuthenticatedRequest) -> HttpResponse:
     partner = partner_for(request)
     q = request.GET.get("q", "")[:200]
     kind = request.GET.get("relationship", "")
-    relationships = customers_search(customers_of_kind(customers_for(partner, removal=False), kind), q)
+    relationships = with_lost_admin_relationship(
+        customers_search(customers_of_kind(customers_for(partner, removal=False), kind), q)
+    )
     # The page's rows as tuples of CUSTOMER_ROW_FIELDS (building model instances was a good part of the page's time).
     page = paginate(
         request,
@@ -63,12 +78,17 @@ def customer_list(request: AuthenticatedRequest) -> HttpResponse:
         values=CUSTOMER_ROW_FIELDS,
         sort_after_filter=search_sorts_after_filter(q),
     )
+    kinds = partner_group_kinds(request.user)
     context = {
         "page": page,
         "q": q,
         "partner": partner,
         "relationship": kind if kind in RELATIONSHIP_KINDS else "",
         "relationship_kinds": RELATIONSHIP_KINDS.items(),
+        "can_request_in_bulk": can_request_in_bulk(request.user),
+        # The agent's groups are read once per request, for the navigation too: no query of their own.
+        "can_request_admin_relationship": bool(kinds & ADMIN_RELATIONSHIP_MANAGERS),
+        "can_see_admin_relationship_requests": bool(kinds & ADMIN_RELATIONSHIP_READERS),
     }
     return render(request, "customers/list.html", context)
 
@@ -76,9 +96,15 @@ def customer_list(request: AuthenticatedRequest) -> HttpResponse:
 def _customer_row(request: AuthenticatedRequest, tenant_id: UUID) -> tuple[ResellerRelationship, frozenset[str]]:
     """A customer of the agent's partner as a Customers row (404 for any other tenant), with its admin portals as
     the agent may use them now, and the agent's partner roles."""
-    row = partner_relationship_for(request, tenant_id)
+    row = partner_relationship_for(request, tenant_id, reseller=False)
     kinds = partner_group_kinds(request.user)
-    admin_portal_availability(group_kinds=kinds, rows=[row])
+    # With a live admin relationship, GDAP decides the agent's roles there (one query, only then).
+    granular = (
+        {row.customer_id: assigned_granular_roles(request.user, live_admin_relationships(row.partner, row.customer))}
+        if row.has_granular  # type: ignore[attr-defined]  # an annotation of partner_relationship_for's query
+        else {}
+    )
+    admin_portal_availability(group_kinds=kinds, rows=[row], granular_roles=granular)
     azure_portal_availability(user=request.user, rows=[row])
     return row, kinds
 
@@ -133,8 +159,10 @@ def customer_detail(request: AuthenticatedRequest, tenant_id: UUID) -> HttpRespo
         "row": row,
         "relationship": relationship_label(row),
         "page": page,
-        "can_add_subscription": bool(kinds & set(SUBSCRIPTION_SELLERS)),
-        "can_add_azure_subscription": bool(kinds & PROVISIONERS),
+        # What only resellers may do: not for a customer through granular delegated admin alone.
+        "can_add_subscription": row.is_active and bool(kinds & set(SUBSCRIPTION_SELLERS)),
+        "can_add_azure_subscription": row.is_active and bool(kinds & PROVISIONERS),
+        "azure_subscriptions": provisioned_for_customer(partner, customer, request.user),
         # Granular delegated admin: the partner's admin relationships with the customer, with their groups.
         "admin_relationships": [
             (relationship, role_rows(relationship.roles)) for relationship in admin_relationships_of(partner, customer)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Tenant(models.Model):
-    """A directory (organisation). Partners and customers are both tenants."""
+    """A directory (organization). Partners and customers are both tenants."""
 
     public_id = models.UUIDField(_("Microsoft ID"), default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("company name"), max_length=200)
@@ -56,6 +56,8 @@ class User(AbstractUser):
         Tenant, on_delete=models.PROTECT, related_name="users", null=True, blank=True, verbose_name=_("tenant")
     )
     preferred_language = models.CharField(_("preferred language"), max_length=10, blank=True)
+    # An IANA name (Europe/Paris) the user chose; empty: the browser's, as it reports it (partnercenter/timezones.py).
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -189,13 +191,27 @@ class DirectoryRoleAssignment(models.Model):
 
 
 class ResellerRelationship(models.Model):
-    """Partner ↔ customer tenant; created when a customer's Global admin accepts a request."""
+    """Partner ↔ customer tenant: the row that makes the tenant one of the partner's customers (IS_CUSTOMER).
+
+    Created when a customer's Global admin accepts a relationship request (a reseller relationship: `is_active`), or
+    first approves one of the partner's admin relationships (granular delegated admin, GDAP: `granular_admin_since`),
+    whichever comes first. A customer through GDAP alone has a row that is not an active reseller relationship: it
+    is on the partner's Customers page and its customer pages, but what only resellers may do (subscriptions, Azure
+    provisioning, Windows Autopilot) stays closed to the partner."""
+
+    # The rule, in one place: a tenant is a partner's customer while the partner has an active reseller relationship
+    # with it, or once the tenant approved an admin relationship of the partner (whatever became of that since: the
+    # customer stays on the Customers page, where the partner can ask for a new one, as Partner Center keeps it).
+    IS_CUSTOMER: ClassVar[Q] = Q(is_active=True) | Q(granular_admin_since__isnull=False)
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="reseller_relationships")
     customer = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="reseller_relationships")
     created_at = models.DateTimeField(_("since"), auto_now_add=True)
+    # An active reseller relationship.
     is_active = models.BooleanField(default=True)
     removed_at = models.DateTimeField(null=True, blank=True)
+    # When the customer first approved an admin relationship of the partner (GDAP); None if it never did.
+    granular_admin_since = models.DateTimeField(_("granular delegated admin since"), null=True, blank=True)
 
     class Meta:
         db_table = "relationships_resellerrelationship"  # created by the invitation app, which it outgrew
@@ -255,7 +271,7 @@ class AuditAction(models.TextChoices):
     A service that records a new kind of change adds it here, with its words; the codes are stored, never change."""
 
     # The directory.
-    TENANT_CREATE = "tenant.create", _("Created the organisation")
+    TENANT_CREATE = "tenant.create", _("Created the organization")
     PARTNER_CREATE = "partner.create", _("Added a partner")
     USER_CREATE = "user.create", _("Added a user")
     USER_UPDATE = "user.update", _("Edited a user")
@@ -282,10 +298,10 @@ class AuditAction(models.TextChoices):
     SECURITY_GROUP_CREATE = "security_group.create", _("Created a security group")
     SECURITY_GROUP_MEMBER_ADD = "security_group.member_add", _("Added a member to a security group")
     SECURITY_GROUP_MEMBER_REMOVE = "security_group.member_remove", _("Removed a member from a security group")
-    # Subscriptions and licences.
+    # Subscriptions and licenses.
     SUBSCRIPTION_CREATE = "subscription.create", _("Added a subscription")
-    LICENSE_ASSIGN = "license.assign", _("Assigned a licence")
-    LICENSE_UNASSIGN = "license.unassign", _("Unassigned a licence")
+    LICENSE_ASSIGN = "license.assign", _("Assigned a license")
+    LICENSE_UNASSIGN = "license.unassign", _("Unassigned a license")
     # Azure.
     AZURE_SUBSCRIPTION_CREATE = "azure_subscription.create", _("Added an Azure subscription")
     AZURE_SUBSCRIPTION_PROVISION = "azure_subscription.provision", _("Provisioned an Azure subscription")
@@ -314,6 +330,26 @@ class AuditAction(models.TextChoices):
     ACCESS_ASSIGNMENT_CREATE = "access_assignment.create", _("Assigned roles to a security group")
     ACCESS_ASSIGNMENT_ACTIVATE = "access_assignment.activate", _("Activated a security group's roles")
     ACCESS_ASSIGNMENT_REMOVE = "access_assignment.remove", _("Removed a security group's roles")
+    ACCESS_ASSIGNMENT_UPDATE = "access_assignment.update", _("Changed a security group's roles")
+    ADMIN_RELATIONSHIP_DELETE = "admin_relationship.delete", _("Deleted an admin relationship")
+    # Partners' apps (Settings > Apps) and their client secrets.
+    API_APP_CREATE = "api_app.create", _("Registered an app")
+    API_APP_UPDATE = "api_app.update", _("Changed an app's permissions")
+    API_APP_REMOVE = "api_app.remove", _("Removed an app")
+    API_SECRET_CREATE = "api_secret.create", _("Added a client secret")
+    API_SECRET_REVOKE = "api_secret.revoke", _("Revoked a client secret")
+    ROLE_TEMPLATE_CREATE = "role_template.create", _("Created a role template")
+    ROLE_TEMPLATE_UPDATE = "role_template.update", _("Edited a role template")
+    ROLE_TEMPLATE_DELETE = "role_template.delete", _("Deleted a role template")
+    ADMIN_RELATIONSHIP_BULK_REQUEST = "admin_relationship.bulk_request", _("Requested admin relationships in bulk")
+    # GDAP's lifecycle, enforced by the periodic task (the actor is the system).
+    ADMIN_RELATIONSHIP_REQUEST_EXPIRE = (
+        "admin_relationship.request_expire",
+        _("Admin relationship request expired unapproved"),
+    )
+    ADMIN_RELATIONSHIP_EXPIRE = "admin_relationship.expire", _("Admin relationship expired")
+    ADMIN_RELATIONSHIP_EXTEND = "admin_relationship.extend", _("Admin relationship extended automatically")
+    ADMIN_RELATIONSHIP_NOTICE = "admin_relationship.notice", _("Sent notice that an admin relationship is ending")
 
 
 class AdminRelationship(models.Model):
@@ -360,6 +396,13 @@ class AdminRelationship(models.Model):
     activated_at = models.DateTimeField(_("start date"), null=True, blank=True)
     ends_at = models.DateTimeField(_("end date"), null=True, blank=True)
     approved_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # When it stopped: expired, terminated or rejected (None while it may still give roles, or be approved).
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    # The notices of its coming end already sent: for which end date, and the last one's days before it (30, 7, 1;
+    # 0 is the notice of expiry). The periodic task claims a notice by a conditional UPDATE of these two, so that a
+    # notice goes out once however many workers run it; an extended end date starts the notices again.
+    notice_ends_at = models.DateTimeField(_("notices sent for the end date"), null=True, blank=True, editable=False)
+    notice_days = models.PositiveSmallIntegerField(_("last notice, days before"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -507,3 +550,82 @@ class LocalMailboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"
+
+
+class ApiPermission(models.TextChoices):
+    """The application permissions an app may hold, named as Microsoft Graph names them."""
+
+    RELATIONSHIP_READ = "DelegatedAdminRelationship.Read.All", _("Read admin relationships")
+    RELATIONSHIP_READ_WRITE = "DelegatedAdminRelationship.ReadWrite.All", _("Read and change admin relationships")
+    CUSTOMER_READ = "DelegatedAdminCustomer.Read.All", _("Read customers")
+
+
+class ApiApplication(models.Model):
+    """A partner's app registration: a client of the Graph-compatible API, acting for its partner only. Its public ID
+    is the client ID; it proves itself with one of its client secrets and gets short-lived bearer tokens. It lives in
+    the core because both the partner's Settings pages and the API read it."""
+
+    NAME_MAX = 120
+
+    public_id = models.UUIDField(_("application (client) ID"), default=uuid.uuid4, unique=True, editable=False)
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="api_applications")
+    display_name = models.CharField(_("name"), max_length=NAME_MAX)
+    # Values of ApiPermission.
+    permissions = models.JSONField(_("permissions"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["display_name", "id"]
+        verbose_name = _("app registration")
+        verbose_name_plural = _("app registrations")
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.partner})"
+
+    @property
+    def client_id(self) -> str:
+        return str(self.public_id)
+
+
+class ApiClientSecret(models.Model):
+    """One client secret of an app: 256 random bits, shown once; only its SHA-256 is kept, with its first characters
+    (the hint the Settings page shows, as Microsoft Entra does), its expiry and when it was last used."""
+
+    public_id = models.UUIDField(_("secret ID"), default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(ApiApplication, on_delete=models.CASCADE, related_name="secrets")
+    description = models.CharField(_("description"), max_length=100, blank=True)
+    hint = models.CharField(max_length=3, editable=False)
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("client secret")
+        verbose_name_plural = _("client secrets")
+
+    def __str__(self) -> str:
+        return f"{self.hint}… ({self.application.display_name})"
+
+
+class ApiAccessToken(models.Model):
+    """A bearer token issued to an app (only its SHA-256 is kept): valid until it expires, or until its secret is
+    revoked or its app removed."""
+
+    application = models.ForeignKey(ApiApplication, on_delete=models.CASCADE, related_name="tokens")
+    secret = models.ForeignKey(ApiClientSecret, on_delete=models.CASCADE, related_name="tokens")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("access token")
+        verbose_name_plural = _("access tokens")
+
+    def __str__(self) -> str:
+        return f"token of {self.application.display_name} until {self.expires_at:%Y-%m-%d %H:%M}"

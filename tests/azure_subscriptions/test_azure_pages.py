@@ -121,11 +121,21 @@ def test_an_admin_agent_provisions_a_subscription_and_its_admin_agents_own_it(wo
     assert "Admin Agents group becomes its Owner" in page.content.decode()
     response = agent.post(url, {"name": "Fabrikam-managed"}, follow=True)
     subscription = AzureSubscription.objects.get(name="Fabrikam-managed")
-    assert response.redirect_chain[-1][0] == overview_url(subscription)
+    # Back on the customer's page in Partner Center, which lists it, linking to its page in the admin center.
+    customer_page = reverse("customers:detail", args=[world.customer_x.public_id])
+    assert response.redirect_chain[-1][0] == customer_page + "#azure-heading"
     assert subscription.provisioned_by == world.partner_a
     body = response.content.decode()
     assert "Your Admin Agents group is its Owner." in body
-    assert "You are managing <strong>Contoso</strong> on behalf of the customer" in body
+    assert f'<a href="{overview_url(subscription)}">Fabrikam-managed</a>' in body
+    assert "on behalf of the customer" not in body
+    # An agent who may not open it there sees it listed, without the link.
+    sales_page = client_for("a_sales").get(customer_page).content.decode()
+    assert "Fabrikam-managed" in sales_page and overview_url(subscription) not in sales_page
+    assert (
+        "You are managing <strong>Contoso</strong> on behalf of the customer"
+        in agent.get(overview_url(subscription)).content.decode()
+    )
 
     access = agent.get(access_url(subscription)).content.decode()
     assert "Admin Agents — Fabrikam (partner)" in access
@@ -221,7 +231,7 @@ def test_the_customer_removes_the_partners_owner_assignment_and_the_agent_is_ref
     access = customer.get(access_url(provisioned)).content.decode()
     assert remove_url(assignment) in access
     confirmation = customer.get(remove_url(assignment)).content.decode()
-    assert "Fabrikam's agents in this group will no longer be able to manage this subscription" in confirmation
+    assert "The agents of Fabrikam in this group will no longer be able to manage this subscription" in confirmation
     assert "This is the subscription's last Owner." in confirmation
     response = customer.post(remove_url(assignment))
     assert response.status_code == 302
@@ -415,7 +425,7 @@ def test_bad_resource_groups_are_refused_with_a_message(world, client_for, provi
 def test_a_plain_user_without_a_role_sees_an_empty_list_and_no_subscription(world, client_for, provisioned):
     client = client_for("x_user")
     body = client.get(list_url(world.customer_x)).content.decode()
-    assert "You have no role assignment on any of this organisation's Azure subscriptions." in body
+    assert "You have no role assignment on any of this organization's Azure subscriptions." in body
     assert client.get(overview_url(provisioned)).status_code == 404
     assert (
         client.get(reverse("admincenter:azure_subscription_new", args=[world.customer_x.public_id])).status_code == 403

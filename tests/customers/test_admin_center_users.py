@@ -102,6 +102,33 @@ def test_home_for_a_partner_admin_agent_has_the_banner_and_no_partner_relationsh
     assert f'href="{url(world, "partner_relationships")}"' not in page
 
 
+def _hrefs(html: str, container: str) -> set[str]:
+    import re
+
+    block = re.search(container, html, re.DOTALL)
+    assert block, container
+    return set(re.findall(r'href="([^"]+)"', block.group(0)))
+
+
+@pytest.mark.parametrize("persona", ["x_ga", "a_admin", "a_helpdesk"])
+def test_home_links_every_section_the_navigation_offers(world, client_for, persona):
+    """Home is where an administrator starts: it offers every section the navigation does (Azure subscriptions and
+    Devices included), and no other."""
+    page = client_for(persona).get(url(world, "home")).content.decode()
+    nav = _hrefs(page, r'<nav class="leftnav".*?</nav>') - {url(world, "home"), reverse("customers:list")}
+    tiles = _hrefs(page, r'<ul class="tiles">.*?</ul>')
+    assert nav == tiles
+    if persona == "x_ga":
+        assert url(world, "devices") in tiles and url(world, "azure_subscriptions") in tiles
+
+
+def test_the_admin_center_is_the_customers_own_product_not_partner_center(world, client_for):
+    for persona in ("x_ga", "a_admin"):
+        page = client_for(persona).get(url(world, "users")).content.decode()
+        assert f'<a class="brand" href="{url(world, "home")}">Admin center</a>' in page
+        assert " · Admin center</title>" in page and "Partner Center</title>" not in page
+
+
 def test_home_refuses_a_plain_user_and_the_partners_sales_agent(world, client_for):
     assert client_for("x_user").get(url(world, "home")).status_code == 403
     assert client_for("a_sales").get(url(world, "home")).status_code == 403
@@ -265,7 +292,7 @@ def test_helpdesk_admin_and_global_reader_cannot_add_users(world, admins, who):
         (new_user_data(email="user@contoso.test"), "A user with this email address already exists."),
         (new_user_data(email="USER@contoso.test"), "A user with this email address already exists."),
         # Another tenant's user: refused for its domain, not found to exist.
-        (new_user_data(email="ga@litware.test"), "Use an address at contoso.test, the organisation&#x27;s domain."),
+        (new_user_data(email="ga@litware.test"), "Use an address at contoso.test, the organization&#x27;s domain."),
         (new_user_data(email="not-an-email"), "Enter a valid email address."),
         (new_user_data(password="password123"), "This password is too common."),
         (new_user_data(password="Ab1-x"), "This password is too short."),
@@ -328,7 +355,7 @@ def test_a_user_outside_the_tenants_domain_is_refused_and_nothing_is_written(wor
     before = (User.objects.count(), DirectoryRoleAssignment.objects.count(), AuditEvent.objects.count())
     response = client_for(persona).post(url(world, "user_new"), new_user_data(email=email, roles=[GA]))
     assert response.status_code == 400
-    assert _form_errors(response) == {"email": ["Use an address at contoso.test, the organisation's domain."]}
+    assert _form_errors(response) == {"email": ["Use an address at contoso.test, the organization's domain."]}
     assert "already exists" not in response.content.decode()
     assert (User.objects.count(), DirectoryRoleAssignment.objects.count(), AuditEvent.objects.count()) == before
     assert User.objects.get(email="ga@litware.test").tenant == world.customer_y

@@ -9,7 +9,7 @@ DOMAIN_INDEX = "customers_tenant_domain_id"
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers", "0004_azure_moves_to_its_app"),
+        ("customers", "0005_us_spelling_in_labels"),
     ]
 
     operations = [

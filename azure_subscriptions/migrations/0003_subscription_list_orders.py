@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('azure_subscriptions', '0001_initial'),
-        ('partnercenter', '0010_user_list_orders'),
+        ('azure_subscriptions', '0002_us_spelling_in_labels'),
+        ('partnercenter', '0017_user_list_orders'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

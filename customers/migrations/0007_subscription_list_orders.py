@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0005_customer_domain_index'),
-        ('partnercenter', '0010_user_list_orders'),
+        ('customers', '0006_customer_domain_index'),
+        ('partnercenter', '0017_user_list_orders'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from partnercenter.access import own_directory_roles, partner_customer_for
+from partnercenter.access import own_directory_roles, partner_customer_for, require_partner_role
 from partnercenter.http import AuthenticatedRequest
 from partnercenter.models import AdminRelationship, DirectoryRole, Partner, SecurityGroup, Tenant, User
 
@@ -18,6 +18,12 @@ Kind = SecurityGroup.Kind
 
 READERS = frozenset({Kind.ADMIN_AGENTS, Kind.SALES_AGENTS, Kind.HELPDESK_AGENTS})
 MANAGERS = frozenset({Kind.ADMIN_AGENTS})
+
+
+def partner_reader_for(request: AuthenticatedRequest) -> Partner:
+    """The user's partner, for its agents who read admin relationships (403 for anyone else): the Expiring granular
+    relationships page, which lists the partner's relationships with every customer."""
+    return require_partner_role(request, *READERS)
 
 
 def customer_for(request: AuthenticatedRequest, tenant_id: UUID, *, change: bool = False) -> tuple[Partner, Tenant]:

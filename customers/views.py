@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from admin_relationships.rules import MANAGERS as ADMIN_RELATIONSHIP_MANAGERS
+from admin_relationships.rules import READERS as ADMIN_RELATIONSHIP_READERS
 from admin_relationships.selectors import admin_relationships_of, role_rows
 from azure_subscriptions.rules import PROVISIONERS
 from partnercenter.access import partner_customer_for, partner_for, partner_group_kinds, partner_relationship_for
@@ -51,7 +52,14 @@ def customer_list(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(relationships, settings.CUSTOMERS_PAGE_SIZE).get_page(request.GET.get("page"))
     # The page's rows as tuples; the count stays a count of relationships, which needs no join to the tenants.
     page.object_list = customer_rows(page.object_list)
-    return render(request, "customers/list.html", {"page": page, "q": q, "partner": partner})
+    context = {
+        "page": page,
+        "q": q,
+        "partner": partner,
+        # The agent's groups are read once per request, with the navigation's: no query more.
+        "can_see_expiring": bool(partner_group_kinds(request.user) & ADMIN_RELATIONSHIP_READERS),
+    }
+    return render(request, "customers/list.html", context)
 
 
 def _customer_row(request: AuthenticatedRequest, tenant_id: UUID) -> tuple[ResellerRelationship, frozenset[str]]:

@@ -22,6 +22,7 @@ handler400 = views.bad_request
 # Partner Center > Customers: the list and a customer's pages, with each service's pages of that customer.
 customer_pages = [
     path("", include("customers.urls")),
+    path("expiring-granular-relationships/", include("admin_relationships.expiring_urls")),  # GDAP end dates
     path("<uuid:tenant_id>/devices/", include("autopilot.urls")),  # Windows Autopilot
     path("<uuid:tenant_id>/azure/", include("azure_subscriptions.urls")),  # Add Azure subscription
     path("<uuid:tenant_id>/admin-relationships/", include("admin_relationships.urls")),  # GDAP

@@ -64,6 +64,19 @@ APPROVAL_GET = row("403 403 403 403 | 200 403 403 403 403 | 403 302")
 APPROVAL_POST = row("403 403 403 403 | 302 403 403 403 403 | 403 302")
 
 ROUTES: dict[str, Route] = {
+    # Expiring granular relationships (under Customers) and its Download: every agent of a partner, each seeing only
+    # its own partner's relationships (partner B's Admin agent opens its own page); the partner area is closed to
+    # customers' users.
+    "customers:expiring_relationships": Route(
+        lambda w: reverse("customers:expiring_relationships"),
+        get=row("200 200 200 200 | 403 403 403 403 403 | 403 302"),
+        post=SIGNED_IN_ONLY_405,
+    ),
+    "customers:expiring_relationships_export": Route(
+        lambda w: reverse("customers:expiring_relationships_export"),
+        get=row("200 200 200 200 | 403 403 403 403 403 | 403 302"),
+        post=SIGNED_IN_ONLY_405,
+    ),
     "customers:admin_relationship_new": Route(
         lambda w: reverse("customers:admin_relationship_new", args=[w.customer_x.public_id]),
         get=row("200 403 403 404 | 404 404 404 404 404 | 404 302"),

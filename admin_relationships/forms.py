@@ -39,3 +39,17 @@ class AccessAssignmentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one role.")},
     )
+
+
+class AccessAssignmentRolesForm(forms.Form):
+    """Edit roles: some of the relationship's roles, at least one; the service checks that they are."""
+
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"),
+        choices=DirectoryRole.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one role."),
+            "invalid_choice": _("Choose roles of this admin relationship."),
+        },
+    )

@@ -440,6 +440,55 @@ def access_assignment_activate(*, assignment_id: int) -> AccessAssignment | None
 
 
 @transaction.atomic
+def access_assignment_update(*, assignment: AccessAssignment, roles, updated_by: User) -> AccessAssignment:
+    """Change the roles a security group has in an active relationship (some of the relationship's, at least one).
+    As Graph's PATCH of an accessAssignment does, the assignment goes back to pending, and the task
+    (admin_relationships.tasks.activate_access_assignment) activates it again after the commit: until then its members
+    hold none of its roles, so a role taken away is gone at once. The same roles again change nothing."""
+    from .tasks import activate_access_assignment  # noqa: PLC0415 -- tasks import this module (tasks call services)
+
+    relationship = _locked(assignment.relationship)
+    locked = (
+        AccessAssignment.objects.select_for_update(of=("self",))
+        .select_related("security_group")
+        .filter(pk=assignment.pk, relationship=relationship)
+        .exclude(status=AccessAssignment.Status.DELETED)
+        .first()
+    )
+    if locked is None:
+        raise ValidationError(_("This security group no longer has roles in this relationship."), code="status")
+    _require_status(relationship, Status.ACTIVE)
+    if relationship.ends_at is not None and relationship.ends_at <= timezone.now():
+        raise ValidationError(_("This admin relationship has expired: its roles can't be changed."), code="status")
+    cleaned = _clean_roles(roles)
+    if set(cleaned) - set(relationship.roles):
+        raise ValidationError({"roles": _("Choose roles of this admin relationship.")})
+    if cleaned == sorted(locked.roles) and locked.status == AccessAssignment.Status.ACTIVE:
+        return locked
+    previous = sorted(locked.roles)
+    locked.roles = cleaned
+    locked.status = AccessAssignment.Status.PENDING
+    locked.failure = ""
+    locked.save(update_fields=["roles", "status", "failure", "updated_at"])
+    audit_record(
+        actor=updated_by,
+        action=AuditAction.ACCESS_ASSIGNMENT_UPDATE,
+        target_tenant=relationship.customer,
+        obj=relationship,
+        details={
+            "name": relationship.display_name,
+            "group": locked.security_group.name,
+            "roles": cleaned,
+            "previous_roles": previous,
+        },
+        acting_for=relationship.partner,
+    )
+    assignment_id = locked.pk
+    transaction.on_commit(lambda: activate_access_assignment.delay(assignment_id))
+    return locked
+
+
+@transaction.atomic
 def access_assignment_remove(*, assignment: AccessAssignment, removed_by: User) -> None:
     """Take a security group's roles away at once."""
     locked = (

@@ -302,6 +302,7 @@ class AuditAction(models.TextChoices):
     ACCESS_ASSIGNMENT_CREATE = "access_assignment.create", _("Assigned roles to a security group")
     ACCESS_ASSIGNMENT_ACTIVATE = "access_assignment.activate", _("Activated a security group's roles")
     ACCESS_ASSIGNMENT_REMOVE = "access_assignment.remove", _("Removed a security group's roles")
+    ACCESS_ASSIGNMENT_UPDATE = "access_assignment.update", _("Changed a security group's roles")
 
 
 class AdminRelationship(models.Model):

@@ -2,7 +2,10 @@
 soon they end and those expired in the last year: tiles that count them and filter the table, a search by customer
 or relationship name, the table sorted and paginated in the database, and a CSV download of the same rows."""
 
+from typing import cast
+
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
@@ -12,7 +15,6 @@ from django.views.decorators.http import require_GET
 from partnercenter.csv_export import csv_response
 from partnercenter.http import AuthenticatedRequest
 from partnercenter.models import AdminRelationship
-from partnercenter.roles import CATALOGUE
 
 from .rules import partner_reader_for
 from .selectors import (
@@ -20,9 +22,10 @@ from .selectors import (
     EXPIRING_SORTS,
     SEARCH_MAX_LENGTH,
     ExpiringWindow,
+    ExpiringWords,
     expiring_relationships,
+    expiring_rows,
     expiring_tiles,
-    is_expired,
 )
 
 PAGE_SIZE = 50
@@ -40,51 +43,30 @@ def _parameters(request: HttpRequest) -> tuple[str, str, str]:
     return window, request.GET.get("q", "")[:SEARCH_MAX_LENGTH].strip(), sort
 
 
-def _role_names(roles: list[str]) -> list[str]:
-    wanted = set(roles)
-    return [str(definition.name) for value, definition in CATALOGUE.items() if value in wanted]
-
-
-def _status(relationship: AdminRelationship, now) -> str:
-    if is_expired(relationship, now):
-        return str(AdminRelationship.Status.EXPIRED.label)
-    return relationship.get_status_display()
-
-
-def _auto_extend(relationship: AdminRelationship) -> str:
-    if relationship.auto_extend_days:
-        return _("On, by %(days)s days") % {"days": relationship.auto_extend_days}
-    return _("Off")
-
-
 @require_GET
 def expiring_list(request: AuthenticatedRequest) -> HttpResponse:
     partner = partner_reader_for(request)
     window, q, sort = _parameters(request)
     now = timezone.now()
-    relationships = expiring_relationships(partner, now=now, window=window, q=q, sort=sort)
-    page = Paginator(relationships, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [
-        {
-            "relationship": relationship,
-            "customer": relationship.customer,
-            "roles": _role_names(relationship.roles),
-            "status": _status(relationship, now),
-            "auto_extend": _auto_extend(relationship),
-        }
-        for relationship in page.object_list
-    ]
+    tiles, total = expiring_tiles(partner, now=now)
+    paginator = Paginator(expiring_relationships(partner, now=now, window=window, q=q, sort=sort), PAGE_SIZE)
+    if not q:
+        # Without a search, the tiles have counted the table's rows already: no second count of them.
+        paginator.count = next((t.count for t in tiles if t.window == window), total)
+    page = paginator.get_page(request.GET.get("page"))
+    # The page's slice of the queryset, as tuples, which the expiring_rows tag renders.
+    page.object_list = expiring_rows(cast("QuerySet[AdminRelationship]", page.object_list))
     return render(
         request,
         "admin_relationships/expiring.html",
         {
-            "tiles": expiring_tiles(partner, now=now),
+            "tiles": tiles,
             "window": window,
             "window_label": ExpiringWindow(window).label if window else "",
             "q": q,
             "sort": sort,
             "page": page,
-            "rows": rows,
+            "now": now,
         },
     )
 
@@ -95,23 +77,33 @@ def expiring_export(request: AuthenticatedRequest) -> StreamingHttpResponse:
     partner = partner_reader_for(request)
     window, q, sort = _parameters(request)
     now = timezone.now()
-    relationships = expiring_relationships(partner, now=now, window=window, q=q, sort=sort)
+    rows = expiring_rows(expiring_relationships(partner, now=now, window=window, q=q, sort=sort))
     language = translation.get_language()
 
-    def rows():
+    def lines():
         # The response streams after the view returns: keep the page's language for the words.
         with translation.override(language):
-            for relationship in relationships.iterator(chunk_size=EXPORT_CHUNK):
-                customer = relationship.customer
+            words = ExpiringWords(now)
+            for (
+                _id,
+                name,
+                roles,
+                status,
+                activated_at,
+                ends_at,
+                auto_extend_days,
+                customer_id,
+                customer,
+            ) in rows.iterator(chunk_size=EXPORT_CHUNK):
                 yield (
-                    customer.name if customer else "",
-                    customer.public_id if customer else "",
-                    relationship.display_name,
-                    "; ".join(_role_names(relationship.roles)),
-                    timezone.localdate(relationship.activated_at).isoformat() if relationship.activated_at else "",
-                    timezone.localdate(relationship.ends_at).isoformat() if relationship.ends_at else "",
-                    _auto_extend(relationship),
-                    _status(relationship, now),
+                    customer or "",
+                    customer_id or "",
+                    name,
+                    "; ".join(words.role_names(roles)),
+                    timezone.localdate(activated_at).isoformat() if activated_at else "",
+                    timezone.localdate(ends_at).isoformat() if ends_at else "",
+                    words.auto_extend(auto_extend_days),
+                    words.status(status, ends_at),
                 )
 
     header = [
@@ -124,4 +116,4 @@ def expiring_export(request: AuthenticatedRequest) -> StreamingHttpResponse:
         _("Auto extend"),
         _("Status"),
     ]
-    return csv_response(filename="expiring-granular-relationships.csv", header=header, rows=rows())
+    return csv_response(filename="expiring-granular-relationships.csv", header=header, rows=lines())

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.db import models
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partnercenter.models import AccessAssignment, AdminRelationship, Partner, SecurityGroup, Tenant
@@ -92,13 +93,15 @@ EXPIRING_DEFAULT_SORT = "end"
 
 
 def _expiring_conditions(now: datetime) -> tuple[Q, Q, dict[str, Q]]:
-    """(active, expired, each tile's condition) at `now`, the tiles keyed by their windows' values (the query
-    string's and the aggregate's names)."""
+    """(the page's relationships, the active ones among them, each tile's condition) at `now`, the tiles keyed by
+    their windows' values (the query string's and the aggregate's names).
+
+    The page's relationships are written as one range of end dates (what the index on partner and end date reads in
+    order, a page at a time), not as "active or expired", which is the same set."""
     Status = AdminRelationship.Status
+    page = Q(status__in=[Status.ACTIVE, Status.EXPIRED], ends_at__gt=now - EXPIRED_LOOKBACK)
     active = Q(status=Status.ACTIVE, ends_at__gt=now)
-    expired = (Q(status=Status.EXPIRED) | Q(status=Status.ACTIVE, ends_at__lte=now)) & Q(
-        ends_at__gt=now - EXPIRED_LOOKBACK
-    )
+    expired = page & ~active
     tiles = {
         ExpiringWindow.WITHIN_30_DAYS.value: active & Q(ends_at__lte=now + timedelta(days=30)),
         ExpiringWindow.WITHIN_7_DAYS.value: active & Q(ends_at__lte=now + timedelta(days=7)),
@@ -106,7 +109,7 @@ def _expiring_conditions(now: datetime) -> tuple[Q, Q, dict[str, Q]]:
         ExpiringWindow.AFTER_30_DAYS.value: active & Q(ends_at__gt=now + timedelta(days=30)),
         ExpiringWindow.EXPIRED.value: expired,
     }
-    return active, expired, tiles
+    return page, active, tiles
 
 
 @dataclass(frozen=True)
@@ -116,19 +119,20 @@ class ExpiringTile:
     share: int  # a percentage, rounded
 
 
-def expiring_tiles(partner: Partner, *, now: datetime) -> list[ExpiringTile]:
-    """The page's tiles with their counts and shares, in one aggregate query whatever the number of relationships."""
-    active, expired, tiles = _expiring_conditions(now)
-    counts = AdminRelationship.objects.filter(partner=partner).aggregate(
+def expiring_tiles(partner: Partner, *, now: datetime) -> tuple[list[ExpiringTile], int]:
+    """The page's tiles with their counts and shares, and how many relationships the page has in all, in one
+    aggregate query whatever the number of relationships."""
+    page, active, tiles = _expiring_conditions(now)
+    counts = AdminRelationship.objects.filter(page, partner=partner).aggregate(
         active=Count("pk", filter=active),
-        overall=Count("pk", filter=active | expired),
+        overall=Count("pk"),
         **{window: Count("pk", filter=condition) for window, condition in tiles.items()},
     )
 
     def share(count: int, total: int) -> int:
         return round(100 * count / total) if total else 0
 
-    return [
+    tiles_ = [
         ExpiringTile(
             window,
             counts[window.value],
@@ -136,6 +140,7 @@ def expiring_tiles(partner: Partner, *, now: datetime) -> list[ExpiringTile]:
         )
         for window in ExpiringWindow
     ]
+    return tiles_, counts["overall"]
 
 
 def expiring_relationships(
@@ -144,16 +149,65 @@ def expiring_relationships(
     """The page's relationships: those of the tile `window` (all of the page's when none), searched by customer or
     relationship name (every word must match one of them), sorted in the database, with their customers (one query
     for a page of them). Only the partner's own relationships, whatever the parameters say."""
-    active, expired, tiles = _expiring_conditions(now)
-    condition = tiles.get(window, active | expired)
-    relationships = AdminRelationship.objects.filter(condition, partner=partner).select_related("customer")
+    page, _active, tiles = _expiring_conditions(now)
+    relationships = AdminRelationship.objects.filter(page, partner=partner).select_related("customer")
+    if window in tiles:
+        relationships = relationships.filter(tiles[window])
     for word in q[:SEARCH_MAX_LENGTH].split():
         relationships = relationships.filter(Q(customer__name__icontains=word) | Q(display_name__icontains=word))
     return relationships.order_by(*EXPIRING_SORTS.get(sort, EXPIRING_SORTS[EXPIRING_DEFAULT_SORT]))
 
 
-def is_expired(relationship: AdminRelationship, now: datetime) -> bool:
-    """Expired by status, or past its end date (before the periodic task marks it)."""
-    return relationship.status == AdminRelationship.Status.EXPIRED or bool(
-        relationship.ends_at and relationship.ends_at <= now
-    )
+# What a row of the page (and of its download) shows, in this order; see expiring_rows.
+EXPIRING_ROW_FIELDS = (
+    "public_id",
+    "display_name",
+    "roles",
+    "status",
+    "activated_at",
+    "ends_at",
+    "auto_extend_days",
+    "customer__public_id",
+    "customer__name",
+)
+
+
+def expiring_rows(relationships: QuerySet[AdminRelationship]) -> QuerySet:
+    """Rows of expiring_relationships (a page of them, or all for the download) as tuples of EXPIRING_ROW_FIELDS:
+    only the columns a row shows, and no model instances."""
+    return relationships.values_list(*EXPIRING_ROW_FIELDS)
+
+
+_CATALOGUE_ORDER = {value: n for n, value in enumerate(CATALOGUE)}
+
+
+class ExpiringWords:
+    """A row's words (its roles' names, its status, auto extend), worked out once per page or download in the
+    language of the moment: the same few words for every row, each translated once."""
+
+    def __init__(self, now: datetime) -> None:
+        Status = AdminRelationship.Status
+        self.now = now
+        self.active, self.expired = str(Status.ACTIVE.label), str(Status.EXPIRED.label)
+        self.auto_extend_on = gettext("On, by %(days)s days") % {"days": AdminRelationship.AUTO_EXTEND_DAYS}
+        self.auto_extend_off = gettext("Off")
+        self._names: dict[str, str] = {}
+
+    def role_names(self, roles: list[str]) -> list[str]:
+        """The roles' names, in the catalogue's order (a value the catalogue lacks is left out)."""
+        names = []
+        for value in sorted((r for r in roles if r in _CATALOGUE_ORDER), key=_CATALOGUE_ORDER.__getitem__):
+            if value not in self._names:
+                self._names[value] = str(CATALOGUE[value].name)
+            names.append(self._names[value])
+        return names
+
+    def status(self, status: str, ends_at: datetime | None) -> str:
+        """Expired by status, or past its end date (before the periodic task marks it); otherwise its status."""
+        Status = AdminRelationship.Status
+        if status == Status.EXPIRED or (ends_at is not None and ends_at <= self.now):
+            return self.expired
+        return self.active if status == Status.ACTIVE else str(Status(status).label)
+
+    def auto_extend(self, days: int) -> str:
+        return self.auto_extend_on if days else self.auto_extend_off

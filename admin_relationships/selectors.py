@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import models
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -120,27 +120,49 @@ class ExpiringTile:
 
 
 def expiring_tiles(partner: Partner, *, now: datetime) -> tuple[list[ExpiringTile], int]:
-    """The page's tiles with their counts and shares, and how many relationships the page has in all, in one
-    aggregate query whatever the number of relationships."""
-    page, active, tiles = _expiring_conditions(now)
-    counts = AdminRelationship.objects.filter(page, partner=partner).aggregate(
-        active=Count("pk", filter=active),
-        overall=Count("pk"),
-        **{window: Count("pk", filter=condition) for window, condition in tiles.items()},
+    """The page's tiles with their counts and shares, and how many relationships the page has in all, in one query
+    whatever the number of relationships.
+
+    The query puts each relationship in one bucket (expired, or by the nearest of 1, 7 and 30 days, or after) and
+    counts the buckets: one CASE a row is about half the work of a filtered count per tile, which every request of
+    the page pays; the windows are then sums of buckets."""
+    page, _active, _tiles = _expiring_conditions(now)
+    bucket = Case(
+        When(~Q(status=AdminRelationship.Status.ACTIVE) | Q(ends_at__lte=now), then=Value("expired")),
+        When(ends_at__lte=now + timedelta(days=1), then=Value("1d")),
+        When(ends_at__lte=now + timedelta(days=7), then=Value("7d")),
+        When(ends_at__lte=now + timedelta(days=30), then=Value("30d")),
+        default=Value("after"),
+        output_field=models.CharField(),
     )
+    buckets = dict.fromkeys(("expired", "1d", "7d", "30d", "after"), 0)
+    buckets.update(
+        AdminRelationship.objects.filter(page, partner=partner)
+        .annotate(bucket=bucket)
+        .order_by()
+        .values_list("bucket")
+        .annotate(n=Count("*"))
+    )
+    counts = {
+        ExpiringWindow.WITHIN_1_DAY: buckets["1d"],
+        ExpiringWindow.WITHIN_7_DAYS: buckets["1d"] + buckets["7d"],
+        ExpiringWindow.WITHIN_30_DAYS: buckets["1d"] + buckets["7d"] + buckets["30d"],
+        ExpiringWindow.AFTER_30_DAYS: buckets["after"],
+        ExpiringWindow.EXPIRED: buckets["expired"],
+    }
+    active = counts[ExpiringWindow.WITHIN_30_DAYS] + buckets["after"]
+    overall = active + buckets["expired"]
 
     def share(count: int, total: int) -> int:
         return round(100 * count / total) if total else 0
 
-    tiles_ = [
+    tiles = [
         ExpiringTile(
-            window,
-            counts[window.value],
-            share(counts[window.value], counts["overall" if window == ExpiringWindow.EXPIRED else "active"]),
+            window, counts[window], share(counts[window], overall if window == ExpiringWindow.EXPIRED else active)
         )
         for window in ExpiringWindow
     ]
-    return tiles_, counts["overall"]
+    return tiles, overall
 
 
 def expiring_relationships(

@@ -1,4 +1,4 @@
-.PHONY: run serve test bench bench-expiring bench-autopilot lint format messages code demo-reset
+.PHONY: run serve test bench bench-expiring bench-autopilot lint format messages code demo-reset screenshots
 
 run:  ## Set up and serve the portal on the embedded default (SQLite, in-process tasks, local mailbox, demo data)
 	./scripts/run.sh
@@ -17,6 +17,10 @@ bench-expiring:  ## Benchmark Expiring granular relationships (10,000 GDAP relat
 
 bench-autopilot:  ## Benchmark Autopilot: a 10,000-device file checked and registered, a profile applied to all (needs PostgreSQL)
 	.venv/bin/python bench/autopilot_bench.py
+
+screenshots:  ## Screenshots of the tour's pages at desktop and phone width, into docs/screenshots/ (needs Chromium)
+	bash -c 'source scripts/common.sh && ensure_venv requirements-test.txt && compile_translations'
+	.venv/bin/python scripts/screenshots.py
 
 demo-reset:  ## Put the demo back as it was, to take the tour again (empties the embedded default's database)
 	DEBUG=$${DEBUG:-1} .venv/bin/python manage.py demo_data --reset

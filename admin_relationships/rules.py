@@ -10,9 +10,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from partnercenter.access import own_directory_roles, partner_customer_for, require_partner_role
+from partnercenter.access import (
+    own_directory_roles,
+    partner_customer_for,
+    partner_group_kinds,
+    partner_of,
+    require_partner_role,
+)
 from partnercenter.http import AuthenticatedRequest
 from partnercenter.models import AdminRelationship, DirectoryRole, Partner, SecurityGroup, Tenant, User
+
+from .models import BulkRequest, RoleTemplate
 
 Kind = SecurityGroup.Kind
 
@@ -57,3 +65,76 @@ def check_can_approve(relationship: AdminRelationship, user: User) -> None:
         raise PermissionDenied(
             _("Only a Global admin of %(customer)s can approve or reject partner roles.") % {"customer": customer.name}
         )
+
+
+# Role templates (Settings > Role templates): every agent of the partner reads them; only Admin agents create, edit
+# and delete them. Another partner's template does not exist (404).
+TEMPLATE_READERS = READERS
+TEMPLATE_MANAGERS = MANAGERS
+
+
+def can_manage_role_templates(user: User) -> bool:
+    return bool(partner_group_kinds(user) & TEMPLATE_MANAGERS)
+
+
+def role_templates_for(request: AuthenticatedRequest, *, change: bool = False) -> Partner:
+    """The user's partner, for its agents (403 otherwise: customers' users, too); with `change`, its Admin agents."""
+    return require_partner_role(request, *(TEMPLATE_MANAGERS if change else TEMPLATE_READERS))
+
+
+def role_template_for(request: AuthenticatedRequest, template_id: UUID, *, change: bool = False) -> RoleTemplate:
+    """A role template of the user's partner (404 for any other), as role_templates_for allows."""
+    partner = partner_of(request.user)
+    template = (
+        RoleTemplate.objects.select_related("partner__tenant").filter(public_id=template_id, partner=partner).first()
+        if partner is not None
+        else None
+    )
+    if template is None:
+        raise Http404
+    role_templates_for(request, change=change)
+    return template
+
+
+# Bulk requests (Customers > Request admin relationships): Admin agents only, of their partner's own customers. A bulk
+# request of another partner does not exist (404).
+BULK_REQUESTERS = MANAGERS
+
+
+def can_request_in_bulk(user: User) -> bool:
+    return bool(partner_group_kinds(user) & BULK_REQUESTERS)
+
+
+def bulk_requests_for(request: AuthenticatedRequest) -> Partner:
+    return require_partner_role(request, *BULK_REQUESTERS)
+
+
+def bulk_request_for(request: AuthenticatedRequest, bulk_id: UUID) -> BulkRequest:
+    """A bulk request of the user's partner (404 for any other), for its Admin agents (403)."""
+    partner = partner_of(request.user)
+    bulk = (
+        BulkRequest.objects.select_related("partner__tenant").filter(public_id=bulk_id, partner=partner).first()
+        if partner is not None
+        else None
+    )
+    if bulk is None:
+        raise Http404
+    bulk_requests_for(request)
+    return bulk
+
+
+def selected_customers(partner: Partner, values: list[str]) -> list[Tenant]:
+    """The customers an agent selected (Microsoft IDs), each an active customer of the partner; any other value (not
+    an ID, another partner's customer, no one's) makes the whole selection unknown (404). One query."""
+    try:
+        ids = {UUID(value) for value in values}
+    except ValueError:
+        raise Http404 from None
+    customers = list(
+        Tenant.objects.filter(
+            public_id__in=ids, reseller_relationships__partner=partner, reseller_relationships__is_active=True
+        ).order_by("name", "pk")
+    )
+    if len(customers) != len(ids):
+        raise Http404
+    return customers

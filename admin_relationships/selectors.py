@@ -14,6 +14,8 @@ from partnercenter.models import AccessAssignment, AdminRelationship, Partner, S
 from partnercenter.roles import CATALOGUE
 from partnercenter.tokens import token_hash
 
+from .models import BulkRequest, BulkRequestItem, RoleTemplate, RoleTemplateEntry, TemplatedRelationship
+
 # Longest search the pages accept; longer input is cut.
 SEARCH_MAX_LENGTH = 200
 
@@ -56,6 +58,50 @@ def role_rows(roles) -> list[dict]:
 def partner_groups(partner: Partner) -> QuerySet[SecurityGroup]:
     """The partner's security groups, which an assignment may give roles to."""
     return SecurityGroup.objects.filter(tenant_id=partner.tenant_id).order_by("name")
+
+
+def role_templates_of(partner: Partner) -> QuerySet[RoleTemplate]:
+    """The partner's role templates by name, each with its entries and their groups: two queries whatever their
+    number."""
+    return RoleTemplate.objects.filter(partner=partner).prefetch_related(
+        Prefetch("entries", queryset=RoleTemplateEntry.objects.select_related("security_group").order_by())
+    )
+
+
+def template_rows(template: RoleTemplate) -> list[dict]:
+    """A template's roles as pages show them, in the catalogue's order, each with the group it goes to (from the
+    prefetched entries of role_templates_of)."""
+    group_of = {entry.role: entry.security_group for entry in template.entries.all()}
+    return [{**row, "group": group_label(group_of[row["value"]])} for row in role_rows(group_of)]
+
+
+def template_entries(template: RoleTemplate) -> QuerySet[RoleTemplateEntry]:
+    return RoleTemplateEntry.objects.filter(template=template).select_related("security_group")
+
+
+def group_label(group: SecurityGroup) -> str:
+    """A group's name as pages show it: a built-in group's in the page's language."""
+    return str(group.get_kind_display()) if group.kind != SecurityGroup.Kind.CUSTOM else group.name
+
+
+def template_plan(relationship: AdminRelationship) -> dict | None:
+    """For a relationship requested from a role template: the template's name, and, until approval applies it, what
+    the approval will give which group (from the snapshot): two queries. None for a relationship without one."""
+    templated = TemplatedRelationship.objects.filter(relationship=relationship).first()
+    if templated is None:
+        return None
+    groups = SecurityGroup.objects.in_bulk([item["group"] for item in templated.assignments])
+    plan = [
+        (group_label(groups[item["group"]]), role_rows(item["roles"]))
+        for item in templated.assignments
+        if item["group"] in groups
+    ]
+    return {"name": templated.template_name, "applied": templated.applied_at is not None, "plan": plan}
+
+
+def bulk_request_items(bulk: BulkRequest) -> QuerySet[BulkRequestItem]:
+    """A bulk request's customers and their results, with the customer and the relationship: one query."""
+    return bulk.items.select_related("customer", "relationship").order_by("id")
 
 
 # --- Expiring granular relationships (under Customers) -------------------------------------------------------------

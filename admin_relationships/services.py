@@ -6,6 +6,7 @@ Every function is transactional, locks the relationship it changes, checks its s
 tabs or two workers cannot both act), and writes its audit event. Who may call them is the views' and the rules'
 business (admin_relationships/rules.py); the services keep the relationship's own invariants whoever calls."""
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -13,8 +14,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from partnercenter.audit import audit_record
@@ -22,16 +26,23 @@ from partnercenter.emails import email_enqueue
 from partnercenter.models import (
     AccessAssignment,
     AdminRelationship,
+    ApiApplication,
     AuditAction,
     DirectoryRole,
     OutboxEmail,
     Partner,
+    ResellerRelationship,
     SecurityGroup,
     Tenant,
     User,
 )
 from partnercenter.roles import CATALOGUE
 from partnercenter.tokens import token_hash, token_matches_hash, token_new
+
+from .models import BulkRequest, BulkRequestItem, RoleTemplate, RoleTemplateEntry, TemplatedRelationship
+from .selectors import role_rows
+
+log = logging.getLogger(__name__)
 
 Status = AdminRelationship.Status
 GA = DirectoryRole.GLOBAL_ADMINISTRATOR
@@ -84,15 +95,21 @@ def _require_status(relationship: AdminRelationship, *statuses: str) -> None:
 def admin_relationship_create(
     *,
     partner: Partner,
-    customer: Tenant,
-    created_by: User,
+    customer: Tenant | None,
+    created_by: User | None,
     display_name: str,
     roles,
     duration_days: int = AdminRelationship.DURATION_DEFAULT_DAYS,
     auto_extend: bool = False,
+    app: ApiApplication | None = None,
+    template: RoleTemplate | None = None,
 ) -> AdminRelationship:
     """A new admin relationship of `partner` with `customer`, in status created: roles from the catalogue, at least
-    one; 1 to 730 days; auto-extend (by 180 days) never with Global Administrator."""
+    one; 1 to 730 days; auto-extend (by 180 days) never with Global Administrator. Started from one of the partner's
+    role `template`s, it remembers it: on approval, the template's groups get their roles (see
+    admin_relationship_finalize)."""
+    if template is not None and template.partner_id != partner.pk:
+        raise ValidationError({"template": _("Choose one of your organization's role templates.")})
     name = " ".join(display_name.split())
     cleaned = _clean_roles(roles)
     _check_auto_extend(cleaned, auto_extend)
@@ -113,19 +130,31 @@ def admin_relationship_create(
             {"display_name": _("Your organization already has an admin relationship with this name.")}
         )
     relationship.save()
+    details = {"name": name, "roles": cleaned, "duration_days": duration_days, "auto_extend": auto_extend}
+    if template is not None:
+        TemplatedRelationship.objects.create(
+            relationship=relationship,
+            template=template,
+            template_name=template.name,
+            assignments=_template_assignments(template.pk, relationship),
+        )
+        details["template"] = template.name
     audit_record(
         actor=created_by,
         action=AuditAction.ADMIN_RELATIONSHIP_CREATE,
         target_tenant=customer,
         obj=relationship,
-        details={"name": name, "roles": cleaned, "duration_days": duration_days, "auto_extend": auto_extend},
+        details=details,
         acting_for=partner,
+        app=app,
     )
     return relationship
 
 
 @transaction.atomic
-def admin_relationship_finalize(*, relationship: AdminRelationship, finalized_by: User) -> FinalizedRelationship:
+def admin_relationship_finalize(
+    *, relationship: AdminRelationship, finalized_by: User | None, app: ApiApplication | None = None
+) -> FinalizedRelationship:
     """Lock the request for the customer's approval: status approval pending, and a personalised link (256 random
     bits, stored hashed) for the customer's Global admin."""
     locked = _locked(relationship)
@@ -134,6 +163,7 @@ def admin_relationship_finalize(*, relationship: AdminRelationship, finalized_by
     locked.token_hash = token_hash(token)
     locked.status = Status.APPROVAL_PENDING
     locked.save(update_fields=["token_hash", "status", "updated_at"])
+    _snapshot_template(locked)
     audit_record(
         actor=finalized_by,
         action=AuditAction.ADMIN_RELATIONSHIP_FINALIZE,
@@ -141,8 +171,40 @@ def admin_relationship_finalize(*, relationship: AdminRelationship, finalized_by
         obj=locked,
         details={"name": locked.display_name},
         acting_for=locked.partner,
+        app=app,
     )
     return FinalizedRelationship(locked, token)
+
+
+def _template_assignments(template_id: int | None, relationship: AdminRelationship) -> list[dict]:
+    """What a template assigns on approval of `relationship`: each of the template's groups (of the partner's own
+    tenant) with those of its roles the relationship asks for."""
+    if template_id is None:
+        return []
+    wanted = set(relationship.roles)
+    by_group: dict[int, list[str]] = {}
+    entries = RoleTemplateEntry.objects.filter(
+        template_id=template_id, security_group__tenant_id=relationship.partner.tenant_id
+    ).order_by("security_group_id", "role")
+    for entry in entries:
+        if entry.role in wanted:
+            by_group.setdefault(entry.security_group_id, []).append(entry.role)
+    return [{"group": group, "roles": roles} for group, roles in by_group.items()]
+
+
+def _snapshot_template(relationship: AdminRelationship) -> None:
+    """Fix what the approval of a relationship requested from a template will assign, now that the request is
+    locked: the template's groups as they are now (as they were at the request, if it was deleted since). A later
+    edit or deletion of the template changes nothing for this request."""
+    templated = (
+        TemplatedRelationship.objects.select_for_update().filter(relationship=relationship, snapshot_at=None).first()
+    )
+    if templated is None:
+        return
+    if templated.template_id is not None:
+        templated.assignments = _template_assignments(templated.template_id, relationship)
+    templated.snapshot_at = timezone.now()
+    templated.save(update_fields=["assignments", "snapshot_at"])
 
 
 def approval_link(token: str) -> str:
@@ -239,7 +301,54 @@ def admin_relationship_approve(*, relationship: AdminRelationship, approved_by: 
         },
     )
     _approval_notices(locked, approved_by)
+    _apply_template(locked)
     return locked
+
+
+def _apply_template(relationship: AdminRelationship) -> None:
+    """On approval, the groups of the template the request came from get their roles at once, as pending access
+    assignments the task activates (no second trip for the partner). From the snapshot taken at finalization; a
+    group deleted meanwhile is skipped. Once: `applied_at` marks it."""
+    from .tasks import activate_access_assignment  # noqa: PLC0415 -- tasks import this module (tasks call services)
+
+    templated = (
+        TemplatedRelationship.objects.select_for_update().filter(relationship=relationship, applied_at=None).first()
+    )
+    if templated is None:
+        return
+    groups = SecurityGroup.objects.in_bulk([item["group"] for item in templated.assignments])
+    allowed = set(relationship.roles)
+    created = []
+    for item in templated.assignments:
+        group = groups.get(item["group"])
+        roles = sorted(set(item["roles"]) & allowed)
+        if group is None or group.tenant_id != relationship.partner.tenant_id or not roles:
+            continue
+        created.append(AccessAssignment(relationship=relationship, security_group=group, roles=roles))
+    AccessAssignment.objects.bulk_create(created)
+    templated.applied_at = timezone.now()
+    templated.save(update_fields=["applied_at"])
+    for assignment in created:
+        audit_record(
+            actor=None,
+            action=AuditAction.ACCESS_ASSIGNMENT_CREATE,
+            target_tenant=relationship.customer,
+            obj=relationship,
+            details={
+                "name": relationship.display_name,
+                "group": assignment.security_group.name,
+                "roles": assignment.roles,
+                "template": templated.template_name,
+            },
+            acting_for=relationship.partner,
+        )
+    ids = [assignment.pk for assignment in created]
+
+    def activate() -> None:
+        for pk in ids:
+            activate_access_assignment.delay(pk)
+
+    transaction.on_commit(activate)
 
 
 def _approval_notices(relationship: AdminRelationship, approved_by: User) -> None:
@@ -247,13 +356,19 @@ def _approval_notices(relationship: AdminRelationship, approved_by: User) -> Non
     naming the approver, the roles and the end date."""
     customer = relationship.customer
     assert customer is not None  # bound at approval
-    admin_agents = User.objects.filter(
-        is_active=True,
-        security_groups__tenant_id=relationship.partner.tenant_id,
-        security_groups__kind=SecurityGroup.Kind.ADMIN_AGENTS,
+    # One query with OR, not a UNION: SQLite (the embedded default) refuses a UNION of ordered querysets.
+    recipients = (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(
+                security_groups__tenant_id=relationship.partner.tenant_id,
+                security_groups__kind=SecurityGroup.Kind.ADMIN_AGENTS,
+            )
+            | Q(tenant_id=customer.pk, role_assignments__role=GA)
+        )
+        .distinct()
+        .order_by("pk")
     )
-    global_admins = User.objects.filter(is_active=True, tenant_id=customer.pk, role_assignments__role=GA)
-    recipients = admin_agents.union(global_admins).order_by("pk")
     roles = [definition.role.label for value, definition in CATALOGUE.items() if value in set(relationship.roles)]
     for recipient in recipients:
         email_enqueue(
@@ -292,7 +407,11 @@ def admin_relationship_reject(*, relationship: AdminRelationship, rejected_by: U
 
 @transaction.atomic
 def admin_relationship_terminate(
-    *, relationship: AdminRelationship, terminated_by: User, acting_for: Partner | None = None
+    *,
+    relationship: AdminRelationship,
+    terminated_by: User | None,
+    acting_for: Partner | None = None,
+    app: ApiApplication | None = None,
 ) -> AdminRelationship:
     """End an active relationship at once, from either side (the partner's Admin agents: `acting_for` its partner;
     the customer's Global admin, Remove roles: None). Its roles are gone from this moment."""
@@ -311,13 +430,14 @@ def admin_relationship_terminate(
         obj=locked,
         details={"name": locked.display_name, **({} if acting_for else {"partner": locked.partner.name})},
         acting_for=acting_for,
+        app=app,
     )
     return locked
 
 
 @transaction.atomic
 def admin_relationship_auto_extend_set(
-    *, relationship: AdminRelationship, auto_extend: bool, changed_by: User
+    *, relationship: AdminRelationship, auto_extend: bool, changed_by: User | None, app: ApiApplication | None = None
 ) -> AdminRelationship:
     """Switch auto-extend (by 180 days at the end date) of a relationship being drafted or active (a finalized
     request is locked: the customer approves what it was sent); never with Global Administrator among its roles."""
@@ -336,12 +456,15 @@ def admin_relationship_auto_extend_set(
         obj=locked,
         details={"name": locked.display_name, "auto_extend": auto_extend},
         acting_for=locked.partner,
+        app=app,
     )
     return locked
 
 
 @transaction.atomic
-def admin_relationship_remove_global_admin(*, relationship: AdminRelationship, removed_by: User) -> AdminRelationship:
+def admin_relationship_remove_global_admin(
+    *, relationship: AdminRelationship, removed_by: User | None, app: ApiApplication | None = None
+) -> AdminRelationship:
     """The one change an active relationship's roles allow: removing Global Administrator, from the relationship and
     from every assignment in it at once (an assignment left without a role is removed). Refused when it is the only
     role: terminate the relationship instead."""
@@ -369,13 +492,19 @@ def admin_relationship_remove_global_admin(*, relationship: AdminRelationship, r
         obj=locked,
         details={"name": locked.display_name, "roles": remaining},
         acting_for=locked.partner,
+        app=app,
     )
     return locked
 
 
 @transaction.atomic
 def access_assignment_create(
-    *, relationship: AdminRelationship, security_group: SecurityGroup, roles, created_by: User
+    *,
+    relationship: AdminRelationship,
+    security_group: SecurityGroup,
+    roles,
+    created_by: User | None,
+    app: ApiApplication | None = None,
 ) -> AccessAssignment:
     """Give one of the partner's security groups some of an active relationship's roles: pending until the task
     (admin_relationships.tasks.activate_access_assignment) activates it, after the commit."""
@@ -402,6 +531,7 @@ def access_assignment_create(
         obj=locked,
         details={"name": locked.display_name, "group": security_group.name, "roles": cleaned},
         acting_for=locked.partner,
+        app=app,
     )
     assignment_id = assignment.pk
     transaction.on_commit(lambda: activate_access_assignment.delay(assignment_id))
@@ -440,11 +570,14 @@ def access_assignment_activate(*, assignment_id: int) -> AccessAssignment | None
 
 
 @transaction.atomic
-def access_assignment_update(*, assignment: AccessAssignment, roles, updated_by: User) -> AccessAssignment:
+def access_assignment_update(
+    *, assignment: AccessAssignment, roles, changed_by: User | None, app: ApiApplication | None = None
+) -> AccessAssignment:
     """Change the roles a security group has in an active relationship (some of the relationship's, at least one).
     As Graph's PATCH of an accessAssignment does, the assignment goes back to pending, and the task
     (admin_relationships.tasks.activate_access_assignment) activates it again after the commit: until then its members
-    hold none of its roles, so a role taken away is gone at once. The same roles again change nothing."""
+    hold none of its roles, so a role taken away is gone at once. The same roles again change nothing. From the
+    partner's page (`changed_by`, its Admin agent) or Graph's PATCH (`app`)."""
     from .tasks import activate_access_assignment  # noqa: PLC0415 -- tasks import this module (tasks call services)
 
     relationship = _locked(assignment.relationship)
@@ -452,18 +585,20 @@ def access_assignment_update(*, assignment: AccessAssignment, roles, updated_by:
         AccessAssignment.objects.select_for_update(of=("self",))
         .select_related("security_group")
         .filter(pk=assignment.pk, relationship=relationship)
-        .exclude(status=AccessAssignment.Status.DELETED)
         .first()
     )
-    if locked is None:
-        raise ValidationError(_("This security group no longer has roles in this relationship."), code="status")
+    if locked is None or locked.status in (AccessAssignment.Status.DELETED, AccessAssignment.Status.DELETING):
+        raise ValidationError(_("These roles were removed: they can't be changed."), code="status")
     _require_status(relationship, Status.ACTIVE)
     if relationship.ends_at is not None and relationship.ends_at <= timezone.now():
         raise ValidationError(_("This admin relationship has expired: its roles can't be changed."), code="status")
     cleaned = _clean_roles(roles)
     if set(cleaned) - set(relationship.roles):
         raise ValidationError({"roles": _("Choose roles of this admin relationship.")})
-    if cleaned == sorted(locked.roles) and locked.status == AccessAssignment.Status.ACTIVE:
+    if cleaned == sorted(locked.roles) and locked.status in (
+        AccessAssignment.Status.ACTIVE,
+        AccessAssignment.Status.PENDING,
+    ):
         return locked
     previous = sorted(locked.roles)
     locked.roles = cleaned
@@ -471,7 +606,7 @@ def access_assignment_update(*, assignment: AccessAssignment, roles, updated_by:
     locked.failure = ""
     locked.save(update_fields=["roles", "status", "failure", "updated_at"])
     audit_record(
-        actor=updated_by,
+        actor=changed_by,
         action=AuditAction.ACCESS_ASSIGNMENT_UPDATE,
         target_tenant=relationship.customer,
         obj=relationship,
@@ -482,6 +617,7 @@ def access_assignment_update(*, assignment: AccessAssignment, roles, updated_by:
             "previous_roles": previous,
         },
         acting_for=relationship.partner,
+        app=app,
     )
     assignment_id = locked.pk
     transaction.on_commit(lambda: activate_access_assignment.delay(assignment_id))
@@ -489,7 +625,9 @@ def access_assignment_update(*, assignment: AccessAssignment, roles, updated_by:
 
 
 @transaction.atomic
-def access_assignment_remove(*, assignment: AccessAssignment, removed_by: User) -> None:
+def access_assignment_remove(
+    *, assignment: AccessAssignment, removed_by: User | None, app: ApiApplication | None = None
+) -> None:
     """Take a security group's roles away at once."""
     locked = (
         AccessAssignment.objects.select_for_update(of=("self",))
@@ -507,5 +645,437 @@ def access_assignment_remove(*, assignment: AccessAssignment, removed_by: User) 
         target_tenant=relationship.customer,
         obj=relationship,
         details={"name": relationship.display_name, "group": locked.security_group.name},
+        acting_for=relationship.partner,
+        app=app,
+    )
+
+
+@transaction.atomic
+def admin_relationship_update(
+    *,
+    relationship: AdminRelationship,
+    changed_by: User | None,
+    display_name: str | None = None,
+    roles=None,
+    duration_days: int | None = None,
+    customer: Tenant | None = None,
+    auto_extend: bool | None = None,
+    app: ApiApplication | None = None,
+) -> AdminRelationship:
+    """Change a relationship still being drafted (status created): its name, roles, duration, customer and
+    auto-extend, under create's rules; what is None stays as it is. (An active one changes only through
+    admin_relationship_auto_extend_set and admin_relationship_remove_global_admin.)"""
+    locked = _locked(relationship)
+    _require_status(locked, Status.CREATED)
+    changed: dict = {}
+    if display_name is not None:
+        name = " ".join(display_name.split())
+        if not name or len(name) > AdminRelationship.NAME_MAX:
+            raise ValidationError({"display_name": _("Enter a name of 1 to 50 characters.")})
+        if (
+            name != locked.display_name
+            and AdminRelationship.objects.filter(partner=locked.partner, display_name__iexact=name)
+            .exclude(pk=locked.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                {"display_name": _("Your organization already has an admin relationship with this name.")}
+            )
+        locked.display_name = changed["name"] = name
+    if roles is not None:
+        locked.roles = changed["roles"] = _clean_roles(roles)
+    if duration_days is not None:
+        if not 1 <= duration_days <= AdminRelationship.DURATION_MAX_DAYS:
+            raise ValidationError({"duration_days": _("Choose a duration of 1 to 730 days.")})
+        locked.duration_days = changed["duration_days"] = duration_days
+    if customer is not None:
+        locked.customer = customer
+    if auto_extend is not None:
+        locked.auto_extend_days = AdminRelationship.AUTO_EXTEND_DAYS if auto_extend else 0
+        changed["auto_extend"] = auto_extend
+    _check_auto_extend(locked.roles, locked.auto_extend_days > 0)
+    locked.save()
+    audit_record(
+        actor=changed_by,
+        action=AuditAction.ADMIN_RELATIONSHIP_UPDATE,
+        target_tenant=locked.customer,
+        obj=locked,
+        details={"name": locked.display_name, **changed},
+        acting_for=locked.partner,
+        app=app,
+    )
+    return locked
+
+
+@transaction.atomic
+def admin_relationship_delete(
+    *, relationship: AdminRelationship, deleted_by: User | None, app: ApiApplication | None = None
+) -> None:
+    """Delete a relationship never finalized (status created): nobody but the partner has seen it."""
+    locked = _locked(relationship)
+    _require_status(locked, Status.CREATED)
+    audit_record(
+        actor=deleted_by,
+        action=AuditAction.ADMIN_RELATIONSHIP_DELETE,
+        target_tenant=locked.customer,
+        obj=locked,
+        details={"name": locked.display_name},
+        acting_for=locked.partner,
+        app=app,
+    )
+    locked.delete()
+
+
+# --- Role templates: a partner's named sets of roles, each going to one of its security groups ----------------------
+
+
+def _clean_template(
+    *, partner: Partner, name: str, entries: dict[str, SecurityGroup], exclude: RoleTemplate | None = None
+) -> tuple[str, dict[str, SecurityGroup]]:
+    """The template's name (spaces tidied; 1 to 50 characters, unique among the partner's templates whatever the
+    case) and its roles (at least one, from the catalogue), each to a group of the partner's own tenant."""
+    cleaned_name = " ".join(name.split())
+    errors: dict[str, str] = {}
+    if not cleaned_name:
+        errors["name"] = _("Enter a name.")
+    elif len(cleaned_name) > RoleTemplate.NAME_MAX:
+        errors["name"] = _("Enter a name of at most 50 characters.")
+    else:
+        same = RoleTemplate.objects.filter(partner=partner, name__iexact=cleaned_name)
+        if exclude is not None:
+            same = same.exclude(pk=exclude.pk)
+        if same.exists():
+            errors["name"] = _("Your organization already has a role template with this name.")
+    if not entries:
+        errors["roles"] = _("Choose at least one role, and the security group it goes to.")
+    elif set(entries) - set(DirectoryRole.values):
+        errors["roles"] = _("Choose roles from the list.")
+    elif any(group.tenant_id != partner.tenant_id for group in entries.values()):
+        errors["roles"] = _("Choose one of your organization's security groups.")
+    if errors:
+        raise ValidationError(errors)
+    return cleaned_name, entries
+
+
+def _template_details(template: RoleTemplate, entries: dict[str, SecurityGroup]) -> dict:
+    return {"name": template.name, "roles": sorted(entries), "group": sorted({g.name for g in entries.values()})}
+
+
+@transaction.atomic
+def role_template_create(
+    *, partner: Partner, created_by: User, name: str, entries: dict[str, SecurityGroup]
+) -> RoleTemplate:
+    """A new role template of `partner`: `entries` maps each of its roles to the security group it goes to."""
+    cleaned_name, cleaned = _clean_template(partner=partner, name=name, entries=entries)
+    template = RoleTemplate.objects.create(partner=partner, name=cleaned_name, created_by=created_by)
+    RoleTemplateEntry.objects.bulk_create(
+        RoleTemplateEntry(template=template, role=role, security_group=group) for role, group in cleaned.items()
+    )
+    audit_record(
+        actor=created_by,
+        action=AuditAction.ROLE_TEMPLATE_CREATE,
+        target_tenant=partner.tenant,
+        obj=template,
+        details=_template_details(template, cleaned),
+        acting_for=partner,
+    )
+    return template
+
+
+@transaction.atomic
+def role_template_update(
+    *, template: RoleTemplate, changed_by: User, name: str, entries: dict[str, SecurityGroup]
+) -> RoleTemplate:
+    """Rename a template and set its roles and groups. Requests already finalized from it keep what they were sent
+    with (their snapshot); drafts not yet finalized take the new groups when they are."""
+    locked = RoleTemplate.objects.select_for_update().select_related("partner__tenant").get(pk=template.pk)
+    cleaned_name, cleaned = _clean_template(partner=locked.partner, name=name, entries=entries, exclude=locked)
+    locked.name = cleaned_name
+    locked.save(update_fields=["name", "updated_at"])
+    RoleTemplateEntry.objects.filter(template=locked).delete()
+    RoleTemplateEntry.objects.bulk_create(
+        RoleTemplateEntry(template=locked, role=role, security_group=group) for role, group in cleaned.items()
+    )
+    audit_record(
+        actor=changed_by,
+        action=AuditAction.ROLE_TEMPLATE_UPDATE,
+        target_tenant=locked.partner.tenant,
+        obj=locked,
+        details=_template_details(locked, cleaned),
+        acting_for=locked.partner,
+    )
+    return locked
+
+
+@transaction.atomic
+def role_template_delete(*, template: RoleTemplate, deleted_by: User) -> None:
+    """Delete a template. Relationships requested from it keep its name and, once finalized, what it assigns."""
+    locked = RoleTemplate.objects.select_for_update().select_related("partner__tenant").filter(pk=template.pk).first()
+    if locked is None:
+        return
+    name = locked.name
+    audit_record(
+        actor=deleted_by,
+        action=AuditAction.ROLE_TEMPLATE_DELETE,
+        target_tenant=locked.partner.tenant,
+        obj=locked,
+        details={"name": name},
+        acting_for=locked.partner,
+    )
+    locked.delete()
+
+
+# --- Bulk requests: one template, many customers, one relationship and one personalised link each ------------------
+
+BULK_MAX_CUSTOMERS = 200
+Suffix = BulkRequest.Suffix
+Failure = BulkRequestItem.Failure
+
+
+def _bulk_names(base: str, suffix: str, customers: list[Tenant]) -> list[str]:
+    """Each customer's relationship name: the base name and the customer's name (cut to fit 50 characters), or the
+    base name and a number, 1, 2, 3…, in the customers' order."""
+    limit = AdminRelationship.NAME_MAX
+    if suffix == Suffix.NUMBER:
+        return [f"{base} {n}" for n in range(1, len(customers) + 1)]
+    return [" ".join(f"{base} - {customer.name}"[:limit].split()) for customer in customers]
+
+
+@transaction.atomic
+def admin_relationships_bulk_request(
+    *,
+    partner: Partner,
+    requested_by: User,
+    template: RoleTemplate,
+    customers: list[Tenant],
+    base_name: str,
+    suffix: str,
+    duration_days: int,
+    auto_extend: bool,
+    language: str,
+) -> BulkRequest:
+    """Ask each of `customers` (the partner's own, checked by the caller) for an admin relationship with the
+    template's roles: the rows say what to do, each customer's result is an item, and the task
+    (tasks.run_bulk_request, after the commit) creates, finalizes and emails them. Checks what is the same for every
+    customer now; what can fail for one customer (its name is taken, it has no Global admin) is its item's result."""
+    from .tasks import run_bulk_request  # noqa: PLC0415 -- tasks import this module (tasks call services)
+
+    base = " ".join(base_name.split())
+    ordered = sorted(customers, key=lambda customer: (customer.name.lower(), customer.pk))
+    roles = sorted({entry.role for entry in RoleTemplateEntry.objects.filter(template=template)})
+    errors: dict[str, str] = {}
+    if template.partner_id != partner.pk:
+        errors["template"] = _("Choose one of your organization's role templates.")
+    if not ordered:
+        errors["customers"] = _("Select at least one customer.")
+    elif len(ordered) > BULK_MAX_CUSTOMERS:
+        errors["customers"] = _("Select at most %(count)s customers at a time.") % {"count": BULK_MAX_CUSTOMERS}
+    if not base:
+        errors["base_name"] = _("Enter a name.")
+    elif suffix == Suffix.NUMBER and len(f"{base} {len(ordered)}") > AdminRelationship.NAME_MAX:
+        errors["base_name"] = _("With its number, each name must have at most 50 characters: shorten the name.")
+    elif len(base) > AdminRelationship.NAME_MAX - 3:
+        errors["base_name"] = _("Enter a name of at most 47 characters.")
+    if suffix not in Suffix.values:
+        errors["suffix"] = _("Choose how to keep the names unique.")
+    if not 1 <= duration_days <= AdminRelationship.DURATION_MAX_DAYS:
+        errors["duration_days"] = _("Choose a duration of 1 to 730 days.")
+    if auto_extend and GA in roles:
+        errors["auto_extend"] = _("A relationship with the Global Administrator role can't be extended automatically.")
+    if errors:
+        raise ValidationError(errors)
+    bulk = BulkRequest.objects.create(
+        partner=partner,
+        created_by=requested_by,
+        template=template,
+        template_name=template.name,
+        base_name=base,
+        suffix=suffix,
+        duration_days=duration_days,
+        auto_extend=auto_extend,
+        language=language,
+    )
+    names = _bulk_names(base, suffix, ordered)
+    BulkRequestItem.objects.bulk_create(
+        BulkRequestItem(bulk=bulk, customer=customer, display_name=name)
+        for customer, name in zip(ordered, names, strict=True)
+    )
+    audit_record(
+        actor=requested_by,
+        action=AuditAction.ADMIN_RELATIONSHIP_BULK_REQUEST,
+        target_tenant=partner.tenant,
+        obj=bulk,
+        details={"name": base, "template": template.name, "roles": roles, "customers": len(ordered)},
+        acting_for=partner,
+    )
+    bulk_id = bulk.pk
+    transaction.on_commit(lambda: _dispatch_bulk(run_bulk_request, bulk_id))
+    return bulk
+
+
+def _dispatch_bulk(task, bulk_id: int) -> None:
+    """Queue the run; a broker that is down must not fail the agent's request (the page then shows it queued)."""
+    try:
+        task.delay(bulk_id)
+    except Exception:  # any broker or connection error: the rows stay queued
+        log.warning("Could not queue bulk request %s.", bulk_id, exc_info=True)
+
+
+def admin_relationships_bulk_run(*, bulk_id: int) -> BulkRequest | None:
+    """The task's work: each waiting customer of the bulk request, in its own transaction (one customer's failure
+    leaves the others' requests sent): create the relationship from the template, finalize it (its link) and email
+    the link to each of the customer's Global admins through the outbox, in their language. A customer whose name
+    is taken, who has no Global admin or is no longer a customer fails with the reason. Idempotent: a customer done
+    (by a first run, or by a second worker at the same moment: the item is locked and skipped) is not done again.
+
+    What can be read for all customers at once is (Global admins, customers still customers, names taken); what each
+    customer writes (its relationship, link, audit events, emails) costs a bounded number of queries each."""
+    with transaction.atomic():
+        bulk = (
+            BulkRequest.objects.select_for_update(of=("self",))
+            .select_related("partner__tenant", "created_by", "template")
+            .filter(pk=bulk_id)
+            .first()
+        )
+        if bulk is None or bulk.status == BulkRequest.Status.DONE:
+            return bulk
+        bulk.status = BulkRequest.Status.RUNNING
+        bulk.save(update_fields=["status"])
+    pending = list(bulk.items.filter(status=BulkRequestItem.Status.PENDING).select_related("customer"))
+    customer_ids = [item.customer_id for item in pending]
+    still_customers = set(
+        ResellerRelationship.objects.filter(
+            partner=bulk.partner, is_active=True, customer_id__in=customer_ids
+        ).values_list("customer_id", flat=True)
+    )
+    admins: dict[int, list[User]] = {}
+    for admin in User.objects.filter(is_active=True, tenant_id__in=customer_ids, role_assignments__role=GA).order_by(
+        "pk"
+    ):
+        admins.setdefault(admin.tenant_id, []).append(admin)  # type: ignore[arg-type]  # tenant_id__in: never None
+    taken = set(
+        AdminRelationship.objects.filter(partner=bulk.partner)
+        .annotate(lower_name=Lower("display_name"))
+        .filter(lower_name__in=[item.display_name.lower() for item in pending])
+        .values_list("lower_name", flat=True)
+    )
+    template = bulk.template
+    roles = sorted({entry.role for entry in RoleTemplateEntry.objects.filter(template=template)}) if template else []
+    for item in pending:
+        failure = ""
+        if template is None or not roles:
+            failure = Failure.TEMPLATE_GONE
+        elif item.customer_id not in still_customers:
+            failure = Failure.NOT_A_CUSTOMER
+        elif item.customer_id not in admins:
+            failure = Failure.NO_GLOBAL_ADMIN
+        elif item.display_name.lower() in taken:
+            failure = Failure.NAME_TAKEN
+        admins_of_customer = admins.get(item.customer_id, [])
+        _bulk_item_run(
+            bulk=bulk, item_id=item.pk, template=template, roles=roles, admins=admins_of_customer, failure=failure
+        )
+    # Done once no customer waits: a customer another run is still doing (locked, skipped here) keeps it running.
+    waiting = BulkRequestItem.objects.filter(bulk=OuterRef("pk"), status=BulkRequestItem.Status.PENDING)
+    BulkRequest.objects.filter(pk=bulk.pk).exclude(Exists(waiting)).update(
+        status=BulkRequest.Status.DONE, finished_at=timezone.now()
+    )
+    bulk.refresh_from_db()
+    return bulk
+
+
+# A bulk request not done this long after it was made lost its task (the broker was down, a worker died): the sweep
+# queues it again; the run is idempotent.
+BULK_SWEEP_AFTER = timedelta(minutes=2)
+
+
+def bulk_requests_due() -> list[int]:
+    """The bulk requests the sweep queues again: not done, made more than BULK_SWEEP_AFTER ago."""
+    cutoff = timezone.now() - BULK_SWEEP_AFTER
+    return list(
+        BulkRequest.objects.filter(created_at__lte=cutoff)
+        .exclude(status=BulkRequest.Status.DONE)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:100]
+    )
+
+
+@transaction.atomic
+def _bulk_item_run(
+    *,
+    bulk: BulkRequest,
+    item_id: int,
+    template: RoleTemplate | None,
+    roles: list[str],
+    admins: list[User],
+    failure: str,
+) -> None:
+    item = (
+        BulkRequestItem.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("customer")
+        .filter(pk=item_id, status=BulkRequestItem.Status.PENDING)
+        .first()
+    )
+    if item is None:  # done meanwhile, or being done by another worker
+        return
+    if failure:
+        item.status, item.failure = BulkRequestItem.Status.FAILED, failure
+        item.save(update_fields=["status", "failure"])
+        return
+    agent = bulk.created_by
+    assert agent is not None and template is not None  # a bulk request keeps its agent; no template fails above
+    try:
+        with transaction.atomic():
+            relationship = admin_relationship_create(
+                partner=bulk.partner,
+                customer=item.customer,
+                created_by=agent,
+                display_name=item.display_name,
+                roles=roles,
+                duration_days=bulk.duration_days,
+                auto_extend=bulk.auto_extend,
+                template=template,
+            )
+            finalized = admin_relationship_finalize(relationship=relationship, finalized_by=agent)
+            _email_global_admins(finalized, agent=agent, admins=admins, language=bulk.language)
+    except ValidationError as error:
+        taken = hasattr(error, "error_dict") and "display_name" in error.error_dict
+        item.status = BulkRequestItem.Status.FAILED
+        item.failure = Failure.NAME_TAKEN if taken else Failure.INVALID
+        item.save(update_fields=["status", "failure"])
+        return
+    item.status, item.relationship, item.recipients = BulkRequestItem.Status.SENT, relationship, len(admins)
+    item.save(update_fields=["status", "relationship", "recipients"])
+
+
+def _email_global_admins(finalized: FinalizedRelationship, *, agent: User, admins: list[User], language: str) -> None:
+    """The draft email of a finalized request, as the agent would send it, to each Global admin of the customer, in
+    the admin's language (the agent's when the admin has none)."""
+    relationship = finalized.relationship
+    link = approval_link(finalized.token)
+    context = {
+        "partner": relationship.partner,
+        "agent": agent,
+        "link": link,
+        "relationship": relationship,
+        "roles": role_rows(relationship.roles),
+    }
+    for admin in admins:
+        admin_language = admin.preferred_language or language
+        with translation.override(admin_language):
+            message = render_to_string("admin_relationships/draft_message.txt", context).strip()
+        email_enqueue(
+            to=admin.email,
+            template="admin_relationship_request",
+            context={"message": message, "partner_name": relationship.partner.name, "link": link},
+            language=admin_language,
+            topic=relationship,
+        )
+    audit_record(
+        actor=agent,
+        action=AuditAction.ADMIN_RELATIONSHIP_SEND,
+        target_tenant=relationship.customer,
+        obj=relationship,
+        details={"name": relationship.display_name, "recipient": ", ".join(admin.email for admin in admins)},
         acting_for=relationship.partner,
     )

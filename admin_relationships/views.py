@@ -21,8 +21,16 @@ from partnercenter.tokens import token_matches_hash
 
 from . import services
 from .forms import AccessAssignmentForm, AccessAssignmentRolesForm, AdminRelationshipForm, DraftEmailForm
+from .models import RoleTemplate
 from .rules import MANAGERS, admin_relationship_for, customer_for
-from .selectors import admin_relationships_of, partner_groups, role_rows
+from .selectors import (
+    admin_relationships_of,
+    partner_groups,
+    role_rows,
+    role_templates_of,
+    template_plan,
+    template_rows,
+)
 from .services import DraftAlreadySent, FinalizedRelationship, approval_link
 
 GA = DirectoryRole.GLOBAL_ADMINISTRATOR
@@ -41,11 +49,19 @@ def _add_errors(form, error: ValidationError) -> None:
 def relationship_new(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
     """Request admin relationship: a name, a duration, roles from the catalogue, auto extend."""
     partner, customer = customer_for(request, tenant_id, change=True)
-    form = AdminRelationshipForm(request.POST if request.method == "POST" else None)
+    templates = list(role_templates_of(partner))
+    # Start from a template (?template=): its roles are chosen; the POST carries it on, for approval to apply.
+    started = next((t for t in templates if str(t.public_id) == request.GET.get("template", "")), None)
+    initial = {"template": started.public_id, "roles": [e.role for e in started.entries.all()]} if started else None
+    form = AdminRelationshipForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        template = next((t for t in templates if t.public_id == data["template"]), None)
         try:
+            if data["template"] and template is None:
+                raise ValidationError(_("Choose one of your organization's role templates."))
             relationship = services.admin_relationship_create(
+                template=template,
                 partner=partner,
                 customer=customer,
                 created_by=request.user,
@@ -73,9 +89,21 @@ def relationship_new(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResp
     return render(
         request,
         "admin_relationships/relationship_new.html",
-        {"customer": customer, "form": form, "roles": roles, "ga_name": CATALOGUE[GA].name},
+        {
+            "customer": customer,
+            "form": form,
+            "roles": roles,
+            "ga_name": CATALOGUE[GA].name,
+            "templates": [(t, template_rows(t)) for t in templates],
+            "template": _chosen_template(form, templates),
+        },
         status=400 if form.errors else 200,
     )
+
+
+def _chosen_template(form: AdminRelationshipForm, templates: list[RoleTemplate]) -> RoleTemplate | None:
+    value = str(form["template"].value() or "")
+    return next((t for t in templates if str(t.public_id) == value), None)
 
 
 @require_GET
@@ -94,6 +122,7 @@ def relationship_detail(request: AuthenticatedRequest, tenant_id: UUID, relation
             "Status": AdminRelationship.Status,
             "changeable": (AdminRelationship.Status.CREATED, AdminRelationship.Status.ACTIVE),
             "has_global_admin": GA in relationship.roles,
+            "template": template_plan(relationship),
         },
     )
 
@@ -258,7 +287,7 @@ def assignment_edit(
     if request.method == "POST" and form.is_valid():
         try:
             services.access_assignment_update(
-                assignment=assignment, roles=form.cleaned_data["roles"], updated_by=request.user
+                assignment=assignment, roles=form.cleaned_data["roles"], changed_by=request.user
             )
         except ValidationError as error:
             if getattr(error, "code", None) == "status":

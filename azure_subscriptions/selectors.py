@@ -29,6 +29,20 @@ def subscriptions_for(user: User, tenant: Tenant) -> QuerySet[AzureSubscription]
     )
 
 
+def provisioned_for_customer(partner: Partner, customer: Tenant, viewer: User) -> list[tuple[AzureSubscription, bool]]:
+    """The Azure subscriptions `partner` provisioned for `customer` (at most 100, by name), each with whether `viewer`
+    may open it in the customer's admin center (its Access control): two queries."""
+    provisioned = list(
+        AzureSubscription.objects.filter(tenant=customer, provisioned_by=partner).order_by("name", "pk")[:100]
+    )
+    visible = set(
+        azure_subscriptions_visible_to(viewer, customer)
+        .filter(pk__in=[s.pk for s in provisioned])
+        .values_list("pk", flat=True)
+    )
+    return [(subscription, subscription.pk in visible) for subscription in provisioned]
+
+
 def roles_by_subscription(user: User, subscriptions: Iterable[AzureSubscription]) -> dict[int, list[str]]:
     """The user's role labels on each of the given subscriptions (strongest first), in one query."""
     ranked = {role: rank for rank, role in enumerate(AzureRole.values)}

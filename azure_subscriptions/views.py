@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -39,7 +40,8 @@ def azure_subscription_new(request: AuthenticatedRequest, tenant_id: UUID) -> Ht
                 )
                 % {"name": subscription.name, "customer": customer.name},
             )
-            return redirect("admincenter:azure_subscription", customer.public_id, subscription.public_id)
+            # Back to the customer's page in Partner Center, where the agent started, which lists it.
+            return redirect(reverse("customers:detail", args=[customer.public_id]) + "#azure-heading")
     status = 400 if form.is_bound else 200
     return render(
         request, "azure_subscriptions/subscription_new.html", {"form": form, "customer": customer}, status=status

@@ -16,8 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from admin_relationships.rules import MANAGERS as ADMIN_RELATIONSHIP_MANAGERS
 from admin_relationships.rules import READERS as ADMIN_RELATIONSHIP_READERS
+from admin_relationships.rules import can_request_in_bulk
 from admin_relationships.selectors import admin_relationships_of, role_rows
 from azure_subscriptions.rules import PROVISIONERS
+from azure_subscriptions.selectors import provisioned_for_customer
 from partnercenter.access import partner_customer_for, partner_for, partner_group_kinds, partner_relationship_for
 from partnercenter.csv_export import csv_response
 from partnercenter.http import AuthenticatedRequest
@@ -56,6 +58,7 @@ def customer_list(request: AuthenticatedRequest) -> HttpResponse:
         "page": page,
         "q": q,
         "partner": partner,
+        "can_request_in_bulk": can_request_in_bulk(request.user),
         # The agent's groups are read once per request, with the navigation's: no query more.
         "can_see_expiring": bool(partner_group_kinds(request.user) & ADMIN_RELATIONSHIP_READERS),
     }
@@ -121,6 +124,7 @@ def customer_detail(request: AuthenticatedRequest, tenant_id: UUID) -> HttpRespo
         "page": page,
         "can_add_subscription": bool(kinds & set(SUBSCRIPTION_SELLERS)),
         "can_add_azure_subscription": bool(kinds & PROVISIONERS),
+        "azure_subscriptions": provisioned_for_customer(partner, customer, request.user),
         # Granular delegated admin: the partner's admin relationships with the customer, with their groups.
         "admin_relationships": [
             (relationship, role_rows(relationship.roles)) for relationship in admin_relationships_of(partner, customer)

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from partnercenter.models import SecurityGroup
+from partnercenter.models import ApiApplication, ApiPermission, SecurityGroup
 
 from .rules import PARTNER_ROLE_KINDS
 
@@ -66,3 +66,39 @@ class SecurityGroupMemberForm(forms.Form):
     """A member to add: the public ID of a user of the partner's own tenant (the service checks it)."""
 
     user = forms.UUIDField(label=_("User"))
+
+
+class AppForm(forms.Form):
+    """Register an app, or change its permissions."""
+
+    display_name = forms.CharField(label=_("Name"), max_length=ApiApplication.NAME_MAX)
+    permissions = forms.MultipleChoiceField(
+        label=_("Permissions"),
+        choices=ApiPermission.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class AppPermissionsForm(forms.Form):
+    permissions = forms.MultipleChoiceField(
+        label=_("Permissions"),
+        choices=ApiPermission.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class ClientSecretForm(forms.Form):
+    description = forms.CharField(label=_("Description"), max_length=100, required=False)
+    lifetime_days = forms.TypedChoiceField(
+        label=_("Expires"),
+        coerce=int,
+        initial=180,
+        choices=[
+            (90, _("90 days (3 months)")),
+            (180, _("180 days (6 months)")),
+            (365, _("365 days (12 months)")),
+            (730, _("730 days (24 months)")),
+        ],
+    )

@@ -16,7 +16,7 @@ from partnercenter.access import (
     require_partner_role,
 )
 from partnercenter.http import AuthenticatedRequest
-from partnercenter.models import Partner, SecurityGroup, User
+from partnercenter.models import ApiApplication, ApiClientSecret, Partner, SecurityGroup, User
 
 Kind = SecurityGroup.Kind
 
@@ -93,3 +93,35 @@ def security_group_for(request: AuthenticatedRequest, group_id: UUID, *, change:
     if change and group.kind != Kind.CUSTOM:
         raise PermissionDenied(_("The built-in groups' members are set by their roles, on User management."))
     return group
+
+
+# Settings > Apps: a partner's app registrations act for the whole partner through the API, so only its Admin agents
+# see and manage them (their secrets above all).
+APP_MANAGERS = frozenset({Kind.ADMIN_AGENTS})
+
+
+def apps_for(request: AuthenticatedRequest) -> Partner:
+    """The user's partner, for its Admin agents (403 for its other agents and for anyone who is not a partner user)."""
+    partner = require_partner_role(request, *APP_MANAGERS)
+    require_mfa(request)
+    return partner
+
+
+def app_for(request: AuthenticatedRequest, app_id: UUID) -> ApiApplication:
+    """An app of the user's partner that is not removed (404 for any other), for its Admin agents (403)."""
+    partner = partner_of(request.user)
+    if partner is None:
+        raise Http404
+    app = ApiApplication.objects.filter(public_id=app_id, partner=partner, removed_at__isnull=True).first()
+    if app is None:
+        raise Http404
+    apps_for(request)
+    return app
+
+
+def app_secret_for(request: AuthenticatedRequest, app_id: UUID, secret_id: UUID) -> ApiClientSecret:
+    app = app_for(request, app_id)
+    secret = ApiClientSecret.objects.filter(public_id=secret_id, application=app).first()
+    if secret is None:
+        raise Http404
+    return secret

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import activity_views, security_group_views, views
+from . import activity_views, app_views, security_group_views, views
 
 app_name = "partnersettings"
 
@@ -19,6 +19,13 @@ urlpatterns = [
         security_group_views.group_member_remove,
         name="security_group_member_remove",
     ),
+    path("apps/", app_views.app_list, name="apps"),
+    path("apps/new/", app_views.app_new, name="app_new"),
+    path("apps/<uuid:app_id>/", app_views.app_detail, name="app"),
+    path("apps/<uuid:app_id>/permissions/", app_views.app_permissions, name="app_permissions"),
+    path("apps/<uuid:app_id>/secrets/", app_views.app_secret_new, name="app_secret_new"),
+    path("apps/<uuid:app_id>/secrets/<uuid:secret_id>/revoke/", app_views.app_secret_revoke, name="app_secret_revoke"),
+    path("apps/<uuid:app_id>/remove/", app_views.app_remove, name="app_remove"),
     path("activity/", activity_views.activity_log, name="activity"),
     path("activity/export.csv", activity_views.activity_export, name="activity_export"),
 ]

@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from .http import AuthenticatedRequest
@@ -306,12 +308,34 @@ class AdminCenter:
             "manage_licenses": self.can(CAN_MANAGE_LICENSES),
             "view_activity": self.can(CAN_VIEW_ACTIVITY),
             "view_devices": self.can(CAN_VIEW_DEVICES),
+            "manage_devices": self.can(CAN_MANAGE_DEVICES),
             "partner_relationships": not self.on_behalf and GA in self.roles,
         }
 
     def require(self, allowed: frozenset[str]) -> None:
         if not self.can(allowed):
             raise PermissionDenied(_("Your role does not include this."))
+
+
+class CustomerAccessRefused(PermissionDenied):
+    """A partner agent refused in a customer's tenant for a reason it can act on: the 403 page says it and links back
+    to the customer's page."""
+
+    def __init__(self, message: str, *, customer: Tenant):
+        super().__init__(message)
+        self.customer = customer
+
+
+def _admin_center_refusal(relationship: ResellerRelationship) -> str:
+    """Why an agent of the customer's partner has no role in its admin center, most telling first."""
+    removed_at = getattr(relationship, "delegated_admin_removed_at", None)  # with_delegated_admin's annotation
+    if relationship.has_granular:  # type: ignore[attr-defined]
+        return _("None of your security groups has a role in this customer's admin relationships.")
+    if removed_at is not None and not relationship.has_delegated_admin:  # type: ignore[attr-defined]
+        return _("Delegated admin was removed by the customer on %(date)s.") % {
+            "date": date_format(localtime(removed_at), "DATE_FORMAT")
+        }
+    return _("You have no administrator role in this customer's tenant.")
 
 
 def admin_center_for(
@@ -343,7 +367,7 @@ def admin_center_for(
             roles = implied_roles(user) if relationship.has_delegated_admin else frozenset()  # type: ignore[attr-defined]
         center = AdminCenter(tenant=relationship.customer, roles=roles, partner=partner)
         if not center.roles:
-            raise PermissionDenied(_("You have no administrator role in this customer's tenant."))
+            raise CustomerAccessRefused(_admin_center_refusal(relationship), customer=relationship.customer)
     center.require(allowed)
     return center
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db import models
 
-from .models import AuditAction, AuditEvent, Partner, Tenant, User
+from .models import ApiApplication, AuditAction, AuditEvent, Partner, Tenant, User
 
 
 def audit_record(
@@ -15,6 +15,7 @@ def audit_record(
     obj: models.Model | None = None,
     details: dict[str, Any] | None = None,
     acting_for: Partner | None = None,
+    app: ApiApplication | None = None,
 ) -> AuditEvent:
     """Record that `actor` did `action` in `target_tenant` (to `obj`, with `details`). `action` is an AuditAction
     (a code that is not one is refused, ValueError), so every event has its words on the activity pages.
@@ -24,9 +25,17 @@ def audit_record(
     partner's own pages or the customer's admin center): the event is then marked `on_behalf`, and its details name
     the partner, "partner" (its name) and "partner_id" (its partner ID), which the activity pages read. In the
     partner's own tenant, or with no target tenant, nothing is added. This is the one place that decides it: callers
-    pass the partner, never the flag or the partner's details."""
+    pass the partner, never the flag or the partner's details.
+
+    `app` is the partner's app that did it through the API (with no user as `actor`): the event is its partner's, as
+    if one of its users had acted, and names the app ("app", "app_id"), which the activity pages show as the actor."""
     action = AuditAction(action)
     details = dict(details or {})
+    actor_tenant_id = actor.tenant_id if actor else None
+    if app is not None:
+        details["app"] = app.display_name
+        details["app_id"] = str(app.public_id)
+        actor_tenant_id = actor_tenant_id or app.partner.tenant_id
     on_behalf = False
     if acting_for is not None and target_tenant is not None and target_tenant.pk != acting_for.tenant_id:
         on_behalf = True
@@ -38,7 +47,7 @@ def audit_record(
     return AuditEvent.objects.create(
         actor=actor,
         actor_email=actor.email if actor else "",
-        actor_tenant_id=actor.tenant_id if actor else None,
+        actor_tenant_id=actor_tenant_id,
         target_tenant=target_tenant,
         action=action,
         object_type=obj._meta.label if obj is not None else "",

@@ -53,6 +53,8 @@ DETAIL_LABELS: dict[str, "StrOrPromise"] = {
     "recipient": gettext_lazy("Recipient"),
     "include_delegated_admin": gettext_lazy("Delegated admin"),
     "group": gettext_lazy("Security group"),
+    "template": gettext_lazy("Role template"),
+    "customers": gettext_lazy("Customers"),
 }
 
 # Where a detail's value is a code of a set of choices, the choices that give its words, tried in order. The core
@@ -111,7 +113,11 @@ def details_summary(
 def actor_name(event: AuditEvent) -> str:
     if event.actor is not None:
         return event.actor.display_name
-    return event.actor_email or _("System")
+    if event.actor_email:
+        return event.actor_email
+    if app := event.details.get("app"):
+        return _("%(app)s (app)") % {"app": app}
+    return _("System")
 
 
 def actor_label(event: AuditEvent, viewer: Tenant, others: OtherPartners | None = None) -> str:

@@ -1,10 +1,14 @@
-"""The portal's own middleware: hostile input answered before any view sees it, and MFARequired turned into a visit
-to the two-factor setup page."""
+"""The portal's own middleware: hostile input answered before any view sees it, MFARequired turned into a visit
+to the two-factor setup page, and the portal's own 404 page under DEBUG."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import BadRequest
+from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 
 from .access import MFARequired
 
@@ -59,4 +63,31 @@ class PartnerMFAMiddleware:
                 _("Partner users must use multi-factor authentication. Set up an authenticator app to continue."),
             )
             return redirect("mfa_activate_totp")
+        return None
+
+
+class PortalNotFoundMiddleware:
+    """With DEBUG on (`make run`), Django answers a 404 with its debug page, which lists every URL pattern: a
+    newcomer trying the portal meets a developer's tool where the portal's own page belongs. So with DEBUG, a 404
+    (an unknown address, or a view's Http404) is the portal's page, as in production. Without DEBUG this does
+    nothing: Django already renders templates/404.html.
+
+    An unknown address raises before any view, where no middleware hook sees it; so the address is resolved here
+    first (DEBUG only, once more than Django does). Last in MIDDLEWARE, so that the page has the user's language and
+    navigation."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.DEBUG:
+            try:
+                resolve(request.path_info)
+            except Resolver404 as unknown:
+                return page_not_found(request, unknown)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if settings.DEBUG and isinstance(exception, Http404):
+            return page_not_found(request, exception)
         return None

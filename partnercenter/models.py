@@ -56,6 +56,8 @@ class User(AbstractUser):
         Tenant, on_delete=models.PROTECT, related_name="users", null=True, blank=True, verbose_name=_("tenant")
     )
     preferred_language = models.CharField(_("preferred language"), max_length=10, blank=True)
+    # An IANA name (Europe/Paris) the user chose; empty: the browser's, as it reports it (partnercenter/timezones.py).
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -303,6 +305,17 @@ class AuditAction(models.TextChoices):
     ACCESS_ASSIGNMENT_ACTIVATE = "access_assignment.activate", _("Activated a security group's roles")
     ACCESS_ASSIGNMENT_REMOVE = "access_assignment.remove", _("Removed a security group's roles")
     ACCESS_ASSIGNMENT_UPDATE = "access_assignment.update", _("Changed a security group's roles")
+    ADMIN_RELATIONSHIP_DELETE = "admin_relationship.delete", _("Deleted an admin relationship")
+    # Partners' apps (Settings > Apps) and their client secrets.
+    API_APP_CREATE = "api_app.create", _("Registered an app")
+    API_APP_UPDATE = "api_app.update", _("Changed an app's permissions")
+    API_APP_REMOVE = "api_app.remove", _("Removed an app")
+    API_SECRET_CREATE = "api_secret.create", _("Added a client secret")
+    API_SECRET_REVOKE = "api_secret.revoke", _("Revoked a client secret")
+    ROLE_TEMPLATE_CREATE = "role_template.create", _("Created a role template")
+    ROLE_TEMPLATE_UPDATE = "role_template.update", _("Edited a role template")
+    ROLE_TEMPLATE_DELETE = "role_template.delete", _("Deleted a role template")
+    ADMIN_RELATIONSHIP_BULK_REQUEST = "admin_relationship.bulk_request", _("Requested admin relationships in bulk")
 
 
 class AdminRelationship(models.Model):
@@ -495,3 +508,82 @@ class LocalMailboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"
+
+
+class ApiPermission(models.TextChoices):
+    """The application permissions an app may hold, named as Microsoft Graph names them."""
+
+    RELATIONSHIP_READ = "DelegatedAdminRelationship.Read.All", _("Read admin relationships")
+    RELATIONSHIP_READ_WRITE = "DelegatedAdminRelationship.ReadWrite.All", _("Read and change admin relationships")
+    CUSTOMER_READ = "DelegatedAdminCustomer.Read.All", _("Read customers")
+
+
+class ApiApplication(models.Model):
+    """A partner's app registration: a client of the Graph-compatible API, acting for its partner only. Its public ID
+    is the client ID; it proves itself with one of its client secrets and gets short-lived bearer tokens. It lives in
+    the core because both the partner's Settings pages and the API read it."""
+
+    NAME_MAX = 120
+
+    public_id = models.UUIDField(_("application (client) ID"), default=uuid.uuid4, unique=True, editable=False)
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="api_applications")
+    display_name = models.CharField(_("name"), max_length=NAME_MAX)
+    # Values of ApiPermission.
+    permissions = models.JSONField(_("permissions"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["display_name", "id"]
+        verbose_name = _("app registration")
+        verbose_name_plural = _("app registrations")
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.partner})"
+
+    @property
+    def client_id(self) -> str:
+        return str(self.public_id)
+
+
+class ApiClientSecret(models.Model):
+    """One client secret of an app: 256 random bits, shown once; only its SHA-256 is kept, with its first characters
+    (the hint the Settings page shows, as Microsoft Entra does), its expiry and when it was last used."""
+
+    public_id = models.UUIDField(_("secret ID"), default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(ApiApplication, on_delete=models.CASCADE, related_name="secrets")
+    description = models.CharField(_("description"), max_length=100, blank=True)
+    hint = models.CharField(max_length=3, editable=False)
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("client secret")
+        verbose_name_plural = _("client secrets")
+
+    def __str__(self) -> str:
+        return f"{self.hint}… ({self.application.display_name})"
+
+
+class ApiAccessToken(models.Model):
+    """A bearer token issued to an app (only its SHA-256 is kept): valid until it expires, or until its secret is
+    revoked or its app removed."""
+
+    application = models.ForeignKey(ApiApplication, on_delete=models.CASCADE, related_name="tokens")
+    secret = models.ForeignKey(ApiClientSecret, on_delete=models.CASCADE, related_name="tokens")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("access token")
+        verbose_name_plural = _("access tokens")
+
+    def __str__(self) -> str:
+        return f"token of {self.application.display_name} until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from .audit import audit_record
 from .models import AuditAction, DirectoryRole, DirectoryRoleAssignment, Partner, SecurityGroup, Tenant, User
+from .timezones import valid_zone
 
 BUILTIN_PARTNER_GROUPS = (
     SecurityGroup.Kind.ADMIN_AGENTS,
@@ -153,4 +154,14 @@ def customer_organisation_create(
     audit_record(
         actor=user, action=AuditAction.TENANT_CREATE, target_tenant=tenant, obj=tenant, details={"name": tenant.name}
     )
+    return user
+
+
+def user_time_zone_set(*, user: User, time_zone: str) -> User:
+    """The zone the user's times are shown in: an IANA name, or empty for the browser's (partnercenter/timezones.py).
+    A preference of the user's own, not a privileged change: no audit event."""
+    if time_zone and valid_zone(time_zone) is None:
+        raise ValidationError({"time_zone": _("Choose a time zone from the list.")})
+    user.time_zone = time_zone
+    user.save(update_fields=["time_zone"])
     return user

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # "3 days ago", in both languages
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "azure_subscriptions",
     "partner_settings",
     "admin_relationships",
+    "graph_api",  # the Graph-compatible API for partners' tools, and its token endpoint
     "demo",  # the demo data and authenticator codes, for a newcomer
 ]
 
@@ -58,10 +60,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "partnercenter.timezones.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "partnercenter.middleware.PartnerMFAMiddleware",
+    "partnercenter.middleware.PortalNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = env.str("ROOT_URLCONF", default="partnercenter.urls")
@@ -82,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "partnercenter.context_processors.navigation",
                 "relationships.context_processors.navigation",
+                "partner_settings.context_processors.navigation",
             ],
         },
     }
@@ -217,6 +222,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # minute of the fault ending; the sweep is one indexed query.
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "partnercenter.tasks.outbox_sweep", "schedule": env.float("OUTBOX_SWEEP_SECONDS", 15.0)},
+    # Bulk admin relationship requests whose task was lost are run again (the run is idempotent).
+    "admin-relationship-bulk-sweep": {"task": "admin_relationships.tasks.bulk_request_sweep", "schedule": 60.0},
 }
 
 # Django's own Content Security Policy: strict, no inline script or style anywhere.
@@ -263,3 +270,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# The Graph-compatible API (graph_api): how long a bearer token lasts (Microsoft's are about an hour), and how many
+# calls an app may make (per app) and token requests an address may make, in django-ratelimit's rate syntax.
+GRAPH_API_TOKEN_SECONDS = env.int("GRAPH_API_TOKEN_SECONDS", default=3600)
+GRAPH_API_RATE_LIMIT = env.str("GRAPH_API_RATE_LIMIT", default="600/m")
+GRAPH_API_TOKEN_RATE_LIMIT = env.str("GRAPH_API_TOKEN_RATE_LIMIT", default="60/m")

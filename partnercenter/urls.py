@@ -18,11 +18,13 @@ not_offered = [
 
 # The portal's 400 page says what was wrong, in the page's language (see the view).
 handler400 = views.bad_request
+handler403 = views.permission_denied
 
 # Partner Center > Customers: the list and a customer's pages, with each service's pages of that customer.
 customer_pages = [
     path("", include("customers.urls")),
     path("expiring-granular-relationships/", include("admin_relationships.expiring_urls")),  # GDAP end dates
+    path("admin-relationships/bulk/", include("admin_relationships.bulk_urls")),  # GDAP for several customers
     path("<uuid:tenant_id>/devices/", include("autopilot.urls")),  # Windows Autopilot
     path("<uuid:tenant_id>/azure/", include("azure_subscriptions.urls")),  # Add Azure subscription
     path("<uuid:tenant_id>/admin-relationships/", include("admin_relationships.urls")),  # GDAP
@@ -40,9 +42,11 @@ admin_center_pages = [
 urlpatterns = [
     path("", views.home, name="home"),
     *not_offered,
+    path("accounts/time-zone/", views.time_zone, name="time_zone"),
     path("accounts/", include("allauth.urls")),
     path("customers/", include((customer_pages, "customers"))),
     path("admin-center/<uuid:tenant_id>/", include((admin_center_pages, "admincenter"))),
+    path("settings/role-templates/", include("admin_relationships.template_urls")),  # GDAP role templates
     path("settings/", include("partner_settings.urls")),
     path("", include("relationships.urls")),
     path("admin-relationships/approve/", include("admin_relationships.approval_urls")),  # the customer's GDAP link
@@ -55,4 +59,6 @@ urlpatterns = [
     path("mailbox/<int:pk>/", views.mailbox_message, name="mailbox_message"),
     path("mailbox/<int:pk>/html/", views.mailbox_message_html, name="mailbox_message_html"),
     path("admin/", admin.site.urls),
+    # Partners' tools: the Graph-compatible API (/v1.0/tenantRelationships/…) and its token endpoint.
+    path("", include("graph_api.urls")),
 ]

@@ -2,21 +2,25 @@
 embedded default."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from .access import partner_of
 from .http import AuthenticatedRequest
 from .middleware import NulCharacterInRequest
 from .models import LocalMailboxMessage
+from .services import user_time_zone_set
+from .timezones import zone_choices
 
 
 @require_GET
@@ -24,6 +28,38 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     if partner_of(request.user) is not None:
         return redirect("customers:list")
     return render(request, "home.html", {"tenant": request.user.tenant})
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 403 page: why, and, when an agent was refused in a customer's tenant (CustomerAccessRefused), the way back
+    to that customer's page."""
+    context = {"exception": str(exception), "customer": getattr(exception, "customer", None)}
+    return render(request, "403.html", context, status=403)
+
+
+@require_http_methods(["GET", "POST"])
+def time_zone(request: AuthenticatedRequest) -> HttpResponse:
+    """Time zone: the user's own choice, or Automatic (the browser's). Where the user goes back to after saving is
+    the page it came from (`next`), if that is one of the portal's."""
+    choices = [("", _("Automatic: your browser's time zone")), *zone_choices()]
+    chosen = request.POST.get("time_zone", "") if request.method == "POST" else request.user.time_zone
+    error = None
+    if request.method == "POST":
+        try:
+            user_time_zone_set(user=request.user, time_zone=chosen[:64])
+        except ValidationError as invalid:
+            error = invalid.message_dict["time_zone"][0]
+        else:
+            messages.success(
+                request, _("Times are now shown in %(zone)s.") % {"zone": chosen or _("your browser's time zone")}
+            )
+            back = request.POST.get("next", "")
+            safe = url_has_allowed_host_and_scheme(
+                back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            )
+            return redirect(back if back and safe else "time_zone")
+    context = {"choices": choices, "chosen": chosen, "error": error, "next": request.GET.get("next", "")}
+    return render(request, "time_zone.html", context, status=400 if error else 200)
 
 
 @login_not_required

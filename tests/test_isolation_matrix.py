@@ -18,7 +18,18 @@ from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from .conftest import PERSONAS, World, world_copy
-from .isolation import admin_center, autopilot, azure, core, mfa, partner_relationships, partner_settings, partner_side
+from .isolation import (
+    admin_center,
+    autopilot,
+    azure,
+    core,
+    graph_api,
+    mfa,
+    partner_relationships,
+    partner_settings,
+    partner_side,
+    role_templates,
+)
 
 
 @pytest.fixture
@@ -39,6 +50,8 @@ ROUTES = {
     **mfa.ROUTES,
     **azure.ROUTES,
     **autopilot.ROUTES,
+    **graph_api.ROUTES,
+    **role_templates.ROUTES,
 }
 
 

@@ -80,8 +80,9 @@ class VisibleText(HTMLParser):
         self.pieces: list[str] = []
         self._hidden = 0
 
+    # Code (<code>: commands, paths, IDs) is the same in every language, as Microsoft's docs keep it.
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style"):
+        if tag in ("script", "style", "code"):
             self._hidden += 1
         attributes = dict(attrs)
         for name in READ_ATTRIBUTES & attributes.keys():
@@ -90,7 +91,7 @@ class VisibleText(HTMLParser):
             self._add(attributes.get("value"))
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style"):
+        if tag in ("script", "style", "code"):
             self._hidden -= 1
 
     def handle_data(self, data):
@@ -116,6 +117,7 @@ def stored_words() -> set[str]:
         if model._meta.app_label not in {"partnercenter", "customers", "relationships", "autopilot"} | {
             "azure_subscriptions",
             "partner_settings",
+            "admin_relationships",
         } or model._meta.model_name in {"outboxemail", "localmailboxmessage", "auditevent"}:
             continue
         fields = [f.name for f in model._meta.concrete_fields if isinstance(f, models.CharField)]

@@ -33,9 +33,16 @@ ROW = (
     '<td colspan="4"><a href="{detail}">{open}</a></td></tr>\n'
 )
 
+# With `selectable` (agents who may request admin relationships of several customers): a check box first, in the
+# form the page's command bar submits (form="bulk-request"; no script needed, and no form inside the table).
+SELECT = (
+    '<td><input type="checkbox" name="customer" value="{id}" form="bulk-request" id="select-{id}" '
+    'aria-label="{select}"></td>'
+)
+
 
 @register.simple_tag
-def customer_rows(rows: Iterable[tuple]) -> SafeString:
+def customer_rows(rows: Iterable[tuple], selectable: bool = False) -> SafeString:
     """The rows of customers.selectors.customer_rows, as the Customers table's body.
 
     Only a customer's name and domain can hold markup: they are escaped per row, with the standard library's
@@ -46,11 +53,23 @@ def customer_rows(rows: Iterable[tuple]) -> SafeString:
     show = escape(_("Show details of %(name)s"))
     label_open = escape(_("Open the customer's page"))
     reseller, reseller_dap = escape(_("Reseller")), escape(_("Reseller, Delegated admin"))
+    row_shape = ROW
+    if selectable:
+        row_shape = (
+            "<tr>"
+            + SELECT
+            + ROW.removeprefix("<tr>").replace(
+                '<tr id="details-{id}" class="details-row" data-details-url="{details}" hidden><td></td>',
+                '<tr id="details-{id}" class="details-row" data-details-url="{details}" hidden><td></td><td></td>',
+            )
+        )
+    select = escape(_("Select %(name)s"))
     html = []
     for public_id, name, domain, has_delegated_admin in rows:
         public_id, name = str(public_id), escape(name)
         html.append(
-            ROW.format(
+            row_shape.format(
+                select=select % {"name": name},
                 id=public_id,
                 show=show % {"name": name},
                 detail=detail_shape.replace(_PLACEHOLDER, public_id),

@@ -3,6 +3,15 @@
   "use strict";
   document.documentElement.classList.add("js");
 
+  // The browser's time zone, for the server to show times in (partnercenter/timezones.py), unless the user chose
+  // one. Only its IANA name: letters, digits and / _ + -, all allowed in a cookie as they are.
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone && /^[A-Za-z0-9\/_+-]+$/.test(zone) && document.cookie.split("; ").indexOf("tz=" + zone) === -1) {
+      document.cookie = "tz=" + zone + "; path=/; max-age=31536000; SameSite=Lax" + (location.protocol === "https:" ? "; Secure" : "");
+    }
+  } catch (e) { /* no Intl: times stay in UTC, and say so */ }
+
   // Expandable rows: an expander toggles the details row it controls. A row with data-details-url fetches its
   // details each time it opens (they say what the agent may open now, which can change at any moment); until they
   // arrive, or if they cannot be fetched, the row keeps what the page gave it (a link to the customer's page).
@@ -36,11 +45,36 @@
     toggle(expander);
   });
 
+  // The draft email of a personalized link: Open in email and Copy to clipboard take the text as edited, and, as
+  // Send does, refuse it when the link (the page's .link-field) is no longer in it. Without script, Open in email
+  // opens the draft as the page gave it.
+  var draftText = function (fieldId) {
+    var field = document.getElementById(fieldId);
+    if (!field) return null;
+    var link = document.querySelector("input.link-field");
+    var missing = field.form && field.form.querySelector("[data-link-missing]");
+    var ok = !link || field.value.indexOf(link.value) !== -1;
+    if (missing) missing.hidden = ok;
+    field.setAttribute("aria-invalid", String(!ok));
+    if (!ok) field.focus();
+    return ok ? field : null;
+  };
+  document.addEventListener("click", function (event) {
+    var mail = event.target.closest("a[data-mail-from]");
+    if (!mail) return;
+    var field = draftText(mail.getAttribute("data-mail-from"));
+    if (!field) { event.preventDefault(); return; }
+    var href = mail.getAttribute("href");
+    var body = "body=" + encodeURIComponent(field.value);
+    mail.setAttribute("href", /[?&]body=/.test(href) ? href.replace(/([?&])body=[^&]*/, function (m, sep) { return sep + body; })
+      : href + (href.indexOf("?") === -1 ? "?" : "&") + body);
+  });
+
   // Copy to clipboard, from the field the button names.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("button[data-copy-from]");
     if (!button) return;
-    var field = document.getElementById(button.getAttribute("data-copy-from"));
+    var field = draftText(button.getAttribute("data-copy-from"));
     if (!field) return;
     var done = function () {
       var label = button.textContent;

@@ -110,7 +110,7 @@ def test_new_roles_are_pending_then_the_task_activates_them(
 
 def test_the_change_is_audited_with_the_roles_before_and_after(world, relationship, tier1):
     assignment, _member = tier1
-    access_assignment_update(assignment=assignment, roles=[R.GLOBAL_READER], updated_by=world.a_admin)
+    access_assignment_update(assignment=assignment, roles=[R.GLOBAL_READER], changed_by=world.a_admin)
     event = AuditEvent.objects.get(action=AuditAction.ACCESS_ASSIGNMENT_UPDATE)
     assert event.actor == world.a_admin and event.target_tenant == world.customer_x and event.on_behalf
     assert event.details["group"] == "Tier 1"
@@ -122,7 +122,7 @@ def test_the_change_is_audited_with_the_roles_before_and_after(world, relationsh
 
 def test_the_same_roles_again_change_nothing(world, relationship, tier1):
     assignment, _member = tier1
-    access_assignment_update(assignment=assignment, roles=[R.HELPDESK_ADMINISTRATOR], updated_by=world.a_admin)
+    access_assignment_update(assignment=assignment, roles=[R.HELPDESK_ADMINISTRATOR], changed_by=world.a_admin)
     assignment.refresh_from_db()
     assert assignment.status == Status.ACTIVE
     assert not AuditEvent.objects.filter(action=AuditAction.ACCESS_ASSIGNMENT_UPDATE).exists()
@@ -163,7 +163,7 @@ def test_refused_on_a_relationship_that_is_not_active(world, client_for, relatio
     assert response.status_code == 302
     assert "Only an active admin relationship" in str(list(get_messages(response.wsgi_request))[0])
     with pytest.raises(ValidationError, match="expired"):
-        access_assignment_update(assignment=assignment, roles=[R.GLOBAL_READER], updated_by=world.a_admin)
+        access_assignment_update(assignment=assignment, roles=[R.GLOBAL_READER], changed_by=world.a_admin)
     assert not AuditEvent.objects.filter(action=AuditAction.ACCESS_ASSIGNMENT_UPDATE).exists()
 
 

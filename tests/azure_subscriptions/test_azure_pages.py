@@ -121,11 +121,21 @@ def test_an_admin_agent_provisions_a_subscription_and_its_admin_agents_own_it(wo
     assert "Admin Agents group becomes its Owner" in page.content.decode()
     response = agent.post(url, {"name": "Fabrikam-managed"}, follow=True)
     subscription = AzureSubscription.objects.get(name="Fabrikam-managed")
-    assert response.redirect_chain[-1][0] == overview_url(subscription)
+    # Back on the customer's page in Partner Center, which lists it, linking to its page in the admin center.
+    customer_page = reverse("customers:detail", args=[world.customer_x.public_id])
+    assert response.redirect_chain[-1][0] == customer_page + "#azure-heading"
     assert subscription.provisioned_by == world.partner_a
     body = response.content.decode()
     assert "Your Admin Agents group is its Owner." in body
-    assert "You are managing <strong>Contoso</strong> on behalf of the customer" in body
+    assert f'<a href="{overview_url(subscription)}">Fabrikam-managed</a>' in body
+    assert "on behalf of the customer" not in body
+    # An agent who may not open it there sees it listed, without the link.
+    sales_page = client_for("a_sales").get(customer_page).content.decode()
+    assert "Fabrikam-managed" in sales_page and overview_url(subscription) not in sales_page
+    assert (
+        "You are managing <strong>Contoso</strong> on behalf of the customer"
+        in agent.get(overview_url(subscription)).content.decode()
+    )
 
     access = agent.get(access_url(subscription)).content.decode()
     assert "Admin Agents — Fabrikam (partner)" in access

@@ -102,6 +102,33 @@ def test_home_for_a_partner_admin_agent_has_the_banner_and_no_partner_relationsh
     assert f'href="{url(world, "partner_relationships")}"' not in page
 
 
+def _hrefs(html: str, container: str) -> set[str]:
+    import re
+
+    block = re.search(container, html, re.DOTALL)
+    assert block, container
+    return set(re.findall(r'href="([^"]+)"', block.group(0)))
+
+
+@pytest.mark.parametrize("persona", ["x_ga", "a_admin", "a_helpdesk"])
+def test_home_links_every_section_the_navigation_offers(world, client_for, persona):
+    """Home is where an administrator starts: it offers every section the navigation does (Azure subscriptions and
+    Devices included), and no other."""
+    page = client_for(persona).get(url(world, "home")).content.decode()
+    nav = _hrefs(page, r'<nav class="leftnav".*?</nav>') - {url(world, "home"), reverse("customers:list")}
+    tiles = _hrefs(page, r'<ul class="tiles">.*?</ul>')
+    assert nav == tiles
+    if persona == "x_ga":
+        assert url(world, "devices") in tiles and url(world, "azure_subscriptions") in tiles
+
+
+def test_the_admin_center_is_the_customers_own_product_not_partner_center(world, client_for):
+    for persona in ("x_ga", "a_admin"):
+        page = client_for(persona).get(url(world, "users")).content.decode()
+        assert f'<a class="brand" href="{url(world, "home")}">Admin center</a>' in page
+        assert " · Admin center</title>" in page and "Partner Center</title>" not in page
+
+
 def test_home_refuses_a_plain_user_and_the_partners_sales_agent(world, client_for):
     assert client_for("x_user").get(url(world, "home")).status_code == 403
     assert client_for("a_sales").get(url(world, "home")).status_code == 403

@@ -15,6 +15,13 @@ ROUTES: dict[str, Route] = {
         post=row("302 302 302 302 | 302 302 302 302 302 | 302 302"),
         delete=ALL_405,
     ),
+    # Time zone: every signed-in user's own preference (posting nothing chooses Automatic).
+    "time_zone": Route(
+        lambda w: reverse("time_zone"),
+        get=row("200 200 200 200 | 200 200 200 200 200 | 200 302"),
+        post=row("302 302 302 302 | 302 302 302 302 302 | 302 302"),
+        delete=SIGNED_IN_ONLY_405,
+    ),
     # Liveness and readiness: open to anyone (a load balancer has no account), GET only.
     "health_live": Route(
         lambda w: reverse("health_live"),

@@ -2,7 +2,8 @@
 
 from django.urls import reverse
 
-from partnercenter.models import SecurityGroup
+from partner_settings.app_services import api_application_create, api_client_secret_create
+from partnercenter.models import ApiPermission, SecurityGroup
 
 from . import ALL_405, SIGNED_IN_ONLY_405, Route, row  # noqa: F401
 
@@ -92,3 +93,53 @@ ROUTES: dict[str, Route] = {
         delete=SIGNED_IN_ONLY_405,
     ),
 }
+
+
+def _a_app(w):
+    """Partner A's app with one secret (made inside the case's savepoint)."""
+    app = api_application_create(
+        partner=w.partner_a, created_by=w.a_admin, display_name="Automation", permissions=list(ApiPermission.values)
+    )
+    api_client_secret_create(app=app, created_by=w.a_admin)
+    return app
+
+
+def _app_url(name: str):
+    return lambda w: reverse(f"partnersettings:{name}", args=[_a_app(w).public_id])
+
+
+def _secret_revoke_url(w) -> str:
+    app = _a_app(w)
+    return reverse("partnersettings:app_secret_revoke", args=[app.public_id, app.secrets.get().public_id])
+
+
+# Settings > Apps: partner A's and B's Admin agents each manage their own partner's apps; the other agents are refused
+# (403); a customer's users are not partner users (403 on the list, 404 for an app); partner B does not know A's apps.
+APP_CHANGE = row("302 403 403 404 | 404 404 404 404 404 | 404 302")
+ROUTES.update(
+    {
+        "partnersettings:apps": Route(
+            lambda w: reverse("partnersettings:apps"),
+            get=row("200 403 403 200 | 403 403 403 403 403 | 403 302"),
+            post=SIGNED_IN_ONLY_405,
+        ),
+        "partnersettings:app_new": Route(
+            lambda w: reverse("partnersettings:app_new"),
+            get=row("200 403 403 200 | 403 403 403 403 403 | 403 302"),
+            post=row("400 403 403 400 | 403 403 403 403 403 | 403 302"),
+        ),
+        "partnersettings:app": Route(
+            _app_url("app"), get=row("200 403 403 404 | 404 404 404 404 404 | 404 302"), post=SIGNED_IN_ONLY_405
+        ),
+        # An empty POST takes every permission away: allowed, and back to the app's page.
+        "partnersettings:app_permissions": Route(_app_url("app_permissions"), get=SIGNED_IN_ONLY_405, post=APP_CHANGE),
+        # An empty POST has no expiry: the form again, with the reason.
+        "partnersettings:app_secret_new": Route(
+            _app_url("app_secret_new"),
+            get=SIGNED_IN_ONLY_405,
+            post=row("400 403 403 404 | 404 404 404 404 404 | 404 302"),
+        ),
+        "partnersettings:app_secret_revoke": Route(_secret_revoke_url, get=SIGNED_IN_ONLY_405, post=APP_CHANGE),
+        "partnersettings:app_remove": Route(_app_url("app_remove"), get=SIGNED_IN_ONLY_405, post=APP_CHANGE),
+    }
+)

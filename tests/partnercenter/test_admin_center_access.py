@@ -9,6 +9,7 @@ from django.db import connection
 from django.http import Http404
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from partnercenter.access import GA, HA, MFA_SESSION_KEY, admin_center_for
 from partnercenter.models import User
@@ -60,3 +61,53 @@ def test_removing_delegated_admin_refuses_the_next_check(world):
     delegated_admin_remove(customer=world.customer_x, partner=world.partner_a, removed_by=world.x_ga)
     refusal, _ = check(world.a_admin, world.customer_x.public_id)
     assert isinstance(refusal, PermissionDenied)
+
+
+def test_after_the_customer_removes_delegated_admin_the_refusal_says_why_and_leads_back(world, client_for):
+    """The agent who opens the admin center of a customer that removed delegated admin is told so, with the date,
+    and offered the way back to the customer's page (not a generic refusal)."""
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    delegated_admin_remove(customer=world.customer_x, partner=world.partner_a, removed_by=world.x_ga)
+    response = client_for("a_admin").get(reverse("admincenter:home", args=[world.customer_x.public_id]))
+    assert response.status_code == 403
+    page = response.content.decode()
+    today = date_format(timezone.localtime(), "DATE_FORMAT")
+    assert f"Delegated admin was removed by the customer on {today}." in page
+    back = reverse("customers:detail", args=[world.customer_x.public_id])
+    assert f'<a href="{back}">Back to {world.customer_x.name}</a>' in page
+
+
+def test_a_customer_that_never_granted_delegated_admin_gets_the_plain_reason(world, client_for):
+    from tests.factories import ResellerRelationshipFactory, TenantFactory
+
+    reseller_only = TenantFactory(name="Tailspin", primary_domain="tailspin.test")
+    ResellerRelationshipFactory(partner=world.partner_a, customer=reseller_only)
+    response = client_for("a_admin").get(reverse("admincenter:home", args=[reseller_only.public_id]))
+    assert response.status_code == 403
+    assert "You have no administrator role in this customer&#x27;s tenant." in response.content.decode()
+
+
+def test_with_an_admin_relationship_that_gives_the_agent_nothing_the_refusal_says_so(world, client_for):
+    """GDAP wins over delegated admin: a live admin relationship none of whose assignments is the agent's group."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from partnercenter.models import AdminRelationship
+
+    AdminRelationship.objects.create(
+        partner=world.partner_a,
+        customer=world.customer_x,
+        display_name="Helpdesk only",
+        roles=[HA],
+        status=AdminRelationship.Status.ACTIVE,
+        activated_at=timezone.now(),
+        ends_at=timezone.now() + timedelta(days=30),
+    )
+    response = client_for("a_admin").get(reverse("admincenter:home", args=[world.customer_x.public_id]))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "None of your security groups has a role in this customer&#x27;s admin relationships." in page
+    assert reverse("customers:detail", args=[world.customer_x.public_id]) in page

@@ -165,3 +165,22 @@ def test_a_csrf_failure_without_the_cookie_says_to_allow_cookies(world):
     response = client.post(reverse("account_login"), {"login": "ga@contoso.test", "password": "x"})
     assert response.status_code == 403
     assert "Allow cookies for this site" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/no-such-page/", "/customers/00000000-0000-0000-0000-000000000000/"])
+def test_with_debug_on_a_404_is_the_portals_page_not_djangos_debug_page(world, client_for, settings, path):
+    """`make run` serves with DEBUG on: an unknown address, or an object that does not exist, still gets the portal's
+    own page (in the user's language, with its navigation), never the debug page that lists every URL pattern."""
+    settings.DEBUG = True
+    client = _client(client_for, "a_admin")
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="zh-hant")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "找不到頁面" in page or "Page not found" in page
+    assert "URLconf" not in page and "urlpatterns" not in page
+    assert "customers:list" not in page and 'href="/customers/"' in page  # the portal's navigation
+
+
+def test_with_debug_on_a_missing_slash_is_still_redirected(world, client_for, settings):
+    settings.DEBUG = True
+    assert _client(client_for, "a_admin").get("/customers").status_code == 301

@@ -5,6 +5,8 @@ With --reset (DEBUG only), the database is emptied first: the demo is back as it
 
 import base64
 import hashlib
+from collections.abc import Sequence
+from datetime import timedelta
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
@@ -12,14 +14,29 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
+from admin_relationships.models import RoleTemplate
+from admin_relationships.services import (
+    access_assignment_activate,
+    access_assignment_create,
+    admin_relationship_approve,
+    admin_relationship_create,
+    admin_relationship_finalize,
+    admin_relationship_reject,
+    admin_relationship_terminate,
+    approval_link,
+    role_template_create,
+)
 from autopilot import csv_import
 from autopilot.models import AutopilotProfile, DeviceBatch, DeviceSource
 from autopilot.rules import manageable_q
 from autopilot.services import device_batch_upload, profile_apply, profile_create
 from azure_subscriptions.models import AzureSubscription
 from azure_subscriptions.services import azure_subscription_create, azure_subscription_provision
+from partner_settings.services import security_group_create, security_group_member_add
 from partnercenter.models import (
+    AdminRelationship,
     DelegatedAdminGrant,
     DirectoryRole,
     Partner,
@@ -40,11 +57,13 @@ DEMO_TOTP_SECRETS = {
     "admin@fabrikam.example": "DEMOFABRIKAMADMINXXXXXXXXXXXXXXX",
     "sales@fabrikam.example": "DEMOFABRIKAMSALESXXXXXXXXXXXXXXX",
     "helpdesk@fabrikam.example": "DEMOFABRIKAMHELPDESKXXXXXXXXXXXX",
+    "support@fabrikam.example": "DEMOFABRIKAMSUPPORTXXXXXXXXXXXXX",
     "admin@northwind.example": "DEMONORTHWINDADMINXXXXXXXXXXXXXX",
     # Site staff sign in to the Django admin with two-step verification too.
     "staff@partnercenter.example": "DEMOSTAFFXXXXXXXXXXXXXXXXXXXXXXX",
 }
 Kind = SecurityGroup.Kind
+Status = AdminRelationship.Status
 GA = DirectoryRole.GLOBAL_ADMINISTRATOR
 
 PARTNERS = [
@@ -56,6 +75,8 @@ PARTNERS = [
             ("admin", "Avery", "Admin", [Kind.ADMIN_AGENTS], [GA]),
             ("sales", "Sam", "Sales", [Kind.SALES_AGENTS], []),
             ("helpdesk", "Harper", "Helpdesk", [Kind.HELPDESK_AGENTS], []),
+            # In no built-in group: only the custom "Tier 1 support" group, whose GDAP roles are all it has.
+            ("support", "Sky", "Support", [], []),
         ],
     ),
     (
@@ -134,6 +155,7 @@ class Command(BaseCommand):
 
         self._azure(fabrikam, agent)
         self._autopilot(fabrikam, agent)
+        approval = self._gdap(fabrikam, agent)
 
         staff, created = User.objects.get_or_create(
             email="staff@partnercenter.example", defaults={"is_staff": True, "is_superuser": True}
@@ -148,6 +170,7 @@ class Command(BaseCommand):
             "admin@fabrikam.example    (Fabrikam Partners: Admin agent)",
             "sales@fabrikam.example    (Fabrikam Partners: Sales agent)",
             "helpdesk@fabrikam.example (Fabrikam Partners: Helpdesk agent)",
+            "support@fabrikam.example  (Fabrikam Partners: only in the Tier 1 support group, roles through GDAP)",
             "admin@northwind.example   (Northwind Traders: Admin agent)",
             "globaladmin@contoso.example, user@contoso.example (Contoso: Global admin, plain user)",
             "globaladmin@litware.example (Litware: Global admin, no partner yet)",
@@ -163,6 +186,110 @@ class Command(BaseCommand):
             self.stdout.write(f"  {email:<26} {secret}")
         self.stdout.write("A pending invitation from Fabrikam (open it as globaladmin@litware.example):")
         self.stdout.write("  " + issued.link)
+        if approval:
+            self.stdout.write(
+                "Admin roles Fabrikam asks of Adventure Works (open it as globaladmin@adventure-works.example):"
+            )
+            self.stdout.write("  " + approval)
+
+    def _gdap(self, fabrikam: Partner, agent: User) -> str | None:
+        """Fabrikam's granular admin relationships, one in each status: with Adventure Works an active one (auto-extend,
+        its roles given to Fabrikam's Admin Agents and to a custom "Tier 1 support" group) and a request awaiting its
+        approval (the link is printed); with demo customers one expiring within 7 days, a draft, an expired, a
+        terminated, a rejected one and one whose termination was requested. Dates are moved back where a status
+        needs time to have passed. Returns the pending request's link (a new one on every run: only its hash is
+        kept). And a role template, "Helpdesk, least privilege", to start requests from."""
+        adventure = Tenant.objects.get(primary_domain="adventure-works.example")
+        support = User.objects.get(email="support@fabrikam.example")
+        tier1 = SecurityGroup.objects.filter(tenant=fabrikam.tenant, name="Tier 1 support").first()
+        if tier1 is None:
+            tier1 = security_group_create(partner=fabrikam, created_by=agent, name="Tier 1 support")
+            security_group_member_add(group=tier1, user=support, added_by=agent)
+        admin_agents = SecurityGroup.objects.get(tenant=fabrikam.tenant, kind=Kind.ADMIN_AGENTS)
+        if not RoleTemplate.objects.filter(partner=fabrikam, name="Helpdesk, least privilege").exists():
+            helpdesk_agents = SecurityGroup.objects.get(tenant=fabrikam.tenant, kind=Kind.HELPDESK_AGENTS)
+            role_template_create(
+                partner=fabrikam,
+                created_by=agent,
+                name="Helpdesk, least privilege",
+                entries={
+                    DirectoryRole.HELPDESK_ADMINISTRATOR: helpdesk_agents,
+                    DirectoryRole.USER_ADMINISTRATOR: tier1,
+                    DirectoryRole.GLOBAL_READER: admin_agents,
+                },
+            )
+
+        def relationship(name: str, customer: Tenant, roles: Sequence[str], days: int = 730, **kw) -> AdminRelationship:
+            existing = AdminRelationship.objects.filter(partner=fabrikam, display_name=name).first()
+            return existing or admin_relationship_create(
+                partner=fabrikam,
+                customer=customer,
+                created_by=agent,
+                display_name=name,
+                roles=roles,
+                duration_days=days,
+                **kw,
+            )
+
+        def approved(name: str, customer: Tenant, roles: Sequence[str], days: int = 730, **kw):
+            """The relationship, approved by the customer's Global admin when new; and whether it was new."""
+            rel = relationship(name, customer, roles, days, **kw)
+            if rel.status != Status.CREATED:
+                return rel, False
+            admin_relationship_finalize(relationship=rel, finalized_by=agent)
+            approver = self._user(customer, f"globaladmin@{customer.primary_domain}", "Gale", customer.name, roles=[GA])
+            return admin_relationship_approve(relationship=rel, approved_by=approver), True
+
+        def moved(rel: AdminRelationship, started_days_ago: int) -> None:
+            """As if approved `started_days_ago` days ago."""
+            start = timezone.now() - timedelta(days=started_days_ago)
+            AdminRelationship.objects.filter(pk=rel.pk).update(
+                activated_at=start, ends_at=start + timedelta(days=rel.duration_days), created_at=start
+            )
+
+        support_roles: list[str] = [DirectoryRole.USER_ADMINISTRATOR, DirectoryRole.HELPDESK_ADMINISTRATOR]
+        active, new = approved("Adventure Works support", adventure, support_roles, auto_extend=True)
+        if new:
+            for group, roles in ((tier1, support_roles), (admin_agents, [DirectoryRole.USER_ADMINISTRATOR])):
+                assignment = access_assignment_create(
+                    relationship=active, security_group=group, roles=roles, created_by=agent
+                )
+                access_assignment_activate(assignment_id=assignment.pk)
+
+        customer = {i: self._tenant(f"Demo Customer {i:03d}", f"customer{i:03d}.example") for i in range(1, 7)}
+        expiring, new = approved("Demo 001 licenses", customer[1], [DirectoryRole.LICENSE_ADMINISTRATOR], days=30)
+        if new:
+            moved(expiring, 25)  # ends in 5 days
+        relationship("Demo 002 onboarding", customer[2], [DirectoryRole.GLOBAL_READER])
+        expired, new = approved("Demo 003 migration", customer[3], [DirectoryRole.EXCHANGE_ADMINISTRATOR], days=60)
+        if new:
+            moved(expired, 80)  # ended 20 days ago; marked as the periodic task marks it
+            AdminRelationship.objects.filter(pk=expired.pk).update(status=Status.EXPIRED)
+        ended, new = approved("Demo 004 project", customer[4], [DirectoryRole.SHAREPOINT_ADMINISTRATOR], days=90)
+        if new:
+            admin_relationship_terminate(relationship=ended, terminated_by=agent, acting_for=fabrikam)
+        rejected = relationship("Demo 005 security", customer[5], [DirectoryRole.SECURITY_ADMINISTRATOR], days=180)
+        if rejected.status == Status.CREATED:
+            admin_relationship_finalize(relationship=rejected, finalized_by=agent)
+            approver = self._user(customer[5], "globaladmin@customer005.example", "Gale", "Demo", roles=[GA])
+            admin_relationship_reject(relationship=rejected, rejected_by=approver)
+        ending, new = approved("Demo 006 teams", customer[6], [DirectoryRole.TEAMS_ADMINISTRATOR], days=365)
+        if new:
+            AdminRelationship.objects.filter(pk=ending.pk).update(status=Status.TERMINATION_REQUESTED)
+
+        pending = relationship(
+            "Adventure Works security review",
+            adventure,
+            [DirectoryRole.SECURITY_READER, DirectoryRole.REPORTS_READER],
+            days=90,
+        )
+        if pending.status == Status.APPROVAL_PENDING:  # a new link each run: the old one's token is not kept
+            AdminRelationship.objects.filter(pk=pending.pk).update(status=Status.CREATED)
+            pending.refresh_from_db()
+        if pending.status != Status.CREATED:
+            return None  # approved or rejected during the tour
+        finalized = admin_relationship_finalize(relationship=pending, finalized_by=agent)
+        return approval_link(finalized.token)
 
     def _azure(self, fabrikam: Partner, agent: User) -> None:
         """Contoso's Azure subscriptions: one of its own (its Global admin is the Owner; Fabrikam has no access to it,

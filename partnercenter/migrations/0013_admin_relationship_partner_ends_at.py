@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnercenter', '0010_access_assignment_update_action'),
+        ('partnercenter', '0012_role_template_audit_actions'),
     ]
 
     operations = [

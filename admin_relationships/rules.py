@@ -35,15 +35,16 @@ def partner_reader_for(request: AuthenticatedRequest) -> Partner:
 
 
 def customer_for(request: AuthenticatedRequest, tenant_id: UUID, *, change: bool = False) -> tuple[Partner, Tenant]:
-    """A customer of the user's partner (404 otherwise), for its agents; with `change`, for its Admin agents (403)."""
-    return partner_customer_for(request, tenant_id, *(MANAGERS if change else READERS))
+    """A customer of the user's partner (404 otherwise), for its agents; with `change`, for its Admin agents (403).
+    A customer through GDAP alone too: its admin relationships are what it has with the partner."""
+    return partner_customer_for(request, tenant_id, *(MANAGERS if change else READERS), reseller=False)
 
 
 def admin_relationship_for(
     request: AuthenticatedRequest, tenant_id: UUID, relationship_id: UUID, *, change: bool = False
 ) -> AdminRelationship:
     """An admin relationship of the user's partner with this customer (404 for any other), as customer_for allows."""
-    partner, customer = partner_customer_for(request, tenant_id)
+    partner, customer = partner_customer_for(request, tenant_id, reseller=False)
     relationship = (
         AdminRelationship.objects.select_related("partner__tenant", "customer")
         .filter(public_id=relationship_id, partner=partner, customer=customer)
@@ -55,9 +56,35 @@ def admin_relationship_for(
     return relationship
 
 
+def partner_for_requests(request: AuthenticatedRequest, *, change: bool = False) -> Partner:
+    """The user's partner, for the admin relationship requests sent to customers who are not yet customers: its
+    agents read them, its Admin agents create, finalize and send them (403 for anyone else)."""
+    return require_partner_role(request, *(MANAGERS if change else READERS))
+
+
+def admin_relationship_request_for(
+    request: AuthenticatedRequest, relationship_id: UUID, *, change: bool = False
+) -> AdminRelationship:
+    """A request of the user's partner that no customer has approved yet (no customer bound): 404 for any other
+    relationship, including one a customer approved (it is then on that customer's page)."""
+    partner = partner_for_requests(request)
+    relationship = (
+        AdminRelationship.objects.select_related("partner__tenant")
+        .filter(public_id=relationship_id, partner=partner, customer__isnull=True)
+        .first()
+    )
+    if relationship is None:
+        raise Http404
+    partner_for_requests(request, change=change)
+    return relationship
+
+
 def check_can_approve(relationship: AdminRelationship, user: User) -> None:
-    """Only a Global admin of the relationship's customer approves or rejects its roles (PermissionDenied); a request
-    sent to a customer who is not yet one is for a Global admin of whichever tenant opens it."""
+    """Only a Global admin of the relationship's customer approves or rejects its roles (PermissionDenied). A request
+    sent to a customer who is not yet one is for a Global admin of whichever customer tenant opens it: never the
+    requesting partner's own tenant, nor another partner's (a partner is not a customer)."""
+    if relationship.customer is None:
+        check_can_become_customer(relationship, user)
     customer = relationship.customer or user.tenant
     if customer is None:  # site staff: no tenant
         raise PermissionDenied(_("Only a customer's Global admin can approve or reject partner roles."))
@@ -138,3 +165,22 @@ def selected_customers(partner: Partner, values: list[str]) -> list[Tenant]:
     if len(customers) != len(ids):
         raise Http404
     return customers
+
+
+def check_can_become_customer(relationship: AdminRelationship, user: User) -> None:
+    """The user's tenant may become the customer of a request that names none: not the partner's own tenant, not
+    another partner's (PermissionDenied, with the reason)."""
+    if user.tenant_id is None:
+        raise PermissionDenied(_("Only a customer's Global admin can approve or reject partner roles."))
+    if user.tenant_id == relationship.partner.tenant_id:
+        raise PermissionDenied(
+            _(
+                "This request comes from your own organization. Send its link to a Global admin of the customer's "
+                "organization."
+            )
+        )
+    if partner_of(user) is not None:
+        raise PermissionDenied(
+            _("%(org)s is a partner organization: only a customer's Global admin can approve partner roles.")
+            % {"org": user.tenant.name if user.tenant else ""}
+        )

@@ -34,6 +34,12 @@ def admin_relationships_of(partner: Partner, customer: Tenant | None) -> QuerySe
     )
 
 
+def pending_requests_of(partner: Partner) -> QuerySet[AdminRelationship]:
+    """The partner's admin relationship requests that no customer has approved yet (sent to a customer who is not
+    yet one: no customer bound), newest first: drafts, requests awaiting approval, and those rejected or expired."""
+    return AdminRelationship.objects.filter(partner=partner, customer__isnull=True).order_by("-created_at", "-id")
+
+
 def admin_relationship_by_token(token: str) -> AdminRelationship | None:
     """The relationship whose approval link carries `token` (only its hash is stored), or None."""
     if not token or len(token) > 100:

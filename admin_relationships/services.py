@@ -8,13 +8,13 @@ business (admin_relationships/rules.py); the services keep the relationship's ow
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -37,6 +37,7 @@ from partnercenter.models import (
     User,
 )
 from partnercenter.roles import CATALOGUE
+from partnercenter.services import customer_through_granular_admin
 from partnercenter.tokens import token_hash, token_matches_hash, token_new
 
 from .models import BulkRequest, BulkRequestItem, RoleTemplate, RoleTemplateEntry, TemplatedRelationship
@@ -105,9 +106,10 @@ def admin_relationship_create(
     template: RoleTemplate | None = None,
 ) -> AdminRelationship:
     """A new admin relationship of `partner` with `customer`, in status created: roles from the catalogue, at least
-    one; 1 to 730 days; auto-extend (by 180 days) never with Global Administrator. Started from one of the partner's
-    role `template`s, it remembers it: on approval, the template's groups get their roles (see
-    admin_relationship_finalize)."""
+    one; 1 to 730 days; auto-extend (by 180 days) never with Global Administrator. Without a customer (a request
+    for a customer who is not yet one), the tenant of the Global admin who approves it becomes the customer. Started
+    from one of the partner's role `template`s, it remembers it: on approval, the template's groups get their roles
+    (see admin_relationship_finalize)."""
     if template is not None and template.partner_id != partner.pk:
         raise ValidationError({"template": _("Choose one of your organization's role templates.")})
     name = " ".join(display_name.split())
@@ -263,8 +265,13 @@ def admin_relationship_send(
     return email
 
 
+def approval_expires_at(relationship: AdminRelationship) -> datetime:
+    """When an unapproved request's link stops working (APPROVAL_WINDOW_DAYS after it was created)."""
+    return relationship.created_at + timedelta(days=APPROVAL_WINDOW_DAYS)
+
+
 def approval_expired(relationship: AdminRelationship) -> bool:
-    return relationship.created_at + timedelta(days=APPROVAL_WINDOW_DAYS) <= timezone.now()
+    return approval_expires_at(relationship) <= timezone.now()
 
 
 @transaction.atomic
@@ -281,13 +288,12 @@ def admin_relationship_approve(*, relationship: AdminRelationship, approved_by: 
     locked.ends_at = now + timedelta(days=locked.duration_days)
     locked.approved_by = approved_by
     if locked.customer is None:  # requested of a customer who was not yet one: the approver's tenant becomes it
-        locked.customer = approved_by.tenant
+        locked.customer = _new_customer(locked, approved_by)
     locked.token_hash = None  # the link has done its work
-    if locked.customer is None:
-        raise ValidationError(_("Only a customer's Global admin can approve or reject partner roles."))
     locked.save(
         update_fields=["status", "activated_at", "ends_at", "approved_by", "customer", "token_hash", "updated_at"]
     )
+    customer_through_granular_admin(partner=locked.partner, customer=locked.customer, approved_at=now)
     audit_record(
         actor=approved_by,
         action=AuditAction.ADMIN_RELATIONSHIP_APPROVE,
@@ -351,41 +357,94 @@ def _apply_template(relationship: AdminRelationship) -> None:
     transaction.on_commit(activate)
 
 
-def _approval_notices(relationship: AdminRelationship, approved_by: User) -> None:
-    """Both sides are told: the partner's Admin agents and the customer's Global admins, each in their language,
-    naming the approver, the roles and the end date."""
-    customer = relationship.customer
-    assert customer is not None  # bound at approval
-    # One query with OR, not a UNION: SQLite (the embedded default) refuses a UNION of ordered querysets.
-    recipients = (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(
-                security_groups__tenant_id=relationship.partner.tenant_id,
-                security_groups__kind=SecurityGroup.Kind.ADMIN_AGENTS,
-            )
-            | Q(tenant_id=customer.pk, role_assignments__role=GA)
-        )
-        .distinct()
-        .order_by("pk")
+def _new_customer(relationship: AdminRelationship, approved_by: User) -> Tenant:
+    """The approver's tenant, which becomes the customer of a request that named none: a customer tenant, never a
+    partner's (the requesting partner's own included). Checked here, under the relationship's lock, whatever the
+    caller checked."""
+    tenant = approved_by.tenant
+    if tenant is None or Partner.objects.filter(tenant=tenant).exists():
+        raise ValidationError(_("Only a customer's Global admin can approve or reject partner roles."), code="customer")
+    return tenant
+
+
+def _admin_agents(relationship: AdminRelationship) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        security_groups__tenant_id=relationship.partner.tenant_id,
+        security_groups__kind=SecurityGroup.Kind.ADMIN_AGENTS,
     )
-    roles = [definition.role.label for value, definition in CATALOGUE.items() if value in set(relationship.roles)]
-    for recipient in recipients:
+
+
+def _global_admins(customer: Tenant) -> QuerySet[User]:
+    return User.objects.filter(is_active=True, tenant_id=customer.pk, role_assignments__role=GA)
+
+
+def _role_labels(roles) -> list:
+    wanted = set(roles)
+    return [definition.role.label for value, definition in CATALOGUE.items() if value in wanted]
+
+
+def _partner_link(relationship: AdminRelationship) -> str:
+    """Where the partner's agents see the relationship (the customer's page, or the Customers page before there is
+    a customer)."""
+    if relationship.customer is None:
+        return settings.SITE_URL + reverse("customers:list")
+    return settings.SITE_URL + reverse(
+        "customers:admin_relationship", args=[relationship.customer.public_id, relationship.public_id]
+    )
+
+
+def _customer_link(relationship: AdminRelationship, customer: Tenant) -> str:
+    """Where the customer's Global admins see it: Settings > Partner relationships, the partner's details."""
+    return settings.SITE_URL + reverse(
+        "admincenter:partner_relationship_detail", args=[customer.public_id, relationship.partner.tenant.public_id]
+    )
+
+
+def _notify(
+    relationship: AdminRelationship,
+    *,
+    template: str,
+    context: dict,
+    partner_side: bool = True,
+    customer_side: bool = True,
+    customer: Tenant | None = None,
+) -> int:
+    """Email the partner's Admin agents and/or the customer's Global admins about the relationship, each in their
+    language, through the outbox (in the caller's transaction: the emails go if, and only if, the change commits).
+    Every email names the partner, the customer, the relationship, its roles and its end date. Returns how many."""
+    customer = customer or relationship.customer
+    recipients: list[tuple[User, str, bool]] = []
+    if partner_side:
+        link = _partner_link(relationship)
+        recipients += [(user, link, True) for user in _admin_agents(relationship).order_by("pk")]
+    if customer_side and customer is not None:
+        link = _customer_link(relationship, customer)
+        recipients += [(user, link, False) for user in _global_admins(customer).order_by("pk")]
+    base = {
+        "partner_name": relationship.partner.name,
+        "customer_name": customer.name if customer else "",
+        "relationship_name": relationship.display_name,
+        "roles": _role_labels(relationship.roles),
+        "ends_at": relationship.ends_at,
+        "auto_extend_days": relationship.auto_extend_days,
+        **context,
+    }
+    for recipient, link, is_partner in recipients:
         email_enqueue(
             to=recipient.email,
-            template="admin_relationship_approved",
-            context={
-                "recipient": recipient,
-                "partner_name": relationship.partner.name,
-                "customer_name": customer.name,
-                "relationship_name": relationship.display_name,
-                "approver": approved_by,
-                "roles": roles,
-                "ends_at": relationship.ends_at,
-            },
+            template=template,
+            context={**base, "recipient": recipient, "link": link, "partner_side": is_partner},
             language=recipient.preferred_language or "en",
             topic=relationship,
         )
+    return len(recipients)
+
+
+def _approval_notices(relationship: AdminRelationship, approved_by: User) -> None:
+    """Both sides are told: the partner's Admin agents and the customer's Global admins, each in their language,
+    naming the approver, the roles and the end date."""
+    _notify(relationship, template="admin_relationship_approved", context={"approver": approved_by})
 
 
 @transaction.atomic
@@ -394,13 +453,22 @@ def admin_relationship_reject(*, relationship: AdminRelationship, rejected_by: U
     _require_status(locked, Status.APPROVAL_PENDING)
     locked.status = Status.REJECTED
     locked.token_hash = None
-    locked.save(update_fields=["status", "token_hash", "updated_at"])
+    locked.ended_at = timezone.now()
+    locked.save(update_fields=["status", "token_hash", "ended_at", "updated_at"])
     audit_record(
         actor=rejected_by,
         action=AuditAction.ADMIN_RELATIONSHIP_REJECT,
         target_tenant=locked.customer,
         obj=locked,
         details={"name": locked.display_name, "partner": locked.partner.name},
+    )
+    # The partner learns that it will not get these roles (its lost-access email); the customer knows: it rejected.
+    _notify(
+        locked,
+        template="admin_relationship_rejected",
+        context={"actor": rejected_by, "ended_at": locked.ended_at},
+        customer_side=False,
+        customer=locked.customer or rejected_by.tenant,
     )
     return locked
 
@@ -414,12 +482,15 @@ def admin_relationship_terminate(
     app: ApiApplication | None = None,
 ) -> AdminRelationship:
     """End an active relationship at once, from either side (the partner's Admin agents: `acting_for` its partner;
-    the customer's Global admin, Remove roles: None). Its roles are gone from this moment."""
+    the customer's Global admin, Remove roles: None). Its roles are gone from this moment, and both sides are told by
+    email (the partner's Admin agents, of the access they lost; the customer's Global admins, of the roles gone)."""
     locked = _locked(relationship)
     _require_status(locked, Status.ACTIVE, Status.TERMINATION_REQUESTED)
+    now = timezone.now()
     locked.status = Status.TERMINATED
-    locked.ends_at = min(locked.ends_at or timezone.now(), timezone.now())
-    locked.save(update_fields=["status", "ends_at", "updated_at"])
+    locked.ends_at = min(locked.ends_at or now, now)
+    locked.ended_at = now
+    locked.save(update_fields=["status", "ends_at", "ended_at", "updated_at"])
     AccessAssignment.objects.filter(relationship=locked).exclude(status=AccessAssignment.Status.DELETED).update(
         status=AccessAssignment.Status.DELETED, updated_at=timezone.now()
     )
@@ -431,6 +502,11 @@ def admin_relationship_terminate(
         details={"name": locked.display_name, **({} if acting_for else {"partner": locked.partner.name})},
         acting_for=acting_for,
         app=app,
+    )
+    _notify(
+        locked,
+        template="admin_relationship_ended",
+        context={"reason": "partner" if acting_for else "customer", "actor": terminated_by, "ended_at": now},
     )
     return locked
 
@@ -1079,3 +1155,180 @@ def _email_global_admins(finalized: FinalizedRelationship, *, agent: User, admin
         details={"name": relationship.display_name, "recipient": ", ".join(admin.email for admin in admins)},
         acting_for=relationship.partner,
     )
+
+
+# --- The lifecycle, run by the periodic task (admin_relationships.tasks.admin_relationships_lifecycle) -----------
+
+# Notices of a relationship's end go out this many days before it, then on expiry. A notice is for a relationship
+# that has lasted longer than its days: a 7-day relationship gets no "30 days" notice (its approval said the date).
+NOTICE_DAYS = (30, 7, 1)
+# An auto-extending relationship is extended this long before its end date, so that the roles it gives never lapse
+# between the end date and the next run of the task (it runs every 15 minutes, see CELERY_BEAT_SCHEDULE).
+EXTEND_AHEAD = timedelta(hours=1)
+
+
+@dataclass
+class LifecycleRun:
+    """What one run of the lifecycle did, by relationship count."""
+
+    requests_expired: int = 0
+    extended: int = 0
+    expired: int = 0
+    notices: int = 0
+
+
+def _system_audit(relationship: AdminRelationship, action: AuditAction, details: dict) -> None:
+    audit_record(
+        actor=None,
+        action=action,
+        target_tenant=relationship.customer,
+        obj=relationship,
+        details={"name": relationship.display_name, **details},
+        system_for=relationship.partner,
+    )
+
+
+@transaction.atomic
+def admin_relationship_request_expire(*, relationship_id: int, now: datetime) -> bool:
+    """A request not approved within 90 days (created or approval pending) expires, as Partner Center's do: its link
+    stops working. Idempotent, and once only: the row is locked and its state checked (a row another worker holds is
+    skipped, that worker does it). True if it expired now."""
+    locked = (
+        AdminRelationship.objects.select_for_update(of=("self",), skip_locked=True)
+        .select_related("partner__tenant", "customer")
+        .filter(
+            pk=relationship_id,
+            status__in=[Status.CREATED, Status.APPROVAL_PENDING],
+            created_at__lte=now - timedelta(days=APPROVAL_WINDOW_DAYS),
+        )
+        .first()
+    )
+    if locked is None:
+        return False
+    previous = locked.status
+    locked.status = Status.EXPIRED
+    locked.token_hash = None
+    locked.ended_at = now
+    locked.save(update_fields=["status", "token_hash", "ended_at", "updated_at"])
+    _system_audit(locked, AuditAction.ADMIN_RELATIONSHIP_REQUEST_EXPIRE, {"status": previous})
+    return True
+
+
+@transaction.atomic
+def admin_relationship_end(*, relationship_id: int, now: datetime) -> str | None:
+    """An active relationship at its end date: auto-extend (never with Global Administrator) moves the end date by
+    180 days (EXTEND_AHEAD before it), and the notices start again for the new date; otherwise it expires, its access
+    assignments end, and both sides are told. Idempotent, and once only (the row is locked and checked; a row another
+    worker holds is skipped). Returns "extended", "expired", or None when there was nothing to do.
+
+    Its roles have ended at the end date already, whether or not this has run (access.live_admin_relationships)."""
+    locked = (
+        AdminRelationship.objects.select_for_update(of=("self",), skip_locked=True)
+        .select_related("partner__tenant", "customer")
+        .filter(pk=relationship_id, status=Status.ACTIVE, ends_at__isnull=False)
+        .first()
+    )
+    if locked is None or locked.ends_at is None:
+        return None
+    extends = locked.auto_extend_days > 0 and GA not in locked.roles
+    if extends and locked.ends_at <= now + EXTEND_AHEAD:
+        previous = locked.ends_at
+        ends_at = previous
+        while ends_at <= now + EXTEND_AHEAD:  # a task that could not run for months: one extension to the future
+            ends_at += timedelta(days=locked.auto_extend_days)
+        locked.ends_at = ends_at
+        locked.save(update_fields=["ends_at", "updated_at"])
+        _system_audit(
+            locked,
+            AuditAction.ADMIN_RELATIONSHIP_EXTEND,
+            {"ends_at": ends_at.isoformat(), "previous_ends_at": previous.isoformat()},
+        )
+        return "extended"
+    if locked.ends_at > now:
+        return None
+    locked.status = Status.EXPIRED
+    locked.ended_at = locked.ends_at
+    locked.notice_ends_at, locked.notice_days = locked.ends_at, 0
+    locked.save(update_fields=["status", "ended_at", "notice_ends_at", "notice_days", "updated_at"])
+    AccessAssignment.objects.filter(relationship=locked).exclude(status=AccessAssignment.Status.DELETED).update(
+        status=AccessAssignment.Status.DELETED, updated_at=now
+    )
+    _system_audit(locked, AuditAction.ADMIN_RELATIONSHIP_EXPIRE, {"ends_at": locked.ends_at.isoformat()})
+    _notify(locked, template="admin_relationship_ended", context={"reason": "expired", "ended_at": locked.ends_at})
+    return "expired"
+
+
+def notice_days_due(relationship: AdminRelationship, now: datetime) -> int | None:
+    """The notice an active relationship is due now: the fewest of NOTICE_DAYS days that its end is within (only the
+    latest: a run that missed the 30-day notice sends the 7-day one), or None."""
+    if relationship.ends_at is None or relationship.ends_at <= now:
+        return None
+    lasted = relationship.ends_at - (relationship.activated_at or relationship.created_at)
+    for days in sorted(NOTICE_DAYS):
+        if relationship.ends_at - now <= timedelta(days=days):
+            return days if lasted > timedelta(days=days) else None
+    return None
+
+
+@transaction.atomic
+def admin_relationship_notice_send(*, relationship_id: int, now: datetime) -> int | None:
+    """Tell both sides that an active relationship ends soon (30, 7 or 1 days before), each notice exactly once per
+    end date, however many workers run this at once: the notice is claimed by a conditional UPDATE of the
+    relationship's notice level, which only one transaction can win (the others wait for its row lock, then find the
+    level taken); its emails are written in the same transaction. Returns the days of the notice sent, or None."""
+    relationship = (
+        AdminRelationship.objects.select_related("partner__tenant", "customer")
+        .filter(pk=relationship_id, status=Status.ACTIVE)
+        .first()
+    )
+    if relationship is None or (days := notice_days_due(relationship, now)) is None:
+        return None
+    claimed = (
+        AdminRelationship.objects.filter(pk=relationship.pk, status=Status.ACTIVE, ends_at=relationship.ends_at)
+        .filter(
+            Q(notice_ends_at__isnull=True)
+            | Q(notice_days__isnull=True)
+            | ~Q(notice_ends_at=F("ends_at"))
+            | Q(notice_days__gt=days)
+        )
+        .update(notice_ends_at=F("ends_at"), notice_days=days)
+    )
+    if not claimed:
+        return None
+    assert relationship.ends_at is not None  # days_due answers None without an end date
+    sent = _notify(relationship, template="admin_relationship_notice", context={"days": days})
+    _system_audit(
+        relationship,
+        AuditAction.ADMIN_RELATIONSHIP_NOTICE,
+        {"days": days, "ends_at": relationship.ends_at.isoformat(), "recipients": sent},
+    )
+    return days
+
+
+def admin_relationships_lifecycle(*, now: datetime | None = None) -> LifecycleRun:
+    """The periodic task's work, for every relationship due, in bulk: unapproved requests older than 90 days expire;
+    active relationships at their end are extended or expire; notices of coming ends go out. Each relationship is
+    its own transaction (one that fails leaves the others done; the next run tries it again), and each step is
+    idempotent and once only, so that running it twice, or in two workers at once, changes nothing more."""
+    now = now or timezone.now()
+    run = LifecycleRun()
+    stale = AdminRelationship.objects.filter(
+        status__in=[Status.CREATED, Status.APPROVAL_PENDING],
+        created_at__lte=now - timedelta(days=APPROVAL_WINDOW_DAYS),
+    )
+    for pk in stale.order_by("pk").values_list("pk", flat=True):
+        run.requests_expired += admin_relationship_request_expire(relationship_id=pk, now=now)
+    ending = AdminRelationship.objects.filter(status=Status.ACTIVE).filter(
+        Q(ends_at__lte=now) | Q(ends_at__lte=now + EXTEND_AHEAD, auto_extend_days__gt=0)
+    )
+    for pk in ending.order_by("ends_at", "pk").values_list("pk", flat=True):
+        outcome = admin_relationship_end(relationship_id=pk, now=now)
+        run.extended += outcome == "extended"
+        run.expired += outcome == "expired"
+    # Due a notice: ending within the longest notice period, and not yet told of the nearest (the service decides).
+    noticed = AdminRelationship.objects.filter(
+        status=Status.ACTIVE, ends_at__gt=now, ends_at__lte=now + timedelta(days=max(NOTICE_DAYS))
+    ).exclude(notice_ends_at=F("ends_at"), notice_days__lte=min(NOTICE_DAYS))
+    for pk in noticed.order_by("ends_at", "pk").values_list("pk", flat=True):
+        run.notices += admin_relationship_notice_send(relationship_id=pk, now=now) is not None
+    return run

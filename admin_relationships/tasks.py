@@ -1,8 +1,15 @@
 """Celery tasks of granular delegated admin: they take ids, load rows and call the services."""
 
+from dataclasses import asdict
+
 from celery import shared_task
 
-from .services import access_assignment_activate, admin_relationships_bulk_run, bulk_requests_due
+from .services import (
+    access_assignment_activate,
+    admin_relationships_bulk_run,
+    admin_relationships_lifecycle,
+    bulk_requests_due,
+)
 
 
 @shared_task(acks_late=True)
@@ -27,3 +34,10 @@ def bulk_request_sweep() -> int:
     for bulk_id in due:
         run_bulk_request.delay(bulk_id)
     return len(due)
+
+
+@shared_task
+def admin_relationships_lifecycle_run() -> dict[str, int]:
+    """Expiry, auto-extension and the notices of admin relationships (CELERY_BEAT_SCHEDULE runs it). Safe to run
+    twice, or in two workers at once: each step happens once."""
+    return asdict(admin_relationships_lifecycle())

@@ -9,6 +9,9 @@ choices (a product, an Azure role) is shown in their words once the app register
 from typing import TYPE_CHECKING
 
 from django.db import models
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.timezone import is_aware, localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -55,7 +58,11 @@ DETAIL_LABELS: dict[str, "StrOrPromise"] = {
     "group": gettext_lazy("Security group"),
     "template": gettext_lazy("Role template"),
     "customers": gettext_lazy("Customers"),
+    "days": gettext_lazy("Days before the end date"),
+    "ends_at": gettext_lazy("End date"),
 }
+# Details stored as ISO 8601 date and time, shown in the reader's format.
+DATETIME_DETAILS = frozenset({"ends_at"})
 
 # Where a detail's value is a code of a set of choices, the choices that give its words, tried in order. The core
 # registers its own below; each app registers its own in its AppConfig.ready() (the core imports no app).
@@ -84,6 +91,8 @@ def _choice_label(key: str, value: object) -> str:
 
 
 def _detail_value(key: str, value: object) -> str:
+    if key in DATETIME_DETAILS and isinstance(value, str) and (when := parse_datetime(value)) is not None:
+        return date_format(localtime(when) if is_aware(when) else when, "DATETIME_FORMAT")
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, list | tuple):

@@ -183,13 +183,27 @@ class DirectoryRoleAssignment(models.Model):
 
 
 class ResellerRelationship(models.Model):
-    """Partner ↔ customer tenant; created when a customer's Global admin accepts a request."""
+    """Partner ↔ customer tenant: the row that makes the tenant one of the partner's customers (IS_CUSTOMER).
+
+    Created when a customer's Global admin accepts a relationship request (a reseller relationship: `is_active`), or
+    first approves one of the partner's admin relationships (granular delegated admin, GDAP: `granular_admin_since`),
+    whichever comes first. A customer through GDAP alone has a row that is not an active reseller relationship: it
+    is on the partner's Customers page and its customer pages, but what only resellers may do (subscriptions, Azure
+    provisioning, Windows Autopilot) stays closed to the partner."""
+
+    # The rule, in one place: a tenant is a partner's customer while the partner has an active reseller relationship
+    # with it, or once the tenant approved an admin relationship of the partner (whatever became of that since: the
+    # customer stays on the Customers page, where the partner can ask for a new one, as Partner Center keeps it).
+    IS_CUSTOMER: ClassVar[Q] = Q(is_active=True) | Q(granular_admin_since__isnull=False)
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="reseller_relationships")
     customer = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="reseller_relationships")
     created_at = models.DateTimeField(_("since"), auto_now_add=True)
+    # An active reseller relationship.
     is_active = models.BooleanField(default=True)
     removed_at = models.DateTimeField(null=True, blank=True)
+    # When the customer first approved an admin relationship of the partner (GDAP); None if it never did.
+    granular_admin_since = models.DateTimeField(_("granular delegated admin since"), null=True, blank=True)
 
     class Meta:
         db_table = "relationships_resellerrelationship"  # created by the invitation app, which it outgrew
@@ -316,6 +330,14 @@ class AuditAction(models.TextChoices):
     ROLE_TEMPLATE_UPDATE = "role_template.update", _("Edited a role template")
     ROLE_TEMPLATE_DELETE = "role_template.delete", _("Deleted a role template")
     ADMIN_RELATIONSHIP_BULK_REQUEST = "admin_relationship.bulk_request", _("Requested admin relationships in bulk")
+    # GDAP's lifecycle, enforced by the periodic task (the actor is the system).
+    ADMIN_RELATIONSHIP_REQUEST_EXPIRE = (
+        "admin_relationship.request_expire",
+        _("Admin relationship request expired unapproved"),
+    )
+    ADMIN_RELATIONSHIP_EXPIRE = "admin_relationship.expire", _("Admin relationship expired")
+    ADMIN_RELATIONSHIP_EXTEND = "admin_relationship.extend", _("Admin relationship extended automatically")
+    ADMIN_RELATIONSHIP_NOTICE = "admin_relationship.notice", _("Sent notice that an admin relationship is ending")
 
 
 class AdminRelationship(models.Model):
@@ -362,6 +384,13 @@ class AdminRelationship(models.Model):
     activated_at = models.DateTimeField(_("start date"), null=True, blank=True)
     ends_at = models.DateTimeField(_("end date"), null=True, blank=True)
     approved_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # When it stopped: expired, terminated or rejected (None while it may still give roles, or be approved).
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    # The notices of its coming end already sent: for which end date, and the last one's days before it (30, 7, 1;
+    # 0 is the notice of expiry). The periodic task claims a notice by a conditional UPDATE of these two, so that a
+    # notice goes out once however many workers run it; an extended end date starts the notices again.
+    notice_ends_at = models.DateTimeField(_("notices sent for the end date"), null=True, blank=True, editable=False)
+    notice_days = models.PositiveSmallIntegerField(_("last notice, days before"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -224,6 +224,13 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "partnercenter.tasks.outbox_sweep", "schedule": env.float("OUTBOX_SWEEP_SECONDS", 15.0)},
     # Bulk admin relationship requests whose task was lost are run again (the run is idempotent).
     "admin-relationship-bulk-sweep": {"task": "admin_relationships.tasks.bulk_request_sweep", "schedule": 60.0},
+    # GDAP: requests expire, relationships end or extend, notices go out. Roles end at the end date without it
+    # (partnercenter.access); auto-extension happens an hour ahead (admin_relationships.services.EXTEND_AHEAD), so
+    # the interval must stay well under an hour.
+    "admin-relationships-lifecycle": {
+        "task": "admin_relationships.tasks.admin_relationships_lifecycle_run",
+        "schedule": env.float("ADMIN_RELATIONSHIPS_LIFECYCLE_SECONDS", 900.0),
+    },
 }
 
 # Django's own Content Security Policy: strict, no inline script or style anywhere.

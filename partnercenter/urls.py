@@ -28,6 +28,7 @@ customer_pages = [
     path("<uuid:tenant_id>/devices/", include("autopilot.urls")),  # Windows Autopilot
     path("<uuid:tenant_id>/azure/", include("azure_subscriptions.urls")),  # Add Azure subscription
     path("<uuid:tenant_id>/admin-relationships/", include("admin_relationships.urls")),  # GDAP
+    path("admin-relationships/", include("admin_relationships.request_urls")),  # GDAP, for customers-to-be
 ]
 
 # The customer's admin center: every app's pages of one tenant, in one namespace.

@@ -70,6 +70,7 @@ class Objects:
     b_assignment: AccessAssignment
     b_template: RoleTemplate
     a_bulk: BulkRequest
+    b_prospect: AdminRelationship  # partner B's request for an organization that is not yet a customer
 
 
 def _device(tenant, serial: str, **kwargs) -> Device:
@@ -163,6 +164,13 @@ def objects(world: World) -> Objects:
             duration_days=30,
             auto_extend=False,
             language="en",
+        ),
+        b_prospect=admin_relationship_create(
+            partner=w.partner_b,
+            customer=None,
+            created_by=w.b_admin,
+            display_name="Prospect",
+            roles=[DirectoryRole.GLOBAL_READER],
         ),
     )
 
@@ -483,6 +491,17 @@ CASES: dict[str, list[Case]] = {
             lambda w, o: {"roles": [DirectoryRole.USER_ADMINISTRATOR]},
         )
         for method in ("get", "post")
+    ],
+    # The requests no customer has approved yet: another partner's, or one a customer approved (it lives under its
+    # customer's page), are not among partner A's requests.
+    "admin_relationship_request": [
+        Case("a_admin", method, lambda w, o, name=name, r=r: reverse(f"customers:{name}", args=[r(w, o).public_id]))
+        for name, method in (
+            ("admin_relationship_request", "get"),
+            ("admin_relationship_request_finalize", "post"),
+            ("admin_relationship_request_send", "post"),
+        )
+        for r in (lambda w, o: o.b_prospect, lambda w, o: o.a_relationship)
     ],
     "partner_user": [
         Case("a_ga", method, lambda w, o, name=name, u=u: reverse(f"partnersettings:{name}", args=[u(w).public_id]))

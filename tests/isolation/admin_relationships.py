@@ -33,6 +33,21 @@ def _url(name: str):
     return lambda w: reverse(f"customers:{name}", args=[w.customer_x.public_id, _relationship(w).public_id])
 
 
+def _request(w):
+    """Partner A's request for an organization that is not yet its customer (no customer bound), in status created."""
+    return admin_relationship_create(
+        partner=w.partner_a,
+        customer=None,
+        created_by=w.a_admin,
+        display_name="Prospect",
+        roles=[DirectoryRole.GLOBAL_READER],
+    )
+
+
+def _request_url(name: str):
+    return lambda w: reverse(f"customers:{name}", args=[_request(w).public_id])
+
+
 def _active(w):
     """The same relationship, approved by customer X's Global admin."""
     relationship = admin_relationship_finalize(relationship=_relationship(w), finalized_by=w.a_admin).relationship
@@ -57,11 +72,17 @@ def _assignment_url(name: str):
 
 # Partner A's agents read the customer's admin relationships; only its Admin agent changes them. Partner B and the
 # customers' own users do not know X as a customer (404).
-READ = row("200 200 200 404 | 404 404 404 404 404 | 404 302")
+READ = row("200 200 200 404 | 404 404 404 404 404 | 404 302", a_tier1=403)
 CHANGE_EMPTY = row("400 403 403 404 | 404 404 404 404 404 | 404 302")
 # Approve partner roles: only a Global admin of the customer; anyone else signed in, the permission-required page.
 APPROVAL_GET = row("403 403 403 403 | 200 403 403 403 403 | 403 302")
 APPROVAL_POST = row("403 403 403 403 | 302 403 403 403 403 | 403 302")
+
+# Requests for organizations that are not yet customers (Customers > Admin relationship requests): every agent of
+# partner A reads them, its Admin agent changes them; partner B's Admin agent has none of its own here and does not
+# know A's (404); customers' users are not let into the partner area (403).
+REQUESTS_READ = row("200 200 200 200 | 403 403 403 403 403 | 403 302", a_tier1=403)
+REQUEST_READ = row("200 200 200 404 | 403 403 403 403 403 | 403 302", a_tier1=403)
 
 ROUTES: dict[str, Route] = {
     # Expiring granular relationships (under Customers) and its Download: every agent of a partner, each seeing only
@@ -69,13 +90,36 @@ ROUTES: dict[str, Route] = {
     # customers' users.
     "customers:expiring_relationships": Route(
         lambda w: reverse("customers:expiring_relationships"),
-        get=row("200 200 200 200 | 403 403 403 403 403 | 403 302"),
+        get=row("200 200 200 200 | 403 403 403 403 403 | 403 302", a_tier1=403),
         post=SIGNED_IN_ONLY_405,
     ),
     "customers:expiring_relationships_export": Route(
         lambda w: reverse("customers:expiring_relationships_export"),
-        get=row("200 200 200 200 | 403 403 403 403 403 | 403 302"),
+        get=row("200 200 200 200 | 403 403 403 403 403 | 403 302", a_tier1=403),
         post=SIGNED_IN_ONLY_405,
+    ),
+    "customers:admin_relationship_requests": Route(
+        lambda w: reverse("customers:admin_relationship_requests"), get=REQUESTS_READ, post=SIGNED_IN_ONLY_405
+    ),
+    # An empty POST: the form again, with its errors.
+    "customers:admin_relationship_request_new": Route(
+        lambda w: reverse("customers:admin_relationship_request_new"),
+        get=row("200 403 403 200 | 403 403 403 403 403 | 403 302"),
+        post=row("400 403 403 400 | 403 403 403 403 403 | 403 302"),
+    ),
+    "customers:admin_relationship_request": Route(
+        _request_url("admin_relationship_request"), get=REQUEST_READ, post=SIGNED_IN_ONLY_405
+    ),
+    # Finalize: the draft email with the personalised link; an empty Send has no link: back to the request.
+    "customers:admin_relationship_request_finalize": Route(
+        _request_url("admin_relationship_request_finalize"),
+        get=SIGNED_IN_ONLY_405,
+        post=row("200 403 403 404 | 403 403 403 403 403 | 403 302"),
+    ),
+    "customers:admin_relationship_request_send": Route(
+        _request_url("admin_relationship_request_send"),
+        get=SIGNED_IN_ONLY_405,
+        post=row("302 403 403 404 | 403 403 403 403 403 | 403 302"),
     ),
     "customers:admin_relationship_new": Route(
         lambda w: reverse("customers:admin_relationship_new", args=[w.customer_x.public_id]),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnercenter', '0012_role_template_audit_actions'),
+        ('partnercenter', '0014_admin_relationship_lifecycle'),
     ]
 
     operations = [

@@ -1,4 +1,4 @@
-"""Customer side of granular delegated admin (GDAP): the page behind the personalised link, Approve partner roles,
+"""Customer side of granular delegated admin (GDAP): the page behind the personalized link, Approve partner roles,
 where a Global admin of the customer approves every role of the request, or rejects it."""
 
 from datetime import timedelta

@@ -1,5 +1,5 @@
 """Customers > Request admin relationships: one role template, several selected customers, one admin relationship
-and one personalised link per customer, emailed to each customer's Global admins by a task; then the results page,
+and one personalized link per customer, emailed to each customer's Global admins by a task; then the results page,
 customer by customer, which refreshes itself (no script) until every customer is done. Admin agents only."""
 
 from uuid import UUID

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from partnercenter.languages import LanguageField
 from partnercenter.models import AdminRelationship, DirectoryRole, SecurityGroup
 from partnercenter.roles import CATALOGUE
 
@@ -30,10 +31,17 @@ class AdminRelationshipForm(forms.Form):
     template = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
 
+class FinalizeForm(forms.Form):
+    """The language the customer reads: the draft email and the email the portal sends are in it."""
+
+    language = LanguageField(label=_("Language of the email to the customer"))
+
+
 class DraftEmailForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput, max_length=100)
     recipient_email = forms.EmailField(label=_("Customer's email address"), max_length=254)
     message = forms.CharField(label=_("Email message"), widget=forms.Textarea(attrs={"rows": 14}), max_length=10000)
+    language = LanguageField(widget=forms.HiddenInput)  # chosen before the draft was written in it
 
 
 class AccessAssignmentForm(forms.Form):

@@ -79,7 +79,7 @@ class TemplatedRelationship(models.Model):
 
 class BulkRequest(models.Model):
     """Request admin relationships of many customers at once, from one template: one relationship and one
-    personalised link per customer, emailed to its Global admins by a task; each customer's result is an item."""
+    personalized link per customer, emailed to its Global admins by a task; each customer's result is an item."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -1,5 +1,5 @@
 """State changes of granular delegated admin (GDAP): a partner's Admin agents create an admin relationship with chosen
-roles and a duration, finalize it (a personalised link for the customer), the customer's Global admin approves or
+roles and a duration, finalize it (a personalized link for the customer), the customer's Global admin approves or
 rejects it, the partner assigns its security groups some of its roles, and either side ends it.
 
 Every function is transactional, locks the relationship it changes, checks its state there (so that two clicks, two
@@ -157,7 +157,7 @@ def admin_relationship_create(
 def admin_relationship_finalize(
     *, relationship: AdminRelationship, finalized_by: User | None, app: ApiApplication | None = None
 ) -> FinalizedRelationship:
-    """Lock the request for the customer's approval: status approval pending, and a personalised link (256 random
+    """Lock the request for the customer's approval: status approval pending, and a personalized link (256 random
     bits, stored hashed) for the customer's Global admin."""
     locked = _locked(relationship)
     _require_status(locked, Status.CREATED)
@@ -210,7 +210,7 @@ def _snapshot_template(relationship: AdminRelationship) -> None:
 
 
 def approval_link(token: str) -> str:
-    """The personalised link of a finalized request. Built from SITE_URL, never from the request's Host header, so a
+    """The personalized link of a finalized request. Built from SITE_URL, never from the request's Host header, so a
     forged Host cannot send customers elsewhere."""
     return settings.SITE_URL + reverse("adminrelationships:approval", kwargs={"token": token})
 
@@ -229,7 +229,7 @@ def admin_relationship_send(
     message: str,
     language: str,
 ) -> OutboxEmail:
-    """Email the agent's draft (editable, but keeping the personalised link) to the customer, through the outbox.
+    """Email the agent's draft (editable, but keeping the personalized link) to the customer, through the outbox.
     Once: the relationship is locked, and a second post finds the first one's email (DraftAlreadySent)."""
     locked = _locked(relationship)
     _require_status(locked, Status.APPROVAL_PENDING)
@@ -242,7 +242,7 @@ def admin_relationship_send(
         errors["recipient_email"] = _("Enter a valid email address.")
     link = approval_link(token)
     if link not in message:
-        errors["message"] = _("The message must include the personalised link: %(link)s") % {"link": link}
+        errors["message"] = _("The message must include the personalized link: %(link)s") % {"link": link}
     if errors:
         raise ValidationError(errors)
     if OutboxEmail.objects.filter(topic_type=AdminRelationship._meta.label, topic_id=str(locked.public_id)).exists():
@@ -901,7 +901,7 @@ def role_template_delete(*, template: RoleTemplate, deleted_by: User) -> None:
     locked.delete()
 
 
-# --- Bulk requests: one template, many customers, one relationship and one personalised link each ------------------
+# --- Bulk requests: one template, many customers, one relationship and one personalized link each ------------------
 
 BULK_MAX_CUSTOMERS = 200
 Suffix = BulkRequest.Suffix

@@ -1,5 +1,5 @@
 """Partner side of granular delegated admin (GDAP), on a customer's page: request an admin relationship, finalize it
-(the draft email with its personalised link), send it; its details, security groups and termination."""
+(the draft email with its personalized link), send it; its details, security groups and termination."""
 
 from urllib.parse import quote
 from uuid import UUID
@@ -17,12 +17,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from partnercenter.access import partner_group_kinds
 from partnercenter.http import AuthenticatedRequest
+from partnercenter.languages import current_language, language_choices, supported_language
 from partnercenter.models import AccessAssignment, AdminRelationship, DirectoryRole, Partner, Tenant
 from partnercenter.roles import CATALOGUE
 from partnercenter.tokens import token_matches_hash
 
 from . import services
-from .forms import AccessAssignmentForm, AccessAssignmentRolesForm, AdminRelationshipForm, DraftEmailForm
+from .forms import (
+    AccessAssignmentForm,
+    AccessAssignmentRolesForm,
+    AdminRelationshipForm,
+    DraftEmailForm,
+    FinalizeForm,
+)
 from .models import RoleTemplate
 from .rules import (
     MANAGERS,
@@ -148,6 +155,7 @@ def _render_detail(request: AuthenticatedRequest, found: AdminRelationship) -> H
             "finalize_url": _relationship_url(relationship, "_finalize"),
             "approval_expires_at": services.approval_expires_at(relationship),
             "template": template_plan(relationship),
+            "finalize_form": FinalizeForm(),
         },
     )
 
@@ -158,26 +166,27 @@ def relationship_detail(request: AuthenticatedRequest, tenant_id: UUID, relation
 
 
 def _render_draft(
-    request: AuthenticatedRequest, finalized: FinalizedRelationship, form: DraftEmailForm | None = None
+    request: AuthenticatedRequest, finalized: FinalizedRelationship, language: str, form: DraftEmailForm | None = None
 ) -> HttpResponse:
-    """The draft email, in the response to the POST that made the link: the token is never stored, so this is the
-    one moment it can be shown."""
+    """The draft email, in the customer's `language`, in the response to the POST that made the link: the token is
+    never stored, so this is the one moment it can be shown."""
     relationship = finalized.relationship
     partner = relationship.partner
     link = approval_link(finalized.token)
-    default_message = render_to_string(
-        "admin_relationships/draft_message.txt",
-        {
-            "partner": partner,
-            "agent": request.user,
-            "link": link,
-            "relationship": relationship,
-            "roles": role_rows(relationship.roles),
-        },
-    ).strip()
+    with translation.override(language):
+        default_message = render_to_string(
+            "admin_relationships/draft_message.txt",
+            {
+                "partner": partner,
+                "agent": request.user,
+                "link": link,
+                "relationship": relationship,
+                "roles": role_rows(relationship.roles),
+            },
+        ).strip()
+        subject = _("%(partner)s requests admin roles in your organization") % {"partner": partner.name}
     if form is None:
-        form = DraftEmailForm(initial={"token": finalized.token, "message": default_message})
-    subject = _("%(partner)s requests admin roles in your organization") % {"partner": partner.name}
+        form = DraftEmailForm(initial={"token": finalized.token, "message": default_message, "language": language})
     mailto = f"mailto:?subject={quote(subject)}&body={quote(default_message)}"
     base = _relationship_url(relationship)
     response = render(
@@ -189,6 +198,7 @@ def _render_draft(
             "link": link,
             "form": form,
             "mailto": mailto,
+            "email_language": dict(language_choices())[language],
             "send_url": _relationship_url(relationship, "_send"),
             # Done: back to where the request lives (its customer's page, or the requests awaiting approval).
             "done_url": base if relationship.customer else reverse(REQUESTS),
@@ -200,12 +210,14 @@ def _render_draft(
 
 
 def _finalize(request: AuthenticatedRequest, relationship: AdminRelationship) -> HttpResponse:
+    form = FinalizeForm(request.POST)
+    language = form.cleaned_data["language"] if form.is_valid() else current_language()
     try:
         finalized = services.admin_relationship_finalize(relationship=relationship, finalized_by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(_relationship_url(relationship))
-    return _render_draft(request, finalized)
+    return _render_draft(request, finalized, language)
 
 
 @require_POST
@@ -221,8 +233,9 @@ def _send(request: AuthenticatedRequest, relationship: AdminRelationship) -> Htt
         messages.error(request, _("This draft's link is no longer valid."))
         return back
     form = DraftEmailForm(request.POST)
+    language = supported_language(request.POST.get("language")) or current_language()
     if not form.is_valid():
-        return _render_draft(request, FinalizedRelationship(relationship, token), form)
+        return _render_draft(request, FinalizedRelationship(relationship, token), language, form)
     try:
         services.admin_relationship_send(
             relationship=relationship,
@@ -230,7 +243,7 @@ def _send(request: AuthenticatedRequest, relationship: AdminRelationship) -> Htt
             token=form.cleaned_data["token"],
             recipient_email=form.cleaned_data["recipient_email"],
             message=form.cleaned_data["message"],
-            language=translation.get_language(),
+            language=form.cleaned_data["language"],
         )
     except DraftAlreadySent:
         messages.info(request, _("This request was already sent."))
@@ -240,7 +253,7 @@ def _send(request: AuthenticatedRequest, relationship: AdminRelationship) -> Htt
             messages.error(request, " ".join(error.messages))
             return back
         _add_errors(form, error)
-        return _render_draft(request, FinalizedRelationship(relationship, token), form)
+        return _render_draft(request, FinalizedRelationship(relationship, token), language, form)
     messages.success(
         request,
         _("The email to %(email)s is on its way.") % {"email": form.cleaned_data["recipient_email"]},

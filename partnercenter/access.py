@@ -155,7 +155,7 @@ def is_own_global_admin(user: User) -> bool:
 
 
 class MFARequired(Exception):
-    """A partner user without multi-factor authentication asked for a partner page (the middleware sends them to
+    """A partner user without two-step verification asked for a partner page (the middleware sends them to
     set it up)."""
 
 
@@ -169,7 +169,7 @@ MFA_SESSION_KEY = "partner_mfa_ok"
 
 
 def require_mfa(request: AuthenticatedRequest) -> None:
-    """Partner Center requires multi-factor authentication of partner users before they see customers or act for
+    """Partner Center requires two-step verification of partner users before they see customers or act for
     them. Once found, the answer is kept in the session (cleared when the user removes an authenticator), so partner
     pages do not pay a query for it on every request."""
     if not settings.PARTNER_MFA_REQUIRED or request.session.get(MFA_SESSION_KEY):
@@ -371,7 +371,7 @@ def admin_center_for(
     if user.tenant is not None and user.tenant.public_id == tenant_id:
         center = AdminCenter(tenant=user.tenant, roles=own_directory_roles(user))
         if not center.can(ADMIN_ROLES):
-            raise PermissionDenied(_("The admin center is for your organisation's administrators."))
+            raise PermissionDenied(_("The admin center is for your organization's administrators."))
     else:
         relationship = partner_relationship_for(request, tenant_id, reseller=False)
         assert partner is not None  # partner_relationship_for answers 404 to a user of no partner
@@ -395,5 +395,5 @@ def own_global_admin_center_for(request: AuthenticatedRequest, tenant_id: UUID) 
         partner_customer_for(request, tenant_id, reseller=False)  # 404 unless the tenant is a customer of the partner
         raise PermissionDenied(_("Only the customer's own Global admins can see its partner relationships."))
     if not is_own_global_admin(user):
-        raise PermissionDenied(_("Only your organisation's Global admins can do this."))
+        raise PermissionDenied(_("Only your organization's Global admins can do this."))
     return AdminCenter(tenant=user.tenant, roles=own_directory_roles(user))

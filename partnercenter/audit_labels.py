@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from .models import AuditAction, AuditEvent, DirectoryRole, SecurityGroup, Tenant
 from .other_partners import ANOTHER_PARTNER, OtherPartners
+from .words import join_list
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise  # a test dependency: the types only, not at run time
@@ -96,7 +97,7 @@ def _detail_value(key: str, value: object) -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, list | tuple):
-        return ", ".join(_choice_label(key, v) for v in value) or "—"
+        return join_list(_choice_label(key, v) for v in value) or "—"
     return _choice_label(key, value)
 
 
@@ -139,7 +140,7 @@ def actor_label(event: AuditEvent, viewer: Tenant, others: OtherPartners | None 
     if event.actor_tenant_id is None or event.actor_tenant_id == viewer.pk:
         return name
     assert event.actor_tenant is not None  # actor_tenant_id is set
-    organisation = event.actor_tenant.name
+    organization = event.actor_tenant.name
     if event.on_behalf:
-        return _("%(name)s (%(partner)s, on your behalf)") % {"name": name, "partner": organisation}
-    return _("%(name)s (%(partner)s)") % {"name": name, "partner": organisation}
+        return _("%(name)s (%(partner)s, on your behalf)") % {"name": name, "partner": organization}
+    return _("%(name)s (%(partner)s)") % {"name": name, "partner": organization}

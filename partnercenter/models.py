@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Tenant(models.Model):
-    """A directory (organisation). Partners and customers are both tenants."""
+    """A directory (organization). Partners and customers are both tenants."""
 
     public_id = models.UUIDField(_("Microsoft ID"), default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("company name"), max_length=200)
@@ -259,7 +259,7 @@ class AuditAction(models.TextChoices):
     A service that records a new kind of change adds it here, with its words; the codes are stored, never change."""
 
     # The directory.
-    TENANT_CREATE = "tenant.create", _("Created the organisation")
+    TENANT_CREATE = "tenant.create", _("Created the organization")
     PARTNER_CREATE = "partner.create", _("Added a partner")
     USER_CREATE = "user.create", _("Added a user")
     USER_UPDATE = "user.update", _("Edited a user")
@@ -286,10 +286,10 @@ class AuditAction(models.TextChoices):
     SECURITY_GROUP_CREATE = "security_group.create", _("Created a security group")
     SECURITY_GROUP_MEMBER_ADD = "security_group.member_add", _("Added a member to a security group")
     SECURITY_GROUP_MEMBER_REMOVE = "security_group.member_remove", _("Removed a member from a security group")
-    # Subscriptions and licences.
+    # Subscriptions and licenses.
     SUBSCRIPTION_CREATE = "subscription.create", _("Added a subscription")
-    LICENSE_ASSIGN = "license.assign", _("Assigned a licence")
-    LICENSE_UNASSIGN = "license.unassign", _("Unassigned a licence")
+    LICENSE_ASSIGN = "license.assign", _("Assigned a license")
+    LICENSE_UNASSIGN = "license.unassign", _("Unassigned a license")
     # Azure.
     AZURE_SUBSCRIPTION_CREATE = "azure_subscription.create", _("Added an Azure subscription")
     AZURE_SUBSCRIPTION_PROVISION = "azure_subscription.provision", _("Provisioned an Azure subscription")

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from .audit import audit_record
+from .languages import supported_language
 from .models import (
     AuditAction,
     DirectoryRole,
@@ -43,7 +44,7 @@ def email_domain_check(*, tenant: Tenant, email: str) -> None:
         raise ValidationError(
             {
                 "email": ValidationError(
-                    _("Use an address at %(domain)s, the organisation's domain.") % {"domain": tenant.primary_domain},
+                    _("Use an address at %(domain)s, the organization's domain.") % {"domain": tenant.primary_domain},
                     code="foreign_domain",
                 )
             }
@@ -190,3 +191,14 @@ def customer_through_granular_admin(*, partner: Partner, customer: Tenant, appro
         ResellerRelationship.objects.filter(pk=relationship.pk, granular_admin_since__isnull=True).update(
             granular_admin_since=approved_at
         )
+
+
+def user_language_set(*, user: User, language: str) -> bool:
+    """Remember the language `user` reads, for what the portal sends them (emails); True if it changed. A
+    preference of the user's own, not a privilege: no audit event. A language the portal does not speak is ignored."""
+    language = supported_language(language)
+    if not language or user.preferred_language == language:
+        return False
+    User.objects.filter(pk=user.pk).update(preferred_language=language)
+    user.preferred_language = language
+    return True

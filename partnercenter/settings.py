@@ -120,7 +120,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
 # Accounts: sign-in with email, password reset by email, failed sign-ins rate limited (allauth keeps the counters in
-# the cache). Nobody signs up on their own: users come with a tenant (see relationships' new-organisation flow).
+# the cache). Nobody signs up on their own: users come with a tenant (see relationships' new-organization flow).
 ACCOUNT_ADAPTER = "partnercenter.accounts.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
@@ -138,7 +138,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 
-# Multi-factor authentication (TOTP, with recovery codes). Partner users must have it before they see customers or act
+# Two-step verification (TOTP, with recovery codes). Partner users must have it before they see customers or act
 # on a customer's behalf, as Partner Center requires.
 MFA_ADAPTER = "partnercenter.accounts.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

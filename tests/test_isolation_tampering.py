@@ -287,7 +287,7 @@ CASES: dict[str, list[Case]] = {
     # Roles: another tenant's user as the member to add or remove.
     "role_assign": _both("post", _center("role_assign", GA_SLUG), lambda w, o: {"user": str(o.y_user.public_id)}),
     "role_remove": _both("post", _center("role_remove", GA_SLUG, Y_GA)),
-    # Licences: another tenant's subscription, or another tenant's user on this tenant's subscription.
+    # Licenses: another tenant's subscription, or another tenant's user on this tenant's subscription.
     "subscription_detail": _both("get", _center("subscription_detail", lambda w, o: o.y_subscription.public_id)),
     "license_assign": _both(
         "post",
@@ -396,7 +396,19 @@ CASES: dict[str, list[Case]] = {
             "post",
             _partner("profile_unassign"),
             lambda w, o: {"device": [str(o.y_device.public_id)], "device_list": [str(o.y_batch.public_id)]},
-        )
+        ),
+        Case(
+            "a_admin",
+            "post",
+            _partner("profile_unassign"),
+            lambda w, o: {"device": [str(o.y_device.public_id)], "confirm": "yes"},
+        ),
+        Case(
+            "a_admin",
+            "post",
+            _partner("profile_unassign"),
+            lambda w, o: {"device_list": [str(o.y_batch.public_id)], "confirm": "yes"},
+        ),
     ],
     "device_remove": [
         Case(
@@ -419,8 +431,13 @@ CASES: dict[str, list[Case]] = {
     "profile_delete": [Case("a_admin", "post", _partner("profile_delete", lambda w, o: o.y_profile.public_id))],
     # Partner Center: another partner's relationship request; another partner's or a customer's user.
     "relationship_request": [
-        Case("a_admin", "post", lambda w, o, name=name: reverse(f"relationships:{name}", args=[o.b_request.public_id]))
-        for name in ("request_send", "request_reissue", "request_revoke")
+        Case("a_admin", method, lambda w, o, name=name: reverse(f"relationships:{name}", args=[o.b_request.public_id]))
+        for name, methods in (
+            ("request_send", ["post"]),
+            ("request_reissue", ["get", "post"]),
+            ("request_revoke", ["get", "post"]),
+        )
+        for method in methods
     ],
     # GDAP: another partner's group or user in the partner's own group and assignment forms; another partner's
     # relationship, assignment and group in the partner's URLs.

@@ -1,6 +1,6 @@
 """Customers > Request admin relationships: an Admin agent selects several customers, chooses a role template, a name
 (made unique with each customer's name or a number), a duration and auto extend; a task creates one admin
-relationship and one personalised link per customer, finalizes it and emails it to the customer's Global admins
+relationship and one personalized link per customer, finalizes it and emails it to the customer's Global admins
 through the outbox; the results page says, customer by customer, sent or why not, and reloads itself until done.
 Only Admin agents; only the partner's own customers."""
 
@@ -116,7 +116,7 @@ def test_an_admin_agent_requests_relationships_of_several_customers(
         ),
     ]
     assert TemplatedRelationship.objects.filter(template=template, snapshot_at__isnull=False).count() == 2
-    # One personalised link per customer, to each of its Global admins.
+    # One personalized link per customer, to each of its Global admins.
     emails = {email.to: email for email in OutboxEmail.objects.all()}
     assert set(emails) == {world.x_ga.email, "ga@adatum.test"}
     links = set()

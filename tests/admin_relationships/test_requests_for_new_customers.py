@@ -1,5 +1,5 @@
 """Request admin relationship from the Customers command bar, for an organization that is not yet a customer: the same
-form as on a customer's page, a relationship without a customer, Finalize → the same draft email (personalised link,
+form as on a customer's page, a relationship without a customer, Finalize → the same draft email (personalized link,
 Send through the outbox, Done), listed under Admin relationship requests until a Global admin approves it. Whoever
 approves it must be a Global admin of a customer tenant (never the partner's own, never another partner's): that
 tenant becomes the customer, once, under the relationship's lock."""
@@ -122,7 +122,7 @@ def test_finalize_shows_the_draft_with_the_link_and_send_goes_through_the_outbox
         request_url(relationship, "admin_relationship_request_send"),
         {"token": token, "recipient_email": "ga@wingtip.test", "message": "Please approve."},
     )
-    assert response.status_code == 400 and "must include the personalised link" in response.content.decode()
+    assert response.status_code == 400 and "must include the personalized link" in response.content.decode()
     assert not OutboxEmail.objects.exists()
     response = client.post(
         request_url(relationship, "admin_relationship_request_send"),

@@ -77,7 +77,7 @@ def test_a_request_from_a_template_gives_its_groups_their_roles_on_approval(
     expect(agent.get_by_role("main")).to_contain_text("Requested from the role template Helpdesk, least privilege.")
     check_agent(agent, "the relationship, from a template")
     agent.get_by_role("button", name=t("Finalize request")).click()
-    link = agent.get_by_role("textbox", name=t("Personalised link")).input_value()
+    link = agent.get_by_role("textbox", name=t("Personalized link")).input_value()
     agent.get_by_label(t("Customer's email address")).fill(world.x_ga.email)
     agent.get_by_role("button", name=t("Send"), exact=True).click()
     expect(agent.get_by_role("heading", level=1)).to_have_text("Contoso helpdesk")

@@ -1,4 +1,4 @@
-"""The customer's admin center: users, roles, subscriptions and licences, activity."""
+"""The customer's admin center: users, roles, subscriptions and licenses, activity."""
 
 from django.urls import reverse
 
@@ -101,10 +101,10 @@ ROUTES: dict[str, Route] = {
         post=row("409 403 403 404 | 409 403 403 403 403 | 404 302"),
         delete=SIGNED_IN_ONLY_405,
     ),
-    # Subscriptions and licences: seen by Global admins, User admins and Global readers, changed by Global and User
+    # Subscriptions and licenses: seen by Global admins, User admins and Global readers, changed by Global and User
     # admins; partner A's Admin agent is Global Administrator of X through delegated admin, its Helpdesk agent only
     # Helpdesk Administrator (403), its Sales agent has no role there (403). An empty POST to assign: the form again,
-    # with its error (400); unassigning a user who holds no licence: back to the subscription with a message.
+    # with its error (400); unassigning a user who holds no license: back to the subscription with a message.
     "admincenter:subscriptions": Route(
         lambda w: reverse("admincenter:subscriptions", args=[_x(w)]),
         get=row("200 403 403 404 | 200 200 403 200 403 | 404 302", a_tier1=200),

@@ -1,5 +1,5 @@
 """Granular delegated admin (GDAP): a customer's admin relationships on the partner side, and the customer's page
-behind a request's personalised link."""
+behind a request's personalized link."""
 
 from django.urls import reverse
 
@@ -127,7 +127,7 @@ ROUTES: dict[str, Route] = {
         post=CHANGE_EMPTY,
     ),
     "customers:admin_relationship": Route(_url("admin_relationship"), get=READ, post=SIGNED_IN_ONLY_405),
-    # Finalize: the draft email with the personalised link.
+    # Finalize: the draft email with the personalized link.
     "customers:admin_relationship_finalize": Route(
         _url("admin_relationship_finalize"),
         get=SIGNED_IN_ONLY_405,

@@ -5,7 +5,7 @@ Partner A resells to customer X with delegated admin: its Admin agent manages pr
 adds devices, its Helpdesk agent only looks. In the admin center, X's Global admin manages the devices and its Global
 Reader sees them (its User and Helpdesk Administrators may not: 403); partner A's Admin agent is X's Global
 Administrator through delegated admin and may remove devices there, but adds devices in Partner Center, not as the
-organisation."""
+organization."""
 
 from django.urls import reverse
 

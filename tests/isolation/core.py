@@ -89,14 +89,15 @@ ROUTES: dict[str, Route] = {
         get=SIGNED_IN_ONLY_405,
         post=row("302 302 403 404 | 404 404 404 404 404 | 404 302", a_tier1=403),
     ),
+    # Resend and Revoke: GET is the confirmation page, POST does it.
     "relationships:request_reissue": Route(
         lambda w: reverse("relationships:request_reissue", args=[request_id(w)]),
-        get=SIGNED_IN_ONLY_405,
+        get=row("200 200 403 404 | 404 404 404 404 404 | 404 302", a_tier1=403),
         post=row("200 200 403 404 | 404 404 404 404 404 | 404 302", a_tier1=403),
     ),
     "relationships:request_revoke": Route(
         lambda w: reverse("relationships:request_revoke", args=[request_id(w)]),
-        get=SIGNED_IN_ONLY_405,
+        get=row("200 200 403 404 | 404 404 404 404 404 | 404 302", a_tier1=403),
         post=row("302 302 403 404 | 404 404 404 404 404 | 404 302", a_tier1=403),
     ),
     # The page behind the link: open to anyone holding it; only a customer's Global admin may decide. Partner A's own
@@ -116,7 +117,8 @@ ROUTES: dict[str, Route] = {
     ),
     "relationships:invitation_decline": Route(
         lambda w: reverse("relationships:invitation_decline", args=[token(w)]),
-        get=ALL_405,
+        # GET: the confirmation, for the Global admins who may decide.
+        get=row("403 403 403 403 | 200 403 403 403 403 | 200 302"),
         post=row("403 403 403 403 | 302 403 403 403 403 | 302 302"),
         delete=ALL_405,
     ),

@@ -112,7 +112,7 @@ class Command(BaseCommand):
     def handle(self, *args, extra_customers: int, reset: bool = False, **options):
         if reset:
             # What the tour changes reaches every table (relationships, users, devices, the outbox, the audit log), and
-            # what it adds (a new customer organisation) is not the demo's to find: only an empty database puts the
+            # what it adds (a new customer organization) is not the demo's to find: only an empty database puts the
             # demo back as it was. So only on the embedded default: `make demo-reset` turns DEBUG on by itself, and a
             # shell with the production variables must not empty the production database with it.
             embedded = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"

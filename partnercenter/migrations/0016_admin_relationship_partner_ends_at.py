@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnercenter', '0014_admin_relationship_lifecycle'),
+        ('partnercenter', '0015_us_spelling_in_labels'),
     ]
 
     operations = [

@@ -1,4 +1,4 @@
-.PHONY: run serve test bench bench-lists bench-autopilot lint format messages code demo-reset screenshots
+.PHONY: run serve test bench bench-lists bench-expiring bench-autopilot lint format messages code demo-reset screenshots
 
 run:  ## Set up and serve the portal on the embedded default (SQLite, in-process tasks, local mailbox, demo data)
 	./scripts/run.sh
@@ -14,6 +14,9 @@ bench:  ## Benchmark the Customers page against a bare Django page (needs Postgr
 
 bench-lists:  ## Benchmark every list page, page 1 and page 200, at 1,000 and 100,000 rows, against a bare page (needs PostgreSQL)
 	.venv/bin/python bench/lists_bench.py
+
+bench-expiring:  ## Benchmark Expiring granular relationships (10,000 GDAP relationships) against a bare Django page (needs PostgreSQL)
+	.venv/bin/python bench/expiring_bench.py
 
 bench-autopilot:  ## Benchmark Autopilot: a 10,000-device file checked and registered, a profile applied to all (needs PostgreSQL)
 	.venv/bin/python bench/autopilot_bench.py

@@ -56,6 +56,20 @@ class AccessAssignmentForm(forms.Form):
     )
 
 
+class AccessAssignmentRolesForm(forms.Form):
+    """Edit roles: some of the relationship's roles, at least one; the service checks that they are."""
+
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"),
+        choices=DirectoryRole.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one role."),
+            "invalid_choice": _("Choose roles of this admin relationship."),
+        },
+    )
+
+
 def role_field_name(role: str) -> str:
     return f"group_{role}"
 

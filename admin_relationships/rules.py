@@ -28,6 +28,12 @@ READERS = frozenset({Kind.ADMIN_AGENTS, Kind.SALES_AGENTS, Kind.HELPDESK_AGENTS}
 MANAGERS = frozenset({Kind.ADMIN_AGENTS})
 
 
+def partner_reader_for(request: AuthenticatedRequest) -> Partner:
+    """The user's partner, for its agents who read admin relationships (403 for anyone else): the Expiring granular
+    relationships page, which lists the partner's relationships with every customer."""
+    return require_partner_role(request, *READERS)
+
+
 def customer_for(request: AuthenticatedRequest, tenant_id: UUID, *, change: bool = False) -> tuple[Partner, Tenant]:
     """A customer of the user's partner (404 otherwise), for its agents; with `change`, for its Admin agents (403).
     A customer through GDAP alone too: its admin relationships are what it has with the partner."""

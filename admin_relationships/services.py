@@ -646,6 +646,61 @@ def access_assignment_activate(*, assignment_id: int) -> AccessAssignment | None
 
 
 @transaction.atomic
+def access_assignment_update(
+    *, assignment: AccessAssignment, roles, changed_by: User | None, app: ApiApplication | None = None
+) -> AccessAssignment:
+    """Change the roles a security group has in an active relationship (some of the relationship's, at least one).
+    As Graph's PATCH of an accessAssignment does, the assignment goes back to pending, and the task
+    (admin_relationships.tasks.activate_access_assignment) activates it again after the commit: until then its members
+    hold none of its roles, so a role taken away is gone at once. The same roles again change nothing. From the
+    partner's page (`changed_by`, its Admin agent) or Graph's PATCH (`app`)."""
+    from .tasks import activate_access_assignment  # noqa: PLC0415 -- tasks import this module (tasks call services)
+
+    relationship = _locked(assignment.relationship)
+    locked = (
+        AccessAssignment.objects.select_for_update(of=("self",))
+        .select_related("security_group")
+        .filter(pk=assignment.pk, relationship=relationship)
+        .first()
+    )
+    if locked is None or locked.status in (AccessAssignment.Status.DELETED, AccessAssignment.Status.DELETING):
+        raise ValidationError(_("These roles were removed: they can't be changed."), code="status")
+    _require_status(relationship, Status.ACTIVE)
+    if relationship.ends_at is not None and relationship.ends_at <= timezone.now():
+        raise ValidationError(_("This admin relationship has expired: its roles can't be changed."), code="status")
+    cleaned = _clean_roles(roles)
+    if set(cleaned) - set(relationship.roles):
+        raise ValidationError({"roles": _("Choose roles of this admin relationship.")})
+    if cleaned == sorted(locked.roles) and locked.status in (
+        AccessAssignment.Status.ACTIVE,
+        AccessAssignment.Status.PENDING,
+    ):
+        return locked
+    previous = sorted(locked.roles)
+    locked.roles = cleaned
+    locked.status = AccessAssignment.Status.PENDING
+    locked.failure = ""
+    locked.save(update_fields=["roles", "status", "failure", "updated_at"])
+    audit_record(
+        actor=changed_by,
+        action=AuditAction.ACCESS_ASSIGNMENT_UPDATE,
+        target_tenant=relationship.customer,
+        obj=relationship,
+        details={
+            "name": relationship.display_name,
+            "group": locked.security_group.name,
+            "roles": cleaned,
+            "previous_roles": previous,
+        },
+        acting_for=relationship.partner,
+        app=app,
+    )
+    assignment_id = locked.pk
+    transaction.on_commit(lambda: activate_access_assignment.delay(assignment_id))
+    return locked
+
+
+@transaction.atomic
 def access_assignment_remove(
     *, assignment: AccessAssignment, removed_by: User | None, app: ApiApplication | None = None
 ) -> None:
@@ -745,40 +800,6 @@ def admin_relationship_delete(
         app=app,
     )
     locked.delete()
-
-
-@transaction.atomic
-def access_assignment_update(
-    *, assignment: AccessAssignment, roles, changed_by: User | None, app: ApiApplication | None = None
-) -> AccessAssignment:
-    """Change the roles a security group has in an active relationship (some of the relationship's roles), at once:
-    an active assignment stays active (its members never lose the roles they keep), a pending one stays pending."""
-    locked = (
-        AccessAssignment.objects.select_for_update(of=("self",))
-        .select_related("relationship__customer", "relationship__partner__tenant", "security_group")
-        .get(pk=assignment.pk)
-    )
-    relationship = locked.relationship
-    _require_status(relationship, Status.ACTIVE)
-    if locked.status not in (AccessAssignment.Status.ACTIVE, AccessAssignment.Status.PENDING):
-        raise ValidationError(_("These roles were removed: they can't be changed."), code="status")
-    cleaned = _clean_roles(roles)
-    if set(cleaned) - set(relationship.roles):
-        raise ValidationError({"roles": _("Choose roles of this admin relationship.")})
-    if cleaned == sorted(locked.roles):
-        return locked
-    locked.roles = cleaned
-    locked.save(update_fields=["roles", "updated_at"])
-    audit_record(
-        actor=changed_by,
-        action=AuditAction.ACCESS_ASSIGNMENT_UPDATE,
-        target_tenant=relationship.customer,
-        obj=relationship,
-        details={"name": relationship.display_name, "group": locked.security_group.name, "roles": cleaned},
-        acting_for=relationship.partner,
-        app=app,
-    )
-    return locked
 
 
 # --- Role templates: a partner's named sets of roles, each going to one of its security groups ----------------------

@@ -23,7 +23,13 @@ from partnercenter.roles import CATALOGUE
 from partnercenter.tokens import token_matches_hash
 
 from . import services
-from .forms import AccessAssignmentForm, AdminRelationshipForm, DraftEmailForm, FinalizeForm
+from .forms import (
+    AccessAssignmentForm,
+    AccessAssignmentRolesForm,
+    AdminRelationshipForm,
+    DraftEmailForm,
+    FinalizeForm,
+)
 from .models import RoleTemplate
 from .rules import (
     MANAGERS,
@@ -351,11 +357,9 @@ def assignment_new(request: AuthenticatedRequest, tenant_id: UUID, relationship_
     )
 
 
-@require_POST
-def assignment_remove(
-    request: AuthenticatedRequest, tenant_id: UUID, relationship_id: UUID, assignment_id: UUID
-) -> HttpResponse:
-    relationship = admin_relationship_for(request, tenant_id, relationship_id, change=True)
+def _assignment_for(relationship: AdminRelationship, assignment_id: UUID) -> AccessAssignment:
+    """An assignment of this relationship that is not deleted; 404 for any other (another relationship's, another
+    partner's), the same answer for "missing" and "not yours"."""
     assignment = (
         AccessAssignment.objects.filter(public_id=assignment_id, relationship=relationship)
         .exclude(status=AccessAssignment.Status.DELETED)
@@ -364,6 +368,61 @@ def assignment_remove(
     )
     if assignment is None:
         raise Http404
+    return assignment
+
+
+@require_http_methods(["GET", "POST"])
+def assignment_edit(
+    request: AuthenticatedRequest, tenant_id: UUID, relationship_id: UUID, assignment_id: UUID
+) -> HttpResponse:
+    """Edit roles: the relationship's roles as checkboxes, the assignment's checked. Saved pending; the task activates
+    the new roles seconds later."""
+    relationship = admin_relationship_for(request, tenant_id, relationship_id, change=True)
+    assignment = _assignment_for(relationship, assignment_id)
+    if relationship.status != AdminRelationship.Status.ACTIVE:
+        messages.error(request, _("Only an active admin relationship gives roles to security groups."))
+        return _detail(tenant_id, relationship_id)
+    form = AccessAssignmentRolesForm(
+        request.POST if request.method == "POST" else None, initial={"roles": assignment.roles}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.access_assignment_update(
+                assignment=assignment, roles=form.cleaned_data["roles"], changed_by=request.user
+            )
+        except ValidationError as error:
+            if getattr(error, "code", None) == "status":
+                messages.error(request, " ".join(error.messages))
+                return _detail(tenant_id, relationship_id)
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The new roles of %(group)s are being activated. This takes a few seconds.")
+                % {"group": assignment.security_group.name},
+            )
+            return _detail(tenant_id, relationship_id)
+    selected = set(form["roles"].value() or [])
+    return render(
+        request,
+        "admin_relationships/assignment_edit.html",
+        {
+            "customer": relationship.customer,
+            "relationship": relationship,
+            "assignment": assignment,
+            "form": form,
+            "roles": [{**row, "checked": row["value"] in selected} for row in role_rows(relationship.roles)],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def assignment_remove(
+    request: AuthenticatedRequest, tenant_id: UUID, relationship_id: UUID, assignment_id: UUID
+) -> HttpResponse:
+    relationship = admin_relationship_for(request, tenant_id, relationship_id, change=True)
+    assignment = _assignment_for(relationship, assignment_id)
     services.access_assignment_remove(assignment=assignment, removed_by=request.user)
     messages.success(
         request, _("%(group)s no longer has roles in this relationship.") % {"group": assignment.security_group.name}

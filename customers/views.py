@@ -89,6 +89,7 @@ def customer_list(request: AuthenticatedRequest) -> HttpResponse:
         # The agent's groups are read once per request, for the navigation too: no query of their own.
         "can_request_admin_relationship": bool(kinds & ADMIN_RELATIONSHIP_MANAGERS),
         "can_see_admin_relationship_requests": bool(kinds & ADMIN_RELATIONSHIP_READERS),
+        "can_see_expiring": bool(kinds & ADMIN_RELATIONSHIP_READERS),
     }
     return render(request, "customers/list.html", context)
 

@@ -418,6 +418,8 @@ class AdminRelationship(models.Model):
         indexes = [
             models.Index(fields=["partner", "customer", "status"]),
             models.Index(fields=["status", "ends_at"]),
+            # Expiring granular relationships: a partner's relationships in end-date order, a page at a time.
+            models.Index(fields=["partner", "ends_at"]),
         ]
 
     def __str__(self) -> str:

@@ -20,6 +20,7 @@ handler403 = views.permission_denied
 # Partner Center > Customers: the list and a customer's pages, with each service's pages of that customer.
 customer_pages = [
     path("", include("customers.urls")),
+    path("expiring-granular-relationships/", include("admin_relationships.expiring_urls")),  # GDAP end dates
     path("admin-relationships/bulk/", include("admin_relationships.bulk_urls")),  # GDAP for several customers
     path("<uuid:tenant_id>/devices/", include("autopilot.urls")),  # Windows Autopilot
     path("<uuid:tenant_id>/azure/", include("azure_subscriptions.urls")),  # Add Azure subscription

@@ -487,13 +487,27 @@ CASES: dict[str, list[Case]] = {
     + [
         Case(
             "a_admin",
-            "post",
-            _partner(
-                "access_assignment_remove",
-                lambda w, o: o.a_relationship.public_id,
-                lambda w, o: o.b_assignment.public_id,
-            ),
+            method,
+            _partner(name, lambda w, o: o.a_relationship.public_id, lambda w, o: o.b_assignment.public_id),
+            lambda w, o: {"roles": [DirectoryRole.USER_ADMINISTRATOR]},
         )
+        for name, method in (
+            ("access_assignment_remove", "post"),
+            ("access_assignment_edit", "get"),
+            ("access_assignment_edit", "post"),
+        )
+    ]
+    + [
+        # Another partner's relationship and its assignment, both in partner A's URL of customer X.
+        Case(
+            "a_admin",
+            method,
+            _partner(
+                "access_assignment_edit", lambda w, o: o.b_relationship.public_id, lambda w, o: o.b_assignment.public_id
+            ),
+            lambda w, o: {"roles": [DirectoryRole.USER_ADMINISTRATOR]},
+        )
+        for method in ("get", "post")
     ],
     # The requests no customer has approved yet: another partner's, or one a customer approved (it lives under its
     # customer's page), are not among partner A's requests.

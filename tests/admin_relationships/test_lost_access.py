@@ -74,7 +74,7 @@ def test_remove_roles_tells_both_sides(world, client_for):
         for text in (email.body_text, email.body_html):
             assert "Contoso helpdesk" in text and "User Administrator" in text and "Helpdesk Administrator" in text
             assert f"{world.x_ga.display_name} ({world.x_ga.email}) of Contoso removed the roles of Fabrikam" in text
-            assert "Fabrikam no longer has these roles in Contoso" in text
+            assert "Fabrikam no longer has these roles in the tenant of Contoso" in text
     assert "request a new admin relationship" in emails[world.a_admin.email].body_text
     assert "request a new admin relationship" not in emails[world.x_ga.email].body_text
 

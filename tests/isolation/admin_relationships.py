@@ -58,16 +58,16 @@ def _active_url(name: str):
     return lambda w: reverse(f"customers:{name}", args=[w.customer_x.public_id, _active(w).public_id])
 
 
-def _assignment_remove_url(w) -> str:
-    relationship = _active(w)
-    group = SecurityGroup.objects.get(tenant=w.partner_a.tenant, kind=SecurityGroup.Kind.HELPDESK_AGENTS)
-    assignment = access_assignment_create(
-        relationship=relationship, security_group=group, roles=relationship.roles, created_by=w.a_admin
-    )
-    return reverse(
-        "customers:access_assignment_remove",
-        args=[w.customer_x.public_id, relationship.public_id, assignment.public_id],
-    )
+def _assignment_url(name: str):
+    def url(w) -> str:
+        relationship = _active(w)
+        group = SecurityGroup.objects.get(tenant=w.partner_a.tenant, kind=SecurityGroup.Kind.HELPDESK_AGENTS)
+        assignment = access_assignment_create(
+            relationship=relationship, security_group=group, roles=relationship.roles, created_by=w.a_admin
+        )
+        return reverse(f"customers:{name}", args=[w.customer_x.public_id, relationship.public_id, assignment.public_id])
+
+    return url
 
 
 # Partner A's agents read the customer's admin relationships; only its Admin agent changes them. Partner B and the
@@ -85,6 +85,19 @@ REQUESTS_READ = row("200 200 200 200 | 403 403 403 403 403 | 403 302", a_tier1=4
 REQUEST_READ = row("200 200 200 404 | 403 403 403 403 403 | 403 302", a_tier1=403)
 
 ROUTES: dict[str, Route] = {
+    # Expiring granular relationships (under Customers) and its Download: every agent of a partner, each seeing only
+    # its own partner's relationships (partner B's Admin agent opens its own page); the partner area is closed to
+    # customers' users.
+    "customers:expiring_relationships": Route(
+        lambda w: reverse("customers:expiring_relationships"),
+        get=row("200 200 200 200 | 403 403 403 403 403 | 403 302", a_tier1=403),
+        post=SIGNED_IN_ONLY_405,
+    ),
+    "customers:expiring_relationships_export": Route(
+        lambda w: reverse("customers:expiring_relationships_export"),
+        get=row("200 200 200 200 | 403 403 403 403 403 | 403 302", a_tier1=403),
+        post=SIGNED_IN_ONLY_405,
+    ),
     "customers:admin_relationship_requests": Route(
         lambda w: reverse("customers:admin_relationship_requests"), get=REQUESTS_READ, post=SIGNED_IN_ONLY_405
     ),
@@ -152,7 +165,15 @@ ROUTES: dict[str, Route] = {
         post=CHANGE_EMPTY,
     ),
     "customers:access_assignment_remove": Route(
-        _assignment_remove_url, get=SIGNED_IN_ONLY_405, post=row("302 403 403 404 | 404 404 404 404 404 | 404 302")
+        _assignment_url("access_assignment_remove"),
+        get=SIGNED_IN_ONLY_405,
+        post=row("302 403 403 404 | 404 404 404 404 404 | 404 302"),
+    ),
+    # Edit roles of an assignment: Admin agents; an empty POST chooses no role (the form and its error).
+    "customers:access_assignment_edit": Route(
+        _assignment_url("access_assignment_edit"),
+        get=row("200 403 403 404 | 404 404 404 404 404 | 404 302"),
+        post=CHANGE_EMPTY,
     ),
     "customers:admin_relationship_terminate": Route(
         _active_url("admin_relationship_terminate"),

@@ -27,8 +27,8 @@ from partnercenter.models import (
     SecurityGroup,
 )
 
-from . import oauth, odata, serializers
-from .errors import GraphError, bad_request, error_response, not_found
+from . import oauth, odata, openapi, serializers
+from .errors import GraphError, bad_request, conflict, error_response, not_found
 from .rules import (
     READ_CUSTOMERS,
     READ_RELATIONSHIPS,
@@ -90,9 +90,16 @@ def endpoint(**handlers: tuple[frozenset[str], Handler]) -> Handler:
         except GraphError as error:
             return error_response(error, client_request_id)
         except ValidationError as error:
+            if _is_state_conflict(error):
+                return error_response(conflict(" ".join(error.messages)), client_request_id)
             return error_response(bad_request(" ".join(error.messages)), client_request_id)
 
     return view
+
+
+def _is_state_conflict(error: ValidationError) -> bool:
+    """The services refuse a change the object's status does not allow with the code "status"."""
+    return any(item.code == "status" for item in getattr(error, "error_list", []))
 
 
 def _json(request: HttpRequest) -> dict:
@@ -220,34 +227,42 @@ _CREATED_ONLY = ("displayName", "duration", "accessDetails", "customer")
 
 def relationship_update(request: HttpRequest, app: ApiApplication, relationship_id: str) -> HttpResponse:
     """PATCH as Graph allows: anything while created; on an active relationship, autoExtendDuration, and removing
-    Global Administrator from accessDetails (the one role change an active relationship allows)."""
+    Global Administrator from accessDetails (the one role change an active relationship allows). The body is checked
+    before If-Match: a change that could never be made is a 400 whatever ETag it carries."""
     relationship = relationship_for(app, relationship_id)
     body = _json(request)
-    _check_if_match(request, serializers.etag(relationship.updated_at))
     auto_extend = _auto_extend(body)
-    if relationship.status == AdminRelationship.Status.CREATED:
-        customer_body = _object(body, "customer")
-        access = _object(body, "accessDetails")
-        duration = body.get("duration")
-        relationship = services.admin_relationship_update(
-            relationship=relationship,
-            changed_by=None,
-            display_name=_string(body, "displayName"),
-            roles=serializers.roles_of(access) if access is not None else None,
-            duration_days=serializers.parse_days(duration, "duration") if duration is not None else None,
-            customer=new_relationship_customer(app, customer_body.get("tenantId"))
-            if customer_body and customer_body.get("tenantId")
-            else None,
-            auto_extend=auto_extend,
-            app=app,
-        )
-    elif relationship.status == AdminRelationship.Status.ACTIVE:
-        changing = [key for key in _CREATED_ONLY if key in body and key != "accessDetails"]
-        if changing:
-            raise bad_request(f"An active relationship's {', '.join(changing)} can't be changed.")
-        if "accessDetails" in body:
-            roles = serializers.roles_of(_object(body, "accessDetails"))
-            if set(roles) != set(relationship.roles):
+    display_name = _string(body, "displayName")
+    if display_name is not None and not 1 <= len(display_name.strip()) <= AdminRelationship.NAME_MAX:
+        raise bad_request(f"'displayName' is 1 to {AdminRelationship.NAME_MAX} characters.")
+    access = _object(body, "accessDetails")
+    roles = serializers.roles_of(access) if access is not None else None
+    duration = body.get("duration")
+    duration_days = serializers.parse_days(duration, "duration") if duration is not None else None
+    customer_body = _object(body, "customer")
+    customer = (
+        new_relationship_customer(app, customer_body.get("tenantId"))
+        if customer_body and customer_body.get("tenantId")
+        else None
+    )
+    _check_if_match(request, serializers.etag(relationship.updated_at))
+    with transaction.atomic():  # on an active relationship, two changes: both or neither
+        if relationship.status == AdminRelationship.Status.CREATED:
+            relationship = services.admin_relationship_update(
+                relationship=relationship,
+                changed_by=None,
+                display_name=display_name,
+                roles=roles,
+                duration_days=duration_days,
+                customer=customer,
+                auto_extend=auto_extend,
+                app=app,
+            )
+        elif relationship.status == AdminRelationship.Status.ACTIVE:
+            changing = [key for key in _CREATED_ONLY if key in body and key != "accessDetails"]
+            if changing:
+                raise bad_request(f"An active relationship's {', '.join(changing)} can't be changed.")
+            if roles is not None and set(roles) != set(relationship.roles):
                 if set(relationship.roles) - set(roles) != {services.GA} or set(roles) - set(relationship.roles):
                     raise bad_request(
                         "The only role change an active relationship allows is removing Global Administrator."
@@ -255,12 +270,12 @@ def relationship_update(request: HttpRequest, app: ApiApplication, relationship_
                 relationship = services.admin_relationship_remove_global_admin(
                     relationship=relationship, removed_by=None, app=app
                 )
-        if auto_extend is not None:
-            relationship = services.admin_relationship_auto_extend_set(
-                relationship=relationship, auto_extend=auto_extend, changed_by=None, app=app
-            )
-    else:
-        raise bad_request(f"This admin relationship is {relationship.status}: it can't be changed.")
+            if auto_extend is not None:
+                relationship = services.admin_relationship_auto_extend_set(
+                    relationship=relationship, auto_extend=auto_extend, changed_by=None, app=app
+                )
+        else:
+            raise conflict(f"This admin relationship is {relationship.status}: it can't be changed.")
     relationship.refresh_from_db()
     return _with_etag(serializers.relationship(relationship))
 
@@ -384,16 +399,16 @@ def assignment_update(
 ) -> HttpResponse:
     assignment = access_assignment_for(relationship_for(app, relationship_id), assignment_id)
     body = _json(request)
-    _check_if_match(request, serializers.etag(assignment.updated_at))
+    # The body before If-Match, as for relationships.
     if "accessContainer" in body:
         container = _object(body, "accessContainer") or {}
         if str(container.get("accessContainerId")) != str(assignment.security_group.public_id):
             raise bad_request("An access assignment's security group can't be changed: create another assignment.")
     access = _object(body, "accessDetails")
-    if access is not None:
-        assignment = services.access_assignment_update(
-            assignment=assignment, roles=serializers.roles_of(access), changed_by=None, app=app
-        )
+    roles = serializers.roles_of(access) if access is not None else None
+    _check_if_match(request, serializers.etag(assignment.updated_at))
+    if roles is not None:
+        assignment = services.access_assignment_update(assignment=assignment, roles=roles, changed_by=None, app=app)
     assignment.refresh_from_db()
     return _with_etag(serializers.access_assignment(assignment))
 
@@ -521,3 +536,10 @@ def docs(request: HttpRequest) -> HttpResponse:
         "graph_api/docs.html",
         {"base_url": request.build_absolute_uri("/v1.0"), "token_url": request.build_absolute_uri("/")},
     )
+
+
+@require_GET
+@login_not_required
+def openapi_document(request: HttpRequest) -> HttpResponse:
+    """The API's OpenAPI 3 document, public as the documentation page is."""
+    return JsonResponse(openapi.document(), json_dumps_params={"indent": 1})

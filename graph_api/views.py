@@ -159,6 +159,21 @@ def _with_etag(item: dict, status: int = 200, location: str | None = None) -> Js
     return response
 
 
+# The orders of the collections, each ending with a unique column (odata.seek pages through them by key).
+_CREATION_ORDER = (("created_at", False), ("public_id", False))
+_REQUEST_ORDER = (("at", False), ("action", False))  # each action happens once in a relationship's life
+_CUSTOMER_ORDER = (("name", False), ("public_id", False))
+
+
+def _by_status(query: odata.Query, *, descending_by_default: bool) -> odata.Ordering:
+    """Newest first (relationships) or oldest first (assignments); with $orderby=status, by status, then by age in
+    the same direction, which one index serves."""
+    if query.orderby:
+        descending = query.orderby[1]
+        return (("status", descending), ("created_at", descending), ("public_id", descending))
+    return (("created_at", descending_by_default), ("public_id", descending_by_default))
+
+
 # Admin relationships.
 _RELATIONSHIP_FILTERS = {
     "status": "status",
@@ -180,12 +195,11 @@ def relationship_list(request: HttpRequest, app: ApiApplication) -> HttpResponse
                 rows = rows.none()
         else:
             rows = rows.filter(**{_RELATIONSHIP_FILTERS[prop]: value})
-    if query.orderby:
-        rows = rows.order_by(("-" if query.orderby[1] else "") + "status", "-created_at", "-id")
-    page = list(rows[query.offset : query.offset + query.top + 1])
+    ordering = _by_status(query, descending_by_default=True)
+    page = odata.seek(rows, query, ordering)
     items = [serializers.relationship(row) for row in page]
     return JsonResponse(
-        odata.page(request, query, page, items, CONTEXT + "tenantRelationships/delegatedAdminRelationships")
+        odata.page(request, query, page, items, CONTEXT + "tenantRelationships/delegatedAdminRelationships", ordering)
     )
 
 
@@ -212,7 +226,7 @@ def relationship_create(request: HttpRequest, app: ApiApplication) -> HttpRespon
         app=app,
     )
     item = serializers.relationship(relationship)
-    location = request.build_absolute_uri(reverse("graphapi:relationship", args=[relationship.public_id]))
+    location = settings.SITE_URL + reverse("graphapi:relationship", args=[relationship.public_id])
     return _with_etag(item, 201, location)
 
 
@@ -299,10 +313,10 @@ def _request_events(relationship: AdminRelationship):
 def request_list(request: HttpRequest, app: ApiApplication, relationship_id: str) -> HttpResponse:
     query = odata.parse(request, filterable=set(), orderable=set())
     relationship = relationship_for(app, relationship_id)
-    page = list(_request_events(relationship)[query.offset : query.offset + query.top + 1])
+    page = odata.seek(_request_events(relationship), query, _REQUEST_ORDER)
     items = [serializers.relationship_request(event) for event in page]
     context = CONTEXT + f"tenantRelationships/delegatedAdminRelationships('{relationship.public_id}')/requests"
-    return JsonResponse(odata.page(request, query, page, items, context))
+    return JsonResponse(odata.page(request, query, page, items, context, _REQUEST_ORDER))
 
 
 def request_create(request: HttpRequest, app: ApiApplication, relationship_id: str) -> HttpResponse:
@@ -345,12 +359,11 @@ def assignment_list(request: HttpRequest, app: ApiApplication, relationship_id: 
     rows = _assignments(relationship)
     if "status" in query.filters:
         rows = rows.filter(status=query.filters["status"])
-    if query.orderby:
-        rows = rows.order_by(("-" if query.orderby[1] else "") + "status", "created_at", "id")
-    page = list(rows[query.offset : query.offset + query.top + 1])
+    ordering = _by_status(query, descending_by_default=False)
+    page = odata.seek(rows, query, ordering)
     items = [serializers.access_assignment(row) for row in page]
     context = CONTEXT + f"tenantRelationships/delegatedAdminRelationships('{relationship.public_id}')/accessAssignments"
-    return JsonResponse(odata.page(request, query, page, items, context))
+    return JsonResponse(odata.page(request, query, page, items, context, ordering))
 
 
 def _group(app: ApiApplication, container: object) -> SecurityGroup:
@@ -382,8 +395,8 @@ def assignment_create(request: HttpRequest, app: ApiApplication, relationship_id
         app=app,
     )
     item = serializers.access_assignment(assignment)
-    location = request.build_absolute_uri(
-        reverse("graphapi:access_assignment", args=[relationship.public_id, assignment.public_id])
+    location = settings.SITE_URL + reverse(
+        "graphapi:access_assignment", args=[relationship.public_id, assignment.public_id]
     )
     return _with_etag(item, 201, location)
 
@@ -426,10 +439,10 @@ def assignment_delete(
 def operation_list(request: HttpRequest, app: ApiApplication, relationship_id: str) -> HttpResponse:
     query = odata.parse(request, filterable=set(), orderable=set())
     relationship = relationship_for(app, relationship_id)
-    page = list(_assignments(relationship)[query.offset : query.offset + query.top + 1])
+    page = odata.seek(_assignments(relationship), query, _CREATION_ORDER)
     items = [serializers.operation(row) for row in page]
     context = CONTEXT + f"tenantRelationships/delegatedAdminRelationships('{relationship.public_id}')/operations"
-    return JsonResponse(odata.page(request, query, page, items, context))
+    return JsonResponse(odata.page(request, query, page, items, context, _CREATION_ORDER))
 
 
 def operation_get(request: HttpRequest, app: ApiApplication, relationship_id: str, operation_id: str) -> HttpResponse:
@@ -443,7 +456,7 @@ def operation_get(request: HttpRequest, app: ApiApplication, relationship_id: st
 # Customers.
 def customer_list(request: HttpRequest, app: ApiApplication) -> HttpResponse:
     query = odata.parse(request, filterable={"displayName", "tenantId"}, orderable=set())
-    rows = customers_of(app).order_by("name", "id")
+    rows = customers_of(app)
     if "displayName" in query.filters:
         rows = rows.filter(name=query.filters["displayName"])
     if "tenantId" in query.filters:
@@ -451,10 +464,12 @@ def customer_list(request: HttpRequest, app: ApiApplication) -> HttpResponse:
             rows = rows.filter(public_id=uuid.UUID(query.filters["tenantId"]))
         except ValueError:
             rows = rows.none()
-    page = list(rows[query.offset : query.offset + query.top + 1])
+    page = odata.seek(rows, query, _CUSTOMER_ORDER)
     items = [serializers.customer(row) for row in page]
     return JsonResponse(
-        odata.page(request, query, page, items, CONTEXT + "tenantRelationships/delegatedAdminCustomers")
+        odata.page(
+            request, query, page, items, CONTEXT + "tenantRelationships/delegatedAdminCustomers", _CUSTOMER_ORDER
+        )
     )
 
 
@@ -467,7 +482,7 @@ def service_management_list(request: HttpRequest, app: ApiApplication, customer_
     customer = customer_for(app, customer_id)
     items = serializers.service_management_details(customer)
     context = CONTEXT + f"tenantRelationships/delegatedAdminCustomers('{customer.public_id}')/serviceManagementDetails"
-    return JsonResponse(odata.page(request, query, items, items, context))
+    return JsonResponse(odata.page(request, query, items, items, context, ()))  # one item: never a next page
 
 
 R, W, C = READ_RELATIONSHIPS, WRITE_RELATIONSHIPS, READ_CUSTOMERS
@@ -534,7 +549,7 @@ def docs(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "graph_api/docs.html",
-        {"base_url": request.build_absolute_uri("/v1.0"), "token_url": request.build_absolute_uri("/")},
+        {"base_url": settings.SITE_URL + "/v1.0", "token_url": settings.SITE_URL + "/"},
     )
 
 

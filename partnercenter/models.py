@@ -373,6 +373,10 @@ class AdminRelationship(models.Model):
         indexes = [
             models.Index(fields=["partner", "customer", "status"]),
             models.Index(fields=["status", "ends_at"]),
+            # The Graph API's pages: a partner's relationships by age, or by status then age (keyset paging seeks in
+            # these, so a deep page costs what the first one does).
+            models.Index(fields=["partner", "created_at", "public_id"], name="admin_rel_partner_age"),
+            models.Index(fields=["partner", "status", "created_at", "public_id"], name="admin_rel_partner_status_age"),
         ]
 
     def __str__(self) -> str:

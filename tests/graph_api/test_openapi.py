@@ -11,6 +11,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+import requests
+import schemathesis
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
@@ -23,8 +25,9 @@ from admin_relationships.services import (
 )
 from graph_api.openapi import OPERATIONS, api_routes, document
 from graph_api.serializers import REQUEST_ACTIONS, operation_id, request_id
-from partnercenter.models import AuditEvent, DirectoryRole, SecurityGroup
+from partnercenter.models import AdminRelationship, AuditEvent, DirectoryRole, SecurityGroup
 from partnercenter.roles import CATALOGUE
+from tests.conftest import build_world
 
 from .helpers import SCOPE, app_with_secret, bearer
 
@@ -80,8 +83,6 @@ def test_schemathesis_finds_no_server_error_and_no_answer_the_document_does_not_
 ):
     """Schemathesis (every phase) against the live server, with a token from the token endpoint.
     Derandomized and bounded (a few examples per operation), so the run is repeatable and takes about a minute."""
-    from tests.conftest import build_world  # noqa: PLC0415 -- as test_msgraph_sdk: the world of this test's database
-
     settings.GRAPH_API_RATE_LIMIT = "100000/m"  # the fuzzer's calls, not the limit, are under test here
     settings.GRAPH_API_TOKEN_RATE_LIMIT = "100000/m"
     cache.clear()
@@ -187,3 +188,114 @@ def test_schemathesis_finds_no_server_error_and_no_answer_the_document_does_not_
     elapsed = time.monotonic() - started
     print(f"schemathesis: {elapsed:.0f} s", run.stdout[-3000:], sep="\n")
     assert run.returncode == 0, run.stdout[-20000:] + run.stderr[-5000:]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_answer_of_a_partners_session_matches_the_document(live_server, settings):
+    """The answers a fuzzer seldom reaches, because they need valid data: a token, each success with its headers,
+    and the refusals of a well-formed call (409, 412, 404, 401), each checked against the document by schemathesis."""
+    world = build_world()
+    cache.clear()
+    schema = schemathesis.openapi.from_url(live_server.url + reverse("graphapi:openapi"))
+    operations = {
+        operation.definition.raw["operationId"]: operation
+        for operation in (result.ok() for result in schema.get_all_operations())
+    }
+    session = requests.Session()
+    checked = []
+
+    def call(operation_id: str, method: str, path: str, status: int, **kwargs) -> requests.Response:
+        response = session.request(method, live_server.url + path, timeout=10, **kwargs)
+        assert response.status_code == status, (operation_id, response.status_code, response.text[:300])
+        documented = operations[operation_id].definition.raw["responses"]
+        assert str(status) in documented, f"{operation_id} answers {status}, which the document does not list"
+        for header in documented[str(status)].get("headers", {}):
+            assert header in response.headers, f"{operation_id} {status} without its {header} header"
+        operations[operation_id].validate_response(response)  # the body, against the status's schema
+        checked.append(operation_id)
+        return response
+
+    client_id, secret = app_with_secret(world.partner_a, world.a_admin)
+    tenant = world.partner_a.tenant.primary_domain
+    form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret, "scope": SCOPE}
+    token_path = f"/{tenant}/oauth2/v2.0/token"
+    call("getToken", "POST", token_path, 401, data={**form, "client_secret": "wrong"})
+    token = call("getToken", "POST", token_path, 200, data=form).json()["access_token"]
+    session.headers["Authorization"] = f"Bearer {token}"
+
+    base = "/v1.0/tenantRelationships/delegatedAdminRelationships"
+    roles = {"unifiedRoles": [{"roleDefinitionId": str(CATALOGUE["helpdesk_admin"].template_id)}]}
+    body = {"displayName": "Drafted", "accessDetails": roles, "customer": {"tenantId": str(world.customer_x.public_id)}}
+    created = call("createDelegatedAdminRelationship", "POST", base, 201, json=body).json()
+    call("createDelegatedAdminRelationship", "POST", base, 201, json={**body, "displayName": "Another"})
+    page = call("listDelegatedAdminRelationships", "GET", base, 200, params={"$top": "1"}).json()
+    assert page["@odata.nextLink"]
+    item = f"{base}/{created['id']}"
+    call("getDelegatedAdminRelationship", "GET", item, 200, params={"$select": "displayName"})
+    missing = f"{base}/{uuid.uuid4()}"
+    call("getDelegatedAdminRelationship", "GET", missing, 404)
+    etag = created["@odata.etag"]
+    call(
+        "updateDelegatedAdminRelationship",
+        "PATCH",
+        item,
+        200,
+        json={"displayName": "Renamed"},
+        headers={"If-Match": etag},
+    )
+    call("deleteDelegatedAdminRelationship", "DELETE", item, 412, headers={"If-Match": etag})
+    lock = {"action": "lockForApproval"}
+    request = call("createDelegatedAdminRelationshipRequest", "POST", f"{item}/requests", 201, json=lock).json()
+    call("createDelegatedAdminRelationshipRequest", "POST", f"{item}/requests", 409, json=lock)
+    call("listDelegatedAdminRelationshipRequests", "GET", f"{item}/requests", 200)
+    call("getDelegatedAdminRelationshipRequest", "GET", f"{item}/requests/{request['id']}", 200)
+    locked = call("getDelegatedAdminRelationship", "GET", item, 200)
+    call("deleteDelegatedAdminRelationship", "DELETE", item, 409, headers={"If-Match": locked.headers["ETag"]})
+    another = call("listDelegatedAdminRelationships", "GET", base, 200, params={"$filter": "displayName eq 'Another'"})
+    [drafted] = another.json()["value"]
+    call(
+        "deleteDelegatedAdminRelationship",
+        "DELETE",
+        f"{base}/{drafted['id']}",
+        204,
+        headers={"If-Match": drafted["@odata.etag"]},
+    )
+
+    # The customer approves (in the portal); then access assignments and their operations.
+    admin_relationship_approve(
+        relationship=AdminRelationship.objects.get(public_id=created["id"]), approved_by=world.x_ga
+    )
+    group = SecurityGroup.objects.get(tenant=world.partner_a.tenant, kind=SecurityGroup.Kind.HELPDESK_AGENTS)
+    container = {"accessContainerId": str(group.public_id), "accessContainerType": "securityGroup"}
+    assignments = f"{item}/accessAssignments"
+    assigned = call(
+        "createDelegatedAdminAccessAssignment",
+        "POST",
+        assignments,
+        201,
+        json={"accessContainer": container, "accessDetails": roles},
+    )
+    call("listDelegatedAdminAccessAssignments", "GET", assignments, 200, params={"$orderby": "status desc"})
+    one = assigned.headers["Location"].removeprefix(settings.SITE_URL)
+    current = call("getDelegatedAdminAccessAssignment", "GET", one, 200).json()
+    call(
+        "updateDelegatedAdminAccessAssignment",
+        "PATCH",
+        one,
+        200,
+        json={"accessDetails": roles},
+        headers={"If-Match": current["@odata.etag"]},
+    )
+    listed = call("listDelegatedAdminRelationshipOperations", "GET", f"{item}/operations", 200).json()
+    call("getDelegatedAdminRelationshipOperation", "GET", f"{item}/operations/{listed['value'][0]['id']}", 200)
+    fresh = call("getDelegatedAdminAccessAssignment", "GET", one, 200).json()
+    call("deleteDelegatedAdminAccessAssignment", "DELETE", one, 204, headers={"If-Match": fresh["@odata.etag"]})
+
+    customers = "/v1.0/tenantRelationships/delegatedAdminCustomers"
+    call("listDelegatedAdminCustomers", "GET", customers, 200)
+    customer = f"{customers}/{world.customer_x.public_id}"
+    call("getDelegatedAdminCustomer", "GET", customer, 200)
+    call("listDelegatedAdminServiceManagementDetails", "GET", f"{customer}/serviceManagementDetails", 200)
+    del session.headers["Authorization"]
+    call("listDelegatedAdminCustomers", "GET", customers, 401)
+    assert set(checked) == set(operations), set(operations) - set(checked)

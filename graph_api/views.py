@@ -334,9 +334,7 @@ def request_create(request: HttpRequest, app: ApiApplication, relationship_id: s
         event = _request_events(relationship).last()
     assert event is not None  # the service has just recorded it
     item = serializers.relationship_request(event)
-    location = request.build_absolute_uri(
-        reverse("graphapi:relationship_request", args=[relationship.public_id, item["id"]])
-    )
+    location = settings.SITE_URL + reverse("graphapi:relationship_request", args=[relationship.public_id, item["id"]])
     return _with_etag(item, 201, location)
 
 

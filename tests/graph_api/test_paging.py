@@ -95,6 +95,13 @@ def test_next_link_and_location_are_on_the_portals_address_not_the_requests_host
         headers={"Host": "localhost"},
     )
     assert created["Location"] == f"https://partner.example{BASE}/{created.json()['id']}"
+    locked = api.post(
+        f"{BASE}/{created.json()['id']}/requests",
+        {"action": "lockForApproval"},
+        "application/json",
+        headers={"Host": "localhost"},
+    )
+    assert locked["Location"].startswith(f"https://partner.example{BASE}/{created.json()['id']}/requests/")
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")

@@ -1,4 +1,4 @@
-.PHONY: run serve test bench bench-autopilot lint format messages code demo-reset screenshots
+.PHONY: run serve test bench bench-expiring bench-autopilot lint format messages code demo-reset screenshots
 
 run:  ## Set up and serve the portal on the embedded default (SQLite, in-process tasks, local mailbox, demo data)
 	./scripts/run.sh
@@ -11,6 +11,9 @@ test:  ## Set up and run the whole test suite
 
 bench:  ## Benchmark the Customers page against a bare Django page (needs PostgreSQL)
 	.venv/bin/python bench/customers_bench.py
+
+bench-expiring:  ## Benchmark Expiring granular relationships (10,000 GDAP relationships) against a bare Django page (needs PostgreSQL)
+	.venv/bin/python bench/expiring_bench.py
 
 bench-autopilot:  ## Benchmark Autopilot: a 10,000-device file checked and registered, a profile applied to all (needs PostgreSQL)
 	.venv/bin/python bench/autopilot_bench.py

@@ -1,4 +1,4 @@
-"""The customer's side of granular delegated admin: the page behind a request's personalised link."""
+"""The customer's side of granular delegated admin: the page behind a request's personalized link."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""Customer side of granular delegated admin (GDAP): the page behind the personalised link, Approve partner roles,
+"""Customer side of granular delegated admin (GDAP): the page behind the personalized link, Approve partner roles,
 where a Global admin of the customer approves every role of the request, or rejects it."""
 
 from datetime import timedelta
@@ -99,7 +99,10 @@ def _decide(request: HttpRequest, token: str, approve: bool) -> HttpResponse:
         else:
             services.admin_relationship_reject(relationship=relationship, rejected_by=user)
     except ValidationError as error:
-        return _unusable(request, "expired" if getattr(error, "code", None) == "expired" else "unknown")
+        code = getattr(error, "code", None)
+        if code == "customer":  # the approver's tenant can't become the customer (a partner's, found under the lock)
+            return _page(request, relationship, token, problem=" ".join(error.messages))
+        return _unusable(request, "expired" if code == "expired" else "unknown")
     partner = relationship.partner.name
     if approve:
         messages.success(request, _("You approved the roles %(partner)s requested.") % {"partner": partner})

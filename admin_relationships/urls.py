@@ -19,6 +19,11 @@ urlpatterns = [
     path("<uuid:relationship_id>/terminate/", views.relationship_terminate, name="admin_relationship_terminate"),
     path("<uuid:relationship_id>/security-groups/add/", views.assignment_new, name="access_assignment_new"),
     path(
+        "<uuid:relationship_id>/security-groups/<uuid:assignment_id>/edit/",
+        views.assignment_edit,
+        name="access_assignment_edit",
+    ),
+    path(
         "<uuid:relationship_id>/security-groups/<uuid:assignment_id>/remove/",
         views.assignment_remove,
         name="access_assignment_remove",

@@ -1,5 +1,5 @@
 """Customer side of Windows Autopilot, in the admin center: Devices (every device of the tenant and who added it),
-adding devices as the organisation, removing any device. Access: partnercenter.access.admin_center_for, then
+adding devices as the organization, removing any device. Access: partnercenter.access.admin_center_for, then
 autopilot/rules.py."""
 
 from uuid import UUID
@@ -30,7 +30,7 @@ def _center(request: AuthenticatedRequest, tenant_id: UUID, allowed: frozenset[s
 def _require_can_add(center: AdminCenter) -> None:
     if not rules.customer_can_add_devices(center):
         if center.on_behalf:
-            raise PermissionDenied(_("Partners add devices in Partner Center, as themselves, not as the organisation."))
+            raise PermissionDenied(_("Partners add devices in Partner Center, as themselves, not as the organization."))
         raise PermissionDenied(_("Only Global admins can add devices."))
 
 

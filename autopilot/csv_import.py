@@ -81,7 +81,7 @@ MALFORMED_ROW = "MalformedRow"
 CODE_LABELS = {
     DUPLICATED: _("Duplicate in the file"),
     ALREADY_ASSIGNED: _("Already registered to this customer"),
-    OTHER_TENANT: _("Registered to another organisation"),
+    OTHER_TENANT: _("Registered to another organization"),
     INVALID_HASH: _("Invalid hardware hash"),
     NO_IDENTITY: _("No usable identity"),
     MALFORMED_VALUE: _("Malformed value"),
@@ -724,7 +724,7 @@ def problem_reason(problem: Mapping) -> str:
     if code == OTHER_TENANT:
         return str(
             _(
-                "This device is registered to another organisation. It must be deregistered there before it can be "
+                "This device is registered to another organization. It must be deregistered there before it can be "
                 "added here."
             )
         )

@@ -48,7 +48,7 @@ class DeviceUploadForm(forms.Form):
 
 
 class CustomerDeviceUploadForm(DeviceUploadForm):
-    """A customer's own administrators add devices as the organisation, through Intune or a Microsoft Store."""
+    """A customer's own administrators add devices as the organization, through Intune or a Microsoft Store."""
 
     source = forms.ChoiceField(
         label=_("Add the devices as"),
@@ -60,7 +60,7 @@ class CustomerDeviceUploadForm(DeviceUploadForm):
         initial=DeviceSource.INTUNE,
         widget=forms.RadioSelect,
         error_messages={
-            "required": _("Choose how your organisation adds the devices."),
+            "required": _("Choose how your organization adds the devices."),
             "invalid_choice": _(
                 "Choose Microsoft Intune, Microsoft Store for Business or Microsoft Store for Education."
             ),

@@ -24,19 +24,19 @@ UPLOAD_HELP = {"max_rows": f"{csv_import.MAX_ROWS:,}", "partner_center_header": 
 
 
 def added_by_label(device: Device, *, viewer_partner: Partner | None) -> str:
-    """Who added the device, as the viewer reads it: a partner sees its own organisation and "another partner" (never
+    """Who added the device, as the viewer reads it: a partner sees its own organization and "another partner" (never
     which one: partnercenter.other_partners); the customer sees every partner's name."""
     source = device.added_by_source
     if source == DeviceSource.PARTNER:
         if viewer_partner is not None and device.added_by_partner_id == viewer_partner.pk:
-            return _("Your organisation")
+            return _("Your organization")
         if device.added_by_partner is None:
             return _("A partner") if viewer_partner is None else str(ANOTHER_PARTNER)
         return partner_name_as_seen(device.added_by_partner, viewer=viewer_partner)
     if source == DeviceSource.OEM:
         return str(DeviceSource.OEM.label)
     if viewer_partner is None:
-        return _("Your organisation, through %(source)s") % {"source": DeviceSource(source).label}
+        return _("Your organization, through %(source)s") % {"source": DeviceSource(source).label}
     return _("The customer, through %(source)s") % {"source": DeviceSource(source).label}
 
 

@@ -16,9 +16,9 @@ Partner side (Partner Center > Customers > a customer > Devices), with a reselle
   manage every device of the tenant, as its own Global admins do.
 
 Customer side (the admin center): Global Administrators and Global Readers see the tenant's devices; Global
-Administrators remove any device, and add devices as the organisation (through Intune or Microsoft Store for
+Administrators remove any device, and add devices as the organization (through Intune or Microsoft Store for
 Business/Education). A partner agent acting in the admin center through delegated admin has the Global
-Administrator's rights there, except adding devices as the organisation: a partner adds devices in Partner Center,
+Administrator's rights there, except adding devices as the organization: a partner adds devices in Partner Center,
 as itself.
 """
 
@@ -199,5 +199,5 @@ def customer_can_remove_devices(center: AdminCenter) -> bool:
 
 
 def customer_can_add_devices(center: AdminCenter) -> bool:
-    """The tenant's own Global Administrators add devices as the organisation; a partner does it in Partner Center."""
+    """The tenant's own Global Administrators add devices as the organization; a partner does it in Partner Center."""
     return not center.on_behalf and center.can(CAN_MANAGE_DEVICES)

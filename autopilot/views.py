@@ -169,9 +169,13 @@ def _set_profile(request, customer, rights, partner, profile) -> tuple[int, int]
 
 @require_POST
 def profile_unassign(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
+    """Remove the profile of the selected devices, or of every device of the selected device lists: first a
+    confirmation page that names them and says what follows, then (confirmed) the change."""
     partner, customer, rights = _customer(request, tenant_id)
     _require(rights.can_manage_profiles, rights.profiles_reason)
     back = _return_to(request, customer)
+    if request.POST.get("confirm") != "yes":
+        return _profile_unassign_confirmation(request, customer, partner, rights, back)
     result = _set_profile(request, customer, rights, partner, None)
     if result is None:
         return redirect(back)
@@ -181,6 +185,59 @@ def profile_unassign(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResp
     ) % {"count": changed}
     _report_bulk(request, changed, skipped, done)
     return redirect(back)
+
+
+def _profile_unassign_confirmation(request, customer, partner, rights, back: str) -> HttpResponse:
+    device_ids = selected_ids(request.POST.getlist("device"))[: services.MAX_SELECTION]
+    list_ids = selected_ids(request.POST.getlist("device_list"))[: services.MAX_SELECTION]
+    if not device_ids and not list_ids:
+        messages.error(request, _("Select devices or device lists first."))
+        return redirect(back)
+    hidden: list[tuple[str, object]] = [("confirm", "yes")]
+    if request.POST.get("return") == "lists":
+        hidden.append(("return", "lists"))
+    hidden += [("list", i) for i in selected_ids([request.POST.get("list", "")])]
+    if list_ids:
+        lists = list(selectors.registered_batches_of(customer).filter(partner=partner, public_id__in=list_ids))
+        hidden += [("device_list", b.public_id) for b in lists]
+        targets = len(lists)
+        question = ngettext(
+            "Remove the profile from every device of %(count)s device list?",
+            "Remove the profile from every device of %(count)s device lists?",
+            len(lists),
+        ) % {"count": len(lists)}
+        details = {"lists": lists, "details_template": "autopilot/_profile_unassign_lists.html"}
+    else:
+        devices = list(selectors.devices_of(customer).filter(public_id__in=device_ids))
+        for device in devices:
+            device.can_assign = rights.may(device, PROFILE)
+            device.reason = rights.reason(device)
+        hidden += [("device", d.public_id) for d in devices if d.can_assign]
+        count = targets = sum(d.can_assign for d in devices)
+        question = ngettext(
+            "Remove the profile from %(count)s device?", "Remove the profile from %(count)s devices?", count
+        ) % {"count": count}
+        details = {"devices": devices, "details_template": "autopilot/_profile_unassign_devices.html"}
+    if not details.get("lists") and not details.get("devices"):
+        # Nothing selected exists here (gone since the page was shown, or never this customer's).
+        messages.error(request, _("Select devices or device lists first."))
+        return redirect(back)
+    context = _context(
+        customer,
+        partner,
+        rights,
+        question=question,
+        consequence=_(
+            "The devices stay registered with Windows Autopilot, without a profile: the next time one is set up, it "
+            "gets the default setup. To give them a profile again, apply one."
+        ),
+        confirm_label=_("Remove profile") if targets else "",
+        cancel_url=back,
+        hidden=hidden,
+        tab="lists" if list_ids else "devices",
+        **details,
+    )
+    return render(request, "autopilot/profile_unassign.html", context)
 
 
 @require_POST

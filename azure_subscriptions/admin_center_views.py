@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from partnercenter.access import AdminCenter, is_own_global_admin
 from partnercenter.http import AuthenticatedRequest
 from partnercenter.other_partners import partner_name_as_seen
+from partnercenter.words import join_list
 
 from . import services
 from .forms import AzureSubscriptionForm, ResourceGroupForm, RoleAssignmentForm
@@ -62,11 +63,11 @@ def _my_access(access: AzureAccess) -> tuple[str, str]:
         meaning = _("You can manage who has access, but not its resources.")
     else:
         meaning = _("You can see this subscription, but not change it.")
-    return ", ".join(labels), meaning
+    return join_list(labels), meaning
 
 
 def _provisioned_by_label(center: AdminCenter, subscription, *, own: str = "") -> str:
-    """Who provisioned the subscription, as the viewer may read it: the organisation itself (`own`, or its name), or
+    """Who provisioned the subscription, as the viewer may read it: the organization itself (`own`, or its name), or
     a partner, which is "Another partner" to any other partner acting for the customer
     (partnercenter.other_partners)."""
     if subscription.provisioned_by is None:
@@ -102,7 +103,7 @@ def subscription_list(request: AuthenticatedRequest, tenant_id: UUID) -> HttpRes
     roles = roles_by_subscription(request.user, page.object_list)
     for subscription in page.object_list:
         subscription.provisioned_by_label = _provisioned_by_label(
-            center, subscription, own="" if center.on_behalf else _("Your organisation")
+            center, subscription, own="" if center.on_behalf else _("Your organization")
         )
     elevated = not center.on_behalf and is_own_global_admin(request.user)
     context = {
@@ -118,13 +119,13 @@ def subscription_list(request: AuthenticatedRequest, tenant_id: UUID) -> HttpRes
 
 @require_http_methods(["GET", "POST"])
 def subscription_new(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResponse:
-    """The organisation creates a subscription of its own: its Global admins. (A partner provisions one from Partner
+    """The organization creates a subscription of its own: its Global admins. (A partner provisions one from Partner
     Center, Customers, which makes its Admin Agents the Owner.)"""
     center = azure_center_for(request, tenant_id)
     if center.on_behalf:
         raise PermissionDenied(_("Partners provision Azure subscriptions for their customers from Customers."))
     if not is_own_global_admin(request.user):
-        raise PermissionDenied(_("Only your organisation's Global admins can create Azure subscriptions."))
+        raise PermissionDenied(_("Only your organization's Global admins can create Azure subscriptions."))
     form = AzureSubscriptionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -67,7 +67,7 @@ class AzureSubscription(models.Model):
                 Lower("name"),
                 "tenant",
                 name="unique_azure_subscription_name_per_tenant",
-                violation_error_message=_("This organisation already has an Azure subscription with this name."),
+                violation_error_message=_("This organization already has an Azure subscription with this name."),
             )
         ]
 
@@ -186,4 +186,4 @@ class AzureRoleAssignment(models.Model):
             and self.user is not None  # it is, with a user_id; for the type checker
             and self.user.tenant_id != self.subscription.tenant_id
         ):
-            raise ValidationError(_("Only users of the subscription's organisation can be assigned a role."))
+            raise ValidationError(_("Only users of the subscription's organization can be assigned a role."))

@@ -66,9 +66,9 @@ def azure_subscription_create(*, tenant: Tenant, name: str, created_by: User) ->
     """The tenant creates an Azure subscription of its own (its Global admin); the creator becomes its Owner, as in
     Azure."""
     if created_by.tenant_id != tenant.pk:
-        raise PermissionDenied(_("Only the organisation's own administrators can create its Azure subscriptions."))
+        raise PermissionDenied(_("Only the organization's own administrators can create its Azure subscriptions."))
     subscription = AzureSubscription(tenant=tenant, name=name.strip(), created_by=created_by)
-    _save(subscription, _("This organisation already has an Azure subscription with this name."))
+    _save(subscription, _("This organization already has an Azure subscription with this name."))
     _owner_assign(subscription, user=created_by)
     audit_record(
         actor=created_by,
@@ -99,7 +99,7 @@ def azure_subscription_provision(*, partner: Partner, customer: Tenant, name: st
             _("Azure subscriptions can be provisioned only for customers with a reseller relationship.")
         )
     subscription = AzureSubscription(tenant=customer, name=name.strip(), created_by=agent, provisioned_by=partner)
-    _save(subscription, _("This organisation already has an Azure subscription with this name."))
+    _save(subscription, _("This organization already has an Azure subscription with this name."))
     _owner_assign(subscription, group=admin_agents)
     audit_record(
         actor=agent,
@@ -207,7 +207,7 @@ def role_assignment_create(
                     _("Only the organization's own groups and your own agent groups can be assigned a role.")
                 )
             raise ValidationError(
-                _("Only your organisation's groups and the agent groups of your partners can be assigned a role.")
+                _("Only your organization's groups and the agent groups of your partners can be assigned a role.")
             )
         assignment = AzureRoleAssignment(subscription=subscription, role=role, group=principal, created_by=created_by)
     _save(assignment, _("This principal already has this role on the subscription."))

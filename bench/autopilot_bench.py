@@ -4,7 +4,7 @@ registered, then a profile applied to all 10,000 devices.
 What it does:
 
 1. creates a dedicated database (partnercenter_autopilot_bench), migrates it and seeds a partner, its Admin agent, a
-   customer (reseller relationship with delegated admin), and devices already registered to another organisation (so
+   customer (reseller relationship with delegated admin), and devices already registered to another organization (so
    that the lookups search a table that is not empty);
 2. builds a device file of N rows with hardware hashes the size of real ones (4,000 base64 characters), serial
    numbers, manufacturers and models;

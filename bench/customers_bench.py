@@ -1,18 +1,8 @@
 """Benchmark of the Customers page against a bare Django page, on PostgreSQL under gunicorn.
 
-What it does:
-
-1. creates a dedicated database (partnercenter_bench), migrates it and seeds one partner with 10,000 customers
-   (active reseller relationships, a share of them with delegated admin) and one Admin agent;
-2. signs the Admin agent in by writing a session directly, and serves the portal with gunicorn (sync workers) with
-   production-like settings (DEBUG off, persistent database connections, collected static files), with
-   ROOT_URLCONF=bench.urls so that the same server also answers /bench/bare/, a bare view that renders a 50-row
-   table of tenants from the same database through a minimal template;
-3. checks that every URL answers 200 signed in (and that the Customers page shows the customers, not a sign-in
-   page), then loads each with wrk from loopback, in turn, for --rounds rounds (the machine's other work comes and
-   goes: each round measures every page within seconds of the others), and prints each page's median requests/s,
-   p50 and p99 beside the bare page's, with the ratio of throughputs (the median of each round's ratio);
-4. stops gunicorn and drops the database (unless --keep).
+It seeds one partner with 10,000 customers (active reseller relationships, a share of them with delegated admin) and
+one Admin agent, then measures the Customers page (page 1 and a search) and a row's details (fetched on expand)
+beside a bare signed-in 50-row Django page in the same run (bench/harness.py says how).
 
     .venv/bin/python bench/customers_bench.py [--seconds 10] [--rounds 3] [--connections 4] [--keep]
 
@@ -21,26 +11,13 @@ details (fetched when the row is expanded) at 100% or more.
 """
 
 import argparse
-import http.client
-import os
-import re
-import shutil
-import signal
-import socket
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
-from contextlib import closing
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.database import create_database, drop_database, say  # noqa: E402  (after the path is set)
+from bench.harness import Page, arguments, run, signed_in_cookie, vacuum_analyze  # noqa: E402  (after the path)
 
 TARGET = 0.70
 # A row's details are fetched when the row is expanded: at least as fast as the bare page.
@@ -50,66 +27,15 @@ REGIONS = ["Holdings", "Retail", "Pharma", "Logistics", "Energy", "Media", "Food
 SEARCH = "woodgrove"
 
 
-@dataclass
-class Result:
-    label: str
-    path: str
-    rps: float
-    p50_ms: float
-    p99_ms: float
-    requests: int
-    errors: str
-    size_kb: float = 0.0
-
-
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=int, default=10, help="duration of each measurement (default 10)")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds over every page; medians printed (default 3)")
-    parser.add_argument("--warmup", type=int, default=2, help="seconds of load before each measurement (default 2)")
-    parser.add_argument("--connections", type=int, default=4, help="wrk connections (default 4)")
-    parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
+    parser = arguments(argparse.ArgumentParser(description=__doc__.split("\n\n")[0]), db_name="partnercenter_bench")
     parser.add_argument("--customers", type=int, default=10_000, help="customers of the partner (default 10000)")
-    parser.add_argument("--db-name", default="partnercenter_bench", help="database to create and drop")
-    parser.add_argument("--db-url", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server, no db")
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     return parser.parse_args()
 
 
-def configure_environment(args: argparse.Namespace) -> dict[str, str]:
-    """Production-like settings, read by partnercenter.settings from the environment (here and in gunicorn)."""
-    env = {
-        "DJANGO_SETTINGS_MODULE": "partnercenter.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-" + os.urandom(24).hex(),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SITE_URL": "http://127.0.0.1",
-        "SECURE_COOKIES": "false",
-        "DATABASE_URL": f"{args.db_url}/{args.db_name}",
-        "CONN_MAX_AGE": "600",
-        "ROOT_URLCONF": "bench.urls",
-        "CACHE_URL": "locmemcache://",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-        # Whatever the shell or a .env file says about email, a broker or TLS must not change the measurement (the
-        # settings read .env only for variables that are not set, so these are set, not removed).
-        "EMAIL_URL": "",
-        "CELERY_BROKER_URL": "",
-        "SECURE_SSL_REDIRECT": "false",
-        "BEHIND_TLS_PROXY": "false",
-        "SECURE_HSTS_SECONDS": "0",
-    }
-    os.environ.update(env)
-    return env
-
-
-def seed(customers: int) -> tuple[str, str]:
-    """One partner with `customers` customers and an Admin agent; returns (session cookie value, csrf cookie)."""
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.db import connection, transaction
+def seed(customers: int) -> tuple[str, list[Page]]:
+    """One partner with `customers` customers and an Admin agent; returns the agent's cookie and the pages."""
+    from django.db import transaction
     from django.utils import timezone
     from django.utils.crypto import get_random_string
 
@@ -151,276 +77,31 @@ def seed(customers: int) -> tuple[str, str]:
             ),
             batch_size=2000,
         )
-    with connection.cursor() as cur:
-        cur.execute("VACUUM ANALYZE")  # the steady state that autovacuum keeps: statistics and visibility map
-
-    session = SessionStore()
-    session[SESSION_KEY] = str(agent.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = agent.get_session_auth_hash()
-    # Partner users must have two-step verification: give the agent an authenticator, as signing in would require.
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    TOTP.activate(agent, generate_totp_secret())
-    session.create()
-    return session.session_key, get_random_string(32)
-
-
-def first_customer() -> str:
-    """The Microsoft ID of the first customer on page 1, whose row the benchmark expands."""
-    from partnercenter.models import ResellerRelationship
-
+    vacuum_analyze()
+    cookie = signed_in_cookie(agent)
+    # The first customer on page 1, whose row the benchmark expands.
     first = ResellerRelationship.objects.select_related("customer").order_by("customer__name", "customer_id").first()
-    return str(first.customer.public_id)
-
-
-# --- server --------------------------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_gunicorn(port: int, workers: int, log_path: Path) -> subprocess.Popen:
-    log = log_path.open("w")
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "partnercenter.wsgi:application",
-            "--chdir",
-            str(ROOT),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--worker-class",
-            "sync",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def stop_gunicorn(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-
-
-def get(port: int, path: str, cookie: str) -> tuple[int, str, str]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        conn.request("GET", path, headers={"Cookie": cookie})
-        response = conn.getresponse()
-        return response.status, response.getheader("Location") or "", response.read().decode("utf-8", "replace")
-    finally:
-        conn.close()
-
-
-def wait_until_up(proc: subprocess.Popen, port: int, log_path: Path, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"gunicorn exited ({proc.returncode}):\n{log_path.read_text()}")
-        try:
-            get(port, "/accounts/login/", "")
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not answer within {timeout:.0f}s:\n{log_path.read_text()}")
-
-
-def check(port: int, path: str, cookie: str, must_contain: list[str]) -> int:
-    """The page answers 200, signed in, with the expected content; returns its size in bytes."""
-    status, location, body = get(port, path, cookie)
-    if status != 200:
-        raise SystemExit(f"GET {path} answered {status} {location} (expected 200, signed in)")
-    missing = [text for text in must_contain if text not in body]
-    if missing:
-        raise SystemExit(f"GET {path} answered 200 but without {missing!r}: not the expected page")
-    return len(body.encode())
-
-
-# --- load --------------------------------------------------------------------------------------------------------
-
-UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
-
-
-def to_ms(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
-    return float(number) * UNITS_MS[unit]
-
-
-def wrk(args: argparse.Namespace, port: int, path: str, cookie: str, seconds: int) -> str:
-    command = [
-        shutil.which("wrk") or "wrk",
-        f"-t{args.threads}",
-        f"-c{args.connections}",
-        f"-d{seconds}s",
-        "--latency",
-        "-H",
-        f"Cookie: {cookie}",
-        "-H",
-        "Accept-Language: en",
-        f"http://127.0.0.1:{port}{path}",
+    matches = sum(SEARCH in WORDS[i % len(WORDS)].lower() for i in range(customers))
+    return cookie, [
+        Page("Customers, page 1", "/customers/", [f"{customers} customers", "Reseller, Delegated admin"]),
+        Page(f"Customers, search '{SEARCH}'", f"/customers/?q={quote(SEARCH)}", [f"{matches} customers"]),
+        Page(
+            "A row's details (on expand)",
+            f"/customers/{first.customer.public_id}/details/",
+            ["Admin center", "Devices"],
+        ),
     ]
-    done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 60)
-    return done.stdout
-
-
-def measure(args: argparse.Namespace, port: int, label: str, path: str, cookie: str) -> Result:
-    if args.warmup > 0:
-        wrk(args, port, path, cookie, args.warmup)
-    out = wrk(args, port, path, cookie, args.seconds)
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = to_ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
-    p99 = to_ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
-    requests = int(re.search(r"(\d+) requests in", out).group(1))
-    errors = []
-    if match := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
-        errors.append(f"{match.group(1)} non-2xx/3xx")
-    if match := re.search(r"Socket errors: (.*)", out):
-        errors.append(f"socket errors: {match.group(1)}")
-    return Result(label, path, rps, p50, p99, requests, "; ".join(errors))
-
-
-def median_result(results: list[Result]) -> Result:
-    first = results[0]
-    return Result(
-        first.label,
-        first.path,
-        statistics.median(r.rps for r in results),
-        statistics.median(r.p50_ms for r in results),
-        statistics.median(r.p99_ms for r in results),
-        sum(r.requests for r in results),
-        "; ".join(r.errors for r in results if r.errors),
-        first.size_kb,
-    )
-
-
-def report(rounds: list[list[Result]], args: argparse.Namespace) -> None:
-    """Each page's medians over the rounds; its throughput ratio is the median of the rounds' ratios, each taken
-    against the bare page of the same round."""
-    results = [median_result(list(page)) for page in zip(*rounds, strict=True)]
-    bare = results[-1]
-    ratios = [statistics.median(r[i].rps / r[-1].rps for r in rounds) for i in range(len(results))]
-    print()
-    print(
-        f"{args.customers:,} customers; gunicorn {args.workers} sync workers; "
-        f"wrk -t{args.threads} -c{args.connections} -d{args.seconds}s; PostgreSQL; {os.cpu_count()} CPUs; "
-        f"medians of {len(rounds)} round(s)"
-    )
-    header = (
-        f"{'page':<30} {'requests/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'req/s vs bare':>14} {'p50 vs bare':>12}"
-        f" {'KB':>6}"
-    )
-    print(header)
-    print("-" * len(header))
-    for r, ratio in zip(results, ratios, strict=True):
-        print(
-            f"{r.label:<30} {r.rps:>10.1f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} "
-            f"{ratio:>14.0%} {r.p50_ms / bare.p50_ms:>11.2f}x {r.size_kb:>6.1f}"
-        )
-    for r in results:
-        if r.errors:
-            print(f"  {r.label}: {r.errors}")
-    if len(rounds) > 1:
-        print()
-        print(
-            "each round, req/s vs bare: "
-            + "; ".join(
-                f"{r.label}: " + " ".join(f"{rnd[i].rps / rnd[-1].rps:.0%}" for rnd in rounds)
-                for i, r in enumerate(results[:-1])
-            )
-        )
-    print()
-    for r, ratio in zip(results, ratios, strict=True):
-        if r is bare:
-            continue
-        target = next((t for key, t in TARGETS.items() if key in r.label), TARGET)
-        verdict = "meets" if ratio >= target else "BELOW"
-        print(f"{r.label}: {ratio:.0%} of the bare page's throughput ({verdict} the {target:.0%} target)")
 
 
 def main() -> int:
     args = parse_args()
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is needed: apt-get install wrk")
-    configure_environment(args)
-    say(f"Creating database {args.db_name}")
-    create_database(args.db_url, args.db_name)
-    proc = None
-    workdir = Path(tempfile.mkdtemp(prefix="partnercenter-bench-"))
-    try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-        from django.db import connections
-
-        say("Migrating")
-        call_command("migrate", interactive=False, verbosity=0)
-        say("Collecting static files (the manifest that DEBUG-off pages need)")
-        call_command("collectstatic", interactive=False, verbosity=0)
-        say(f"Seeding one partner with {args.customers:,} customers")
-        session_key, csrf = seed(args.customers)
-        expanded = first_customer()
-        connections.close_all()
-        cookie = f"sessionid={session_key}; csrftoken={csrf}"
-
-        port = free_port()
-        say(f"Starting gunicorn on 127.0.0.1:{port} ({args.workers} sync workers)")
-        log_path = workdir / "gunicorn.log"
-        proc = start_gunicorn(port, args.workers, log_path)
-        wait_until_up(proc, port, log_path)
-
-        matches = sum(SEARCH in WORDS[i % len(WORDS)].lower() for i in range(args.customers))
-        pages = [
-            ("Customers, page 1", "/customers/", [f"{args.customers} customers", "Reseller, Delegated admin"]),
-            (f"Customers, search '{SEARCH}'", f"/customers/?q={quote(SEARCH)}", [f"{matches} customers"]),
-            ("A row's details (on expand)", f"/customers/{expanded}/details/", ["Admin center", "Devices"]),
-            ("Bare 50-row table", "/bench/bare/", ["<table>", "</table>"]),
-        ]
-        sizes = [check(port, path, cookie, must) for _label, path, must in pages]
-        rounds = []
-        for n in range(1, args.rounds + 1):
-            results = []
-            for (label, path, _must), size in zip(pages, sizes, strict=True):
-                say(f"Round {n}/{args.rounds}: loading {path} for {args.seconds}s")
-                result = measure(args, port, label, path, cookie)
-                result.size_kb = size / 1024
-                results.append(result)
-            rounds.append(results)
-        report(rounds, args)
-        return 0
-    finally:
-        if proc is not None:
-            stop_gunicorn(proc)
-        shutil.rmtree(workdir, ignore_errors=True)
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # noqa: S110 - Django may not be set up yet
-            pass
-        if args.keep:
-            say(f"Kept database {args.db_name}")
-        else:
-            drop_database(args.db_url, args.db_name)
-            say(f"Dropped database {args.db_name}")
+    return run(
+        args,
+        seed=lambda: seed(args.customers),
+        data=f"{args.customers:,} customers",
+        target=TARGET,
+        targets=TARGETS,
+    )
 
 
 if __name__ == "__main__":

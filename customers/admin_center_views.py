@@ -332,7 +332,7 @@ def role_remove(request: AuthenticatedRequest, tenant_id, role: str, user_id) ->
 
 
 # --- Subscriptions and licenses ---------------------------------------------------------------------------------------
-# Admin center > Subscriptions and licences: the tenant's Microsoft 365 subscriptions, who holds their licences,
+# Admin center > Subscriptions and licenses: the tenant's Microsoft 365 subscriptions, who holds their licenses,
 # assigning and unassigning them within the seats.
 
 SUBSCRIPTIONS_PAGE_SIZE = 25
@@ -376,7 +376,7 @@ def _provisioned_by_label(center: AdminCenter, subscription: Subscription) -> st
     """Who provisioned the subscription, as the viewer may read it: a partner acting for the customer reads
     "Another partner" for any partner but itself (partnercenter.other_partners)."""
     if subscription.provisioned_by is None:
-        return _("Your organisation")
+        return _("Your organization")
     return partner_name_as_seen(subscription.provisioned_by, viewer=center.partner)
 
 
@@ -424,7 +424,7 @@ def license_assign(request: AuthenticatedRequest, tenant_id: UUID, subscription_
         else:
             messages.success(
                 request,
-                _("%(user)s now has a licence for %(product)s.")
+                _("%(user)s now has a license for %(product)s.")
                 % {"user": user.email, "product": subscription.get_product_display()},
             )
             return redirect("admincenter:subscription_detail", center.tenant.public_id, subscription.public_id)
@@ -449,7 +449,7 @@ def license_unassign(
     else:
         messages.success(
             request,
-            _("%(user)s no longer has a licence for %(product)s.")
+            _("%(user)s no longer has a license for %(product)s.")
             % {"user": user.email, "product": subscription.get_product_display()},
         )
     return redirect("admincenter:subscription_detail", center.tenant.public_id, subscription.public_id)

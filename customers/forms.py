@@ -78,7 +78,7 @@ def add_service_errors(form: forms.Form, error) -> None:
 
 
 # --- Subscriptions and licenses ---------------------------------------------------------------------------------------
-# Forms of the subscription pages: a partner adds a subscription; an administrator assigns a licence.
+# Forms of the subscription pages: a partner adds a subscription; an administrator assigns a license.
 
 
 class SubscriptionForm(forms.Form):
@@ -87,14 +87,14 @@ class SubscriptionForm(forms.Form):
         choices=[("", _("Select a product")), *Product.choices],
         error_messages={
             "required": _("Select a product."),
-            "invalid_choice": _("Select a product from the catalogue."),
+            "invalid_choice": _("Select a product from the catalog."),
         },
     )
     seats = forms.IntegerField(
         label=_("Seats"),
         min_value=1,
         max_value=MAX_SEATS,
-        help_text=_("From 1 to 300,000. Each seat is one licence."),
+        help_text=_("From 1 to 300,000. Each seat is one license."),
         error_messages={
             "required": _("Enter the number of seats."),
             "invalid": _("Enter the number of seats as a whole number."),
@@ -112,7 +112,7 @@ class _UserByNameField(forms.ModelChoiceField):
 
 
 class LicenseAssignForm(forms.Form):
-    """Which user of the tenant gets a licence: those who do not hold one of this subscription yet."""
+    """Which user of the tenant gets a license: those who do not hold one of this subscription yet."""
 
     user = _UserByNameField(
         label=_("User"),
@@ -120,8 +120,8 @@ class LicenseAssignForm(forms.Form):
         to_field_name="public_id",
         empty_label=_("Select a user"),
         error_messages={
-            "required": _("Select the user who gets the licence."),
-            "invalid_choice": _("Select a user of this organisation who has no licence for this subscription yet."),
+            "required": _("Select the user who gets the license."),
+            "invalid_choice": _("Select a user of this organization who has no license for this subscription yet."),
         },
     )
 

@@ -1,4 +1,4 @@
-"""Customer tenants' Microsoft 365 subscriptions and the licences assigned from them (Azure subscriptions: see
+"""Customer tenants' Microsoft 365 subscriptions and the licenses assigned from them (Azure subscriptions: see
 azure_subscriptions)."""
 
 import uuid
@@ -15,7 +15,7 @@ MAX_SEATS = 300_000
 
 
 class Subscription(models.Model):
-    """A Microsoft 365 subscription of a tenant, with a number of seats (licences)."""
+    """A Microsoft 365 subscription of a tenant, with a number of seats (licenses)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="subscriptions")
@@ -46,8 +46,8 @@ class LicenseAssignment(models.Model):
 
     class Meta:
         ordering = ["subscription", "user__email"]
-        verbose_name = _("licence assignment")
-        verbose_name_plural = _("licence assignments")
+        verbose_name = _("license assignment")
+        verbose_name_plural = _("license assignments")
         constraints = [models.UniqueConstraint(fields=["subscription", "user"], name="one_licence_per_user")]
 
     def __str__(self) -> str:

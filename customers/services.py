@@ -42,7 +42,7 @@ class LastGlobalAdministrator(ValidationError):
     def __init__(self):
         super().__init__(
             _(
-                "This is the organisation's only Global Administrator. Assign the Global Administrator role to "
+                "This is the organization's only Global Administrator. Assign the Global Administrator role to "
                 "another user first."
             ),
             code="last_global_admin",
@@ -201,7 +201,7 @@ def tenant_user_reset_password(
 
 @transaction.atomic
 def tenant_user_delete(*, center: AdminCenter, actor: User, user: User) -> None:
-    """Delete the user, with its role assignments and licences. Not oneself; not the last Global Administrator."""
+    """Delete the user, with its role assignments and licenses. Not oneself; not the last Global Administrator."""
     locked, roles = _locked_user(center, user)
     require_can_delete_user(center, actor, locked, roles)
     if GA in roles and _global_admin_count(center.tenant) <= 1:
@@ -212,7 +212,7 @@ def tenant_user_delete(*, center: AdminCenter, actor: User, user: User) -> None:
             locked.delete()  # the object keeps its public_id, which the audit event names
     except ProtectedError:  # e.g. a partner user who created relationship requests
         raise ValidationError(
-            _("This user can't be deleted: records of the organisation refer to them."), code="protected"
+            _("This user can't be deleted: records of the organization refer to them."), code="protected"
         ) from None
     _audit(center=center, actor=actor, action=AuditAction.USER_DELETE, obj=locked, details=details)
 
@@ -262,7 +262,7 @@ def role_remove(*, center: AdminCenter, actor: User, user: User, role: str) -> N
 
 
 # --- Subscriptions and licenses ---------------------------------------------------------------------------------------
-# State changes of Microsoft 365 subscriptions and their licences.
+# State changes of Microsoft 365 subscriptions and their licenses.
 
 
 def subscription_create(
@@ -295,14 +295,14 @@ def license_assign(
     same moment cannot both get it: the second one waits, then counts the first one's assignment."""
     locked = Subscription.objects.select_for_update().get(pk=subscription.pk)
     if user.tenant_id != locked.tenant_id:
-        raise ValidationError(_("Licences can be assigned only to users of the subscription's organisation."))
+        raise ValidationError(_("Licenses can be assigned only to users of the subscription's organization."))
     if LicenseAssignment.objects.filter(subscription=locked, user=user).exists():
-        raise ValidationError(_("%(user)s already has a licence for this subscription.") % {"user": user.email})
+        raise ValidationError(_("%(user)s already has a license for this subscription.") % {"user": user.email})
     assigned = LicenseAssignment.objects.filter(subscription=locked).count()
     if assigned >= locked.seats:
         raise ValidationError(
             _(
-                "All %(seats)s licences of this subscription are assigned. Unassign a licence before you assign "
+                "All %(seats)s licenses of this subscription are assigned. Unassign a license before you assign "
                 "it to someone else."
             )
             % {"seats": locked.seats}
@@ -325,10 +325,10 @@ def license_assign(
 def license_unassign(
     *, subscription: Subscription, user: User, unassigned_by: User, partner: Partner | None = None
 ) -> None:
-    """Take `user`'s licence of `subscription` back; its seat is free again."""
+    """Take `user`'s license of `subscription` back; its seat is free again."""
     deleted, _deleted_by_model = LicenseAssignment.objects.filter(subscription=subscription, user=user).delete()
     if not deleted:
-        raise ValidationError(_("%(user)s has no licence for this subscription.") % {"user": user.email})
+        raise ValidationError(_("%(user)s has no license for this subscription.") % {"user": user.email})
     audit_record(
         actor=unassigned_by,
         action=AuditAction.LICENSE_UNASSIGN,

@@ -15,10 +15,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from admin_relationships.rules import MANAGERS as ADMIN_RELATIONSHIP_MANAGERS
+from admin_relationships.rules import READERS as ADMIN_RELATIONSHIP_READERS
+from admin_relationships.rules import can_request_in_bulk
 from admin_relationships.selectors import admin_relationships_of, role_rows
 from azure_subscriptions.rules import PROVISIONERS
 from azure_subscriptions.selectors import provisioned_for_customer
-from partnercenter.access import partner_customer_for, partner_for, partner_group_kinds, partner_relationship_for
+from partnercenter.access import (
+    assigned_granular_roles,
+    live_admin_relationships,
+    partner_customer_for,
+    partner_for,
+    partner_group_kinds,
+    partner_relationship_for,
+)
 from partnercenter.csv_export import csv_response
 from partnercenter.http import AuthenticatedRequest
 from partnercenter.models import ResellerRelationship
@@ -32,11 +41,14 @@ from .selectors import (
     customer_rows,
     customers_for,
     customers_search,
+    with_lost_admin_relationship,
 )
 from .services import subscription_create
 
 
 def relationship_label(row) -> str:
+    if not row.is_active:  # a customer through granular delegated admin (GDAP) alone
+        return _("Granular delegated admin")
     if row.has_delegated_admin:
         return _("Reseller, Delegated admin")
     return _("Reseller")
@@ -48,19 +60,37 @@ def customer_list(request: AuthenticatedRequest) -> HttpResponse:
     and Azure role assignments) are not decided here: the row fetches them when it is expanded (customer_details)."""
     partner = partner_for(request)
     q = request.GET.get("q", "")[:200]
-    relationships = customers_search(customers_for(partner, removal=False), q)
+    # The paginator's count leaves out the lost admin relationships: Django drops annotations a count does not need.
+    relationships = with_lost_admin_relationship(customers_search(customers_for(partner, removal=False), q))
     page = Paginator(relationships, settings.CUSTOMERS_PAGE_SIZE).get_page(request.GET.get("page"))
     # The page's rows as tuples; the count stays a count of relationships, which needs no join to the tenants.
     page.object_list = customer_rows(page.object_list)
-    return render(request, "customers/list.html", {"page": page, "q": q, "partner": partner})
+    kinds = partner_group_kinds(request.user)
+    context = {
+        "page": page,
+        "q": q,
+        "partner": partner,
+        "can_request_in_bulk": can_request_in_bulk(request.user),
+        # The agent's groups are read once per request, for the navigation too: no query of their own.
+        "can_request_admin_relationship": bool(kinds & ADMIN_RELATIONSHIP_MANAGERS),
+        "can_see_admin_relationship_requests": bool(kinds & ADMIN_RELATIONSHIP_READERS),
+        "can_see_expiring": bool(kinds & ADMIN_RELATIONSHIP_READERS),
+    }
+    return render(request, "customers/list.html", context)
 
 
 def _customer_row(request: AuthenticatedRequest, tenant_id: UUID) -> tuple[ResellerRelationship, frozenset[str]]:
     """A customer of the agent's partner as a Customers row (404 for any other tenant), with its admin portals as
     the agent may use them now, and the agent's partner roles."""
-    row = partner_relationship_for(request, tenant_id)
+    row = partner_relationship_for(request, tenant_id, reseller=False)
     kinds = partner_group_kinds(request.user)
-    admin_portal_availability(group_kinds=kinds, rows=[row])
+    # With a live admin relationship, GDAP decides the agent's roles there (one query, only then).
+    granular = (
+        {row.customer_id: assigned_granular_roles(request.user, live_admin_relationships(row.partner, row.customer))}
+        if row.has_granular  # type: ignore[attr-defined]  # an annotation of partner_relationship_for's query
+        else {}
+    )
+    admin_portal_availability(group_kinds=kinds, rows=[row], granular_roles=granular)
     azure_portal_availability(user=request.user, rows=[row])
     return row, kinds
 
@@ -112,8 +142,9 @@ def customer_detail(request: AuthenticatedRequest, tenant_id: UUID) -> HttpRespo
         "row": row,
         "relationship": relationship_label(row),
         "page": page,
-        "can_add_subscription": bool(kinds & set(SUBSCRIPTION_SELLERS)),
-        "can_add_azure_subscription": bool(kinds & PROVISIONERS),
+        # What only resellers may do: not for a customer through granular delegated admin alone.
+        "can_add_subscription": row.is_active and bool(kinds & set(SUBSCRIPTION_SELLERS)),
+        "can_add_azure_subscription": row.is_active and bool(kinds & PROVISIONERS),
         "azure_subscriptions": provisioned_for_customer(partner, customer, request.user),
         # Granular delegated admin: the partner's admin relationships with the customer, with their groups.
         "admin_relationships": [

@@ -1,6 +1,6 @@
 """Partner settings > Activity log: what the partner's users did, filtered, and its CSV export.
 
-Every partner user may read the log (Admin, Sales and Helpdesk agents alike): it shows what the organisation's own
+Every partner user may read the log (Admin, Sales and Helpdesk agents alike): it shows what the organization's own
 users did, which each of them is accountable for, and no customer data beyond the names of its own customers. What of
 each event a user may read is access.activity_log_withheld_details: the page and the export follow the same rule."""
 
@@ -73,7 +73,7 @@ class ActivityFilterForm(forms.Form):
         to_field_name="public_id",
         required=False,
         empty_label=gettext_lazy("All users"),
-        error_messages={"invalid_choice": gettext_lazy("Select one of your organisation's users.")},
+        error_messages={"invalid_choice": gettext_lazy("Select one of your organization's users.")},
     )
 
     def __init__(self, *args, partner: Partner, **kwargs):

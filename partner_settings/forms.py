@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partnercenter.languages import LanguageField
 from partnercenter.models import ApiApplication, ApiPermission, SecurityGroup
 
 from .rules import PARTNER_ROLE_KINDS
@@ -51,6 +52,7 @@ class PartnerUserForm(forms.Form):
         max_length=254,
         error_messages={"invalid": _("Enter a valid email address.")},
     )
+    language = LanguageField(label=_("Language of their emails"))
     roles = RolesField()
 
 

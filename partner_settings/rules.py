@@ -29,7 +29,7 @@ def partner_global_admin_for(request: AuthenticatedRequest) -> Partner:
     tenants that are not partners, as for the whole partner area)."""
     partner = partner_for(request)
     if not is_own_global_admin(request.user):
-        raise PermissionDenied(_("Only your organisation's Global admins can manage its users."))
+        raise PermissionDenied(_("Only your organization's Global admins can manage its users."))
     return partner
 
 
@@ -50,8 +50,8 @@ AZURE_OBJECT_DETAILS = frozenset({"subscription", "resource_group", "principal"}
 def activity_log_withheld_details(user: User) -> frozenset[str]:
     """The details of the partner's Activity log that `user` may not read, as keys of AuditEvent.details.
 
-    The rule: every partner user reads every event of the log, whoever of its organisation did it, for which
-    customer and when — the log is the organisation's account of what it did, and each agent answers for it. The
+    The rule: every partner user reads every event of the log, whoever of its organization did it, for which
+    customer and when — the log is the organization's account of what it did, and each agent answers for it. The
     names of Azure objects (subscriptions, their resource groups, and who was given a role on them) are read only by
     Admin agents. Azure subscriptions are reached only through their own role assignments, which a partner gets for
     its Admin Agents group when it provisions one; Sales and Helpdesk agents hold none, so the Azure pages would not

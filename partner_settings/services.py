@@ -99,7 +99,7 @@ def partner_user_create(
 def partner_user_update_roles(*, partner: Partner, user: User, group_kinds: Iterable[str], updated_by: User) -> User:
     """Set the user's roles: exactly the given built-in groups (other groups it is in are left alone)."""
     if user.tenant_id != partner.tenant_id or not user.is_active:
-        raise ValidationError(_("This user is not one of your organisation's users."))
+        raise ValidationError(_("This user is not one of your organization's users."))
     kinds = set(_clean_kinds(group_kinds))
     groups = SecurityGroup.objects.filter(tenant=partner.tenant, kind__in=PARTNER_ROLE_KINDS)
     before = sorted(groups.filter(members=user).values_list("kind", flat=True))
@@ -126,7 +126,7 @@ def partner_user_remove(*, partner: Partner, user: User, removed_by: User) -> No
     naming it. It loses its roles and its password; its sessions end at their next request (Django refuses an inactive
     user's session) and it cannot sign in again."""
     if user.tenant_id != partner.tenant_id or not user.is_active:
-        raise ValidationError(_("This user is not one of your organisation's users."))
+        raise ValidationError(_("This user is not one of your organization's users."))
     if user.pk == removed_by.pk:
         raise ValidationError(_("You can't remove yourself."))
     # Lock the tenant's Global admins, so that two removals at once cannot both pass the check below.
@@ -140,7 +140,7 @@ def partner_user_remove(*, partner: Partner, user: User, removed_by: User) -> No
         .values_list("pk", flat=True)
     )
     if user.pk in global_admins and len(global_admins) <= 1:
-        raise ValidationError(_("This is your organisation's last Global admin; it can't be removed."))
+        raise ValidationError(_("This is your organization's last Global admin; it can't be removed."))
     roles = sorted(
         SecurityGroup.objects.filter(tenant=partner.tenant, members=user)
         .exclude(kind=Kind.CUSTOM)

@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -70,7 +69,7 @@ def team_user_new(request: AuthenticatedRequest) -> HttpResponse:
                 first_name=data["first_name"],
                 last_name=data["last_name"],
                 group_kinds=data["roles"],
-                language=translation.get_language(),
+                language=data["language"],
             )
         except ValidationError as error:
             _add_errors(form, error)

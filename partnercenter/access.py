@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .http import AuthenticatedRequest
 from .models import (
@@ -154,7 +155,7 @@ def is_own_global_admin(user: User) -> bool:
 
 
 class MFARequired(Exception):
-    """A partner user without multi-factor authentication asked for a partner page (the middleware sends them to
+    """A partner user without two-step verification asked for a partner page (the middleware sends them to
     set it up)."""
 
 
@@ -168,7 +169,7 @@ MFA_SESSION_KEY = "partner_mfa_ok"
 
 
 def require_mfa(request: AuthenticatedRequest) -> None:
-    """Partner Center requires multi-factor authentication of partner users before they see customers or act for
+    """Partner Center requires two-step verification of partner users before they see customers or act for
     them. Once found, the answer is kept in the session (cleared when the user removes an authenticator), so partner
     pages do not pay a query for it on every request."""
     if not settings.PARTNER_MFA_REQUIRED or request.session.get(MFA_SESSION_KEY):
@@ -195,11 +196,21 @@ def require_partner_role(request: AuthenticatedRequest, *kinds: str) -> Partner:
     return partner
 
 
-def partner_relationship_for(request: AuthenticatedRequest, tenant_id: UUID, *kinds: str) -> ResellerRelationship:
-    """The user's partner's active reseller relationship with tenant `tenant_id` (404 for any other tenant), with
-    the customer, the delegated admin facts of with_delegated_admin and whether a live GDAP relationship exists
+NEEDS_RESELLER = gettext_lazy(
+    "This needs a reseller relationship with the customer: you work with it through granular delegated admin only."
+)
+
+
+def partner_relationship_for(
+    request: AuthenticatedRequest, tenant_id: UUID, *kinds: str, reseller: bool = True
+) -> ResellerRelationship:
+    """The user's partner's relationship with its customer `tenant_id` (ResellerRelationship.IS_CUSTOMER: an active
+    reseller relationship, or an admin relationship the customer approved; 404 for any other tenant), with the
+    customer, the delegated admin facts of with_delegated_admin and whether a live GDAP relationship exists
     (has_granular) read in the same query, if the user is in one of the given partner groups (403 otherwise; no
-    groups given: any partner user).
+    groups given: any partner user). With `reseller` (the default: what resellers alone may do, such as
+    subscriptions, Azure provisioning and Windows Autopilot), a customer through GDAP alone is refused too (403, with
+    the reason); the customer's pages that GDAP opens ask with reseller=False.
 
     The partner comes in that query too, unless partner_of already read it: a customer's pages (its details on the
     Customers page, its page, its admin center) start here, and a query less on each is worth the join."""
@@ -209,7 +220,7 @@ def partner_relationship_for(request: AuthenticatedRequest, tenant_id: UUID, *ki
     relationships = (
         with_delegated_admin(ResellerRelationship.objects.select_related("customer"))
         .annotate(has_granular=Exists(live_admin_relationships(OuterRef("partner"), OuterRef("customer"))))
-        .filter(customer__public_id=tenant_id, is_active=True)
+        .filter(ResellerRelationship.IS_CUSTOMER, customer__public_id=tenant_id)
     )
     if hasattr(user, "_partner_cache"):
         if user._partner_cache is None:
@@ -226,13 +237,17 @@ def partner_relationship_for(request: AuthenticatedRequest, tenant_id: UUID, *ki
     require_mfa(request)
     if kinds and not partner_group_kinds(user) & set(kinds):
         raise PermissionDenied(_("Your role does not include this."))
+    if reseller and not relationship.is_active:
+        raise PermissionDenied(NEEDS_RESELLER)
     return relationship
 
 
-def partner_customer_for(request: AuthenticatedRequest, tenant_id: UUID, *kinds: str) -> tuple[Partner, Tenant]:
-    """A customer of the user's partner (an active reseller relationship; 404 for any other tenant), if the user is
-    in one of the given partner groups (403 otherwise; no groups given: any partner user)."""
-    relationship = partner_relationship_for(request, tenant_id, *kinds)
+def partner_customer_for(
+    request: AuthenticatedRequest, tenant_id: UUID, *kinds: str, reseller: bool = True
+) -> tuple[Partner, Tenant]:
+    """A customer of the user's partner, as partner_relationship_for finds it (404 for any other tenant; 403 without
+    one of `kinds`, or, with `reseller`, for a customer through GDAP alone)."""
+    relationship = partner_relationship_for(request, tenant_id, *kinds, reseller=reseller)
     return relationship.partner, relationship.customer
 
 
@@ -356,9 +371,9 @@ def admin_center_for(
     if user.tenant is not None and user.tenant.public_id == tenant_id:
         center = AdminCenter(tenant=user.tenant, roles=own_directory_roles(user))
         if not center.can(ADMIN_ROLES):
-            raise PermissionDenied(_("The admin center is for your organisation's administrators."))
+            raise PermissionDenied(_("The admin center is for your organization's administrators."))
     else:
-        relationship = partner_relationship_for(request, tenant_id)
+        relationship = partner_relationship_for(request, tenant_id, reseller=False)
         assert partner is not None  # partner_relationship_for answers 404 to a user of no partner
         # has_granular and has_delegated_admin are annotations of partner_relationship_for's query.
         if relationship.has_granular:  # type: ignore[attr-defined]  # GDAP wins over DAP (effective_roles)
@@ -377,8 +392,8 @@ def own_global_admin_center_for(request: AuthenticatedRequest, tenant_id: UUID) 
     customer's behalf, even as Global Administrator through delegated admin, may not (403; 404 for other tenants)."""
     user = request.user
     if user.tenant is None or user.tenant.public_id != tenant_id:
-        partner_customer_for(request, tenant_id)  # 404 unless the tenant is a customer of the user's partner
+        partner_customer_for(request, tenant_id, reseller=False)  # 404 unless the tenant is a customer of the partner
         raise PermissionDenied(_("Only the customer's own Global admins can see its partner relationships."))
     if not is_own_global_admin(user):
-        raise PermissionDenied(_("Only your organisation's Global admins can do this."))
+        raise PermissionDenied(_("Only your organization's Global admins can do this."))
     return AdminCenter(tenant=user.tenant, roles=own_directory_roles(user))

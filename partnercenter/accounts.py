@@ -2,13 +2,22 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
-        # A new customer organisation is created from an invitation link (relationships.views.invitation_signup).
+        # A new customer organization is created from an invitation link (relationships.views.invitation_signup).
         return False
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's emails (a password link, a notice) in the language the user reads, not the page's: whoever
+        asked for the link, it is the user who reads it."""
+        language = getattr(context.get("user"), "preferred_language", "") or translation.get_language()
+        with translation.override(language):
+            super().send_mail(template_prefix, email, context)
 
 
 class MFAAdapter(DefaultMFAAdapter):
@@ -22,3 +31,18 @@ class MFAAdapter(DefaultMFAAdapter):
             "password?” and choose a password with the link we email you."
         ),
     }
+
+
+# Words of Django's password validators, which the set-password pages show. Marked here so that our catalogue, which
+# comes first (LOCALE_PATHS), translates them as the rest of the portal speaks: Django's zh-Hant says 你, not 您.
+LIBRARY_WORDS = (
+    _("Your password can’t be too similar to your other personal information."),
+    ngettext_lazy(
+        "Your password must contain at least %(min_length)d character.",
+        "Your password must contain at least %(min_length)d characters.",
+        "min_length",
+    ),
+    _("Your password can’t be a commonly used password."),
+    _("Your password can’t be entirely numeric."),
+    _("Your old password was entered incorrectly. Please enter it again."),
+)

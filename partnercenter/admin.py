@@ -220,8 +220,8 @@ class DirectoryRoleAssignmentAdmin(ReadOnlyAdmin):
 
 @admin.register(ResellerRelationship)
 class ResellerRelationshipAdmin(ReadOnlyAdmin):
-    list_display = ["partner", "customer", "is_active", "created_at", "removed_at"]
-    list_filter = ["is_active"]
+    list_display = ["partner", "customer", "is_active", "created_at", "removed_at", "granular_admin_since"]
+    list_filter = ["is_active", ("granular_admin_since", admin.EmptyFieldListFilter)]
     list_select_related = ["partner__tenant", "customer"]
     search_fields = ["partner__tenant__name", "customer__name", "customer__primary_domain"]
 
@@ -244,11 +244,12 @@ class AccessAssignmentInline(ReadOnlyInline):
 class AdminRelationshipAdmin(ReadOnlyAdmin):
     """Read-only, as everything that gives access: GDAP relationships change through admin_relationships' services."""
 
-    list_display = ["display_name", "partner", "customer", "status", "activated_at", "ends_at"]
+    list_display = ["display_name", "partner", "customer", "status", "activated_at", "ends_at", "ended_at"]
     list_filter = ["status"]
     list_select_related = ["partner__tenant", "customer"]
     search_fields = ["display_name", "public_id", "partner__tenant__name", "customer__name"]
     exclude = ["token_hash"]
+    readonly_fields = ["notice_ends_at", "notice_days"]  # which notice of its end went out last (not editable)
     inlines = [AccessAssignmentInline]
 
 

@@ -16,6 +16,7 @@ def audit_record(
     details: dict[str, Any] | None = None,
     acting_for: Partner | None = None,
     app: ApiApplication | None = None,
+    system_for: Partner | None = None,
 ) -> AuditEvent:
     """Record that `actor` did `action` in `target_tenant` (to `obj`, with `details`). `action` is an AuditAction
     (a code that is not one is refused, ValueError), so every event has its words on the activity pages.
@@ -28,19 +29,29 @@ def audit_record(
     pass the partner, never the flag or the partner's details.
 
     `app` is the partner's app that did it through the API (with no user as `actor`): the event is its partner's, as
-    if one of its users had acted, and names the app ("app", "app_id"), which the activity pages show as the actor."""
+    if one of its users had acted, and names the app ("app", "app_id"), which the activity pages show as the actor.
+
+    `system_for` is for what the system does, with no actor, to a partner's own business (the end of its admin
+    relationships): the event is kept in that partner's log (its tenant is the actor's tenant, so the partner's
+    activity log shows it, and a customer reads "System (partner)"), names the partner as above, and is not done on
+    the customer's behalf."""
     action = AuditAction(action)
+    if system_for is not None and (actor is not None or acting_for is not None):
+        raise ValueError("system_for is for events without an actor or a partner acting")
     details = dict(details or {})
     actor_tenant_id = actor.tenant_id if actor else None
     if app is not None:
         details["app"] = app.display_name
         details["app_id"] = str(app.public_id)
         actor_tenant_id = actor_tenant_id or app.partner.tenant_id
+    if system_for is not None:
+        actor_tenant_id = system_for.tenant_id
     on_behalf = False
-    if acting_for is not None and target_tenant is not None and target_tenant.pk != acting_for.tenant_id:
-        on_behalf = True
-        details["partner"] = acting_for.name
-        details["partner_id"] = acting_for.partner_id
+    partner = acting_for or system_for
+    if partner is not None and target_tenant is not None and target_tenant.pk != partner.tenant_id:
+        on_behalf = acting_for is not None
+        details["partner"] = partner.name
+        details["partner_id"] = partner.partner_id
     object_id = ""
     if obj is not None:
         object_id = str(getattr(obj, "public_id", None) or obj.pk)

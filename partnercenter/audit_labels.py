@@ -9,11 +9,15 @@ choices (a product, an Azure role) is shown in their words once the app register
 from typing import TYPE_CHECKING
 
 from django.db import models
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.timezone import is_aware, localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import AuditAction, AuditEvent, DirectoryRole, SecurityGroup, Tenant
 from .other_partners import ANOTHER_PARTNER, OtherPartners
+from .words import join_list
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise  # a test dependency: the types only, not at run time
@@ -38,6 +42,7 @@ DETAIL_LABELS: dict[str, "StrOrPromise"] = {
     "name": gettext_lazy("Name"),
     "role": gettext_lazy("Role"),
     "roles": gettext_lazy("Roles"),
+    "previous_roles": gettext_lazy("Previous roles"),
     "product": gettext_lazy("Product"),
     "seats": gettext_lazy("Seats"),
     "subscription": gettext_lazy("Subscription"),
@@ -52,7 +57,13 @@ DETAIL_LABELS: dict[str, "StrOrPromise"] = {
     "recipient": gettext_lazy("Recipient"),
     "include_delegated_admin": gettext_lazy("Delegated admin"),
     "group": gettext_lazy("Security group"),
+    "template": gettext_lazy("Role template"),
+    "customers": gettext_lazy("Customers"),
+    "days": gettext_lazy("Days before the end date"),
+    "ends_at": gettext_lazy("End date"),
 }
+# Details stored as ISO 8601 date and time, shown in the reader's format.
+DATETIME_DETAILS = frozenset({"ends_at"})
 
 # Where a detail's value is a code of a set of choices, the choices that give its words, tried in order. The core
 # registers its own below; each app registers its own in its AppConfig.ready() (the core imports no app).
@@ -70,6 +81,7 @@ def register_detail_values(key: str, choices: type[models.Choices]) -> None:
 register_detail_values("role", DirectoryRole)
 register_detail_values("roles", DirectoryRole)
 register_detail_values("roles", SecurityGroup.Kind)
+register_detail_values("previous_roles", DirectoryRole)
 
 
 def _choice_label(key: str, value: object) -> str:
@@ -80,10 +92,12 @@ def _choice_label(key: str, value: object) -> str:
 
 
 def _detail_value(key: str, value: object) -> str:
+    if key in DATETIME_DETAILS and isinstance(value, str) and (when := parse_datetime(value)) is not None:
+        return date_format(localtime(when) if is_aware(when) else when, "DATETIME_FORMAT")
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, list | tuple):
-        return ", ".join(_choice_label(key, v) for v in value) or "—"
+        return join_list(_choice_label(key, v) for v in value) or "—"
     return _choice_label(key, value)
 
 
@@ -126,7 +140,7 @@ def actor_label(event: AuditEvent, viewer: Tenant, others: OtherPartners | None 
     if event.actor_tenant_id is None or event.actor_tenant_id == viewer.pk:
         return name
     assert event.actor_tenant is not None  # actor_tenant_id is set
-    organisation = event.actor_tenant.name
+    organization = event.actor_tenant.name
     if event.on_behalf:
-        return _("%(name)s (%(partner)s, on your behalf)") % {"name": name, "partner": organisation}
-    return _("%(name)s (%(partner)s)") % {"name": name, "partner": organisation}
+        return _("%(name)s (%(partner)s, on your behalf)") % {"name": name, "partner": organization}
+    return _("%(name)s (%(partner)s)") % {"name": name, "partner": organization}

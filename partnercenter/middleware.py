@@ -60,7 +60,7 @@ class PartnerMFAMiddleware:
         if isinstance(exception, MFARequired):
             messages.info(
                 request,
-                _("Partner users must use multi-factor authentication. Set up an authenticator app to continue."),
+                _("Partner users must use two-step verification. Set up an authenticator app to continue."),
             )
             return redirect("mfa_activate_totp")
         return None

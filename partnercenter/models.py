@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Tenant(models.Model):
-    """A directory (organisation). Partners and customers are both tenants."""
+    """A directory (organization). Partners and customers are both tenants."""
 
     public_id = models.UUIDField(_("Microsoft ID"), default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("company name"), max_length=200)
@@ -183,13 +183,27 @@ class DirectoryRoleAssignment(models.Model):
 
 
 class ResellerRelationship(models.Model):
-    """Partner ↔ customer tenant; created when a customer's Global admin accepts a request."""
+    """Partner ↔ customer tenant: the row that makes the tenant one of the partner's customers (IS_CUSTOMER).
+
+    Created when a customer's Global admin accepts a relationship request (a reseller relationship: `is_active`), or
+    first approves one of the partner's admin relationships (granular delegated admin, GDAP: `granular_admin_since`),
+    whichever comes first. A customer through GDAP alone has a row that is not an active reseller relationship: it
+    is on the partner's Customers page and its customer pages, but what only resellers may do (subscriptions, Azure
+    provisioning, Windows Autopilot) stays closed to the partner."""
+
+    # The rule, in one place: a tenant is a partner's customer while the partner has an active reseller relationship
+    # with it, or once the tenant approved an admin relationship of the partner (whatever became of that since: the
+    # customer stays on the Customers page, where the partner can ask for a new one, as Partner Center keeps it).
+    IS_CUSTOMER: ClassVar[Q] = Q(is_active=True) | Q(granular_admin_since__isnull=False)
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="reseller_relationships")
     customer = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="reseller_relationships")
     created_at = models.DateTimeField(_("since"), auto_now_add=True)
+    # An active reseller relationship.
     is_active = models.BooleanField(default=True)
     removed_at = models.DateTimeField(null=True, blank=True)
+    # When the customer first approved an admin relationship of the partner (GDAP); None if it never did.
+    granular_admin_since = models.DateTimeField(_("granular delegated admin since"), null=True, blank=True)
 
     class Meta:
         db_table = "relationships_resellerrelationship"  # created by the invitation app, which it outgrew
@@ -245,7 +259,7 @@ class AuditAction(models.TextChoices):
     A service that records a new kind of change adds it here, with its words; the codes are stored, never change."""
 
     # The directory.
-    TENANT_CREATE = "tenant.create", _("Created the organisation")
+    TENANT_CREATE = "tenant.create", _("Created the organization")
     PARTNER_CREATE = "partner.create", _("Added a partner")
     USER_CREATE = "user.create", _("Added a user")
     USER_UPDATE = "user.update", _("Edited a user")
@@ -272,10 +286,10 @@ class AuditAction(models.TextChoices):
     SECURITY_GROUP_CREATE = "security_group.create", _("Created a security group")
     SECURITY_GROUP_MEMBER_ADD = "security_group.member_add", _("Added a member to a security group")
     SECURITY_GROUP_MEMBER_REMOVE = "security_group.member_remove", _("Removed a member from a security group")
-    # Subscriptions and licences.
+    # Subscriptions and licenses.
     SUBSCRIPTION_CREATE = "subscription.create", _("Added a subscription")
-    LICENSE_ASSIGN = "license.assign", _("Assigned a licence")
-    LICENSE_UNASSIGN = "license.unassign", _("Unassigned a licence")
+    LICENSE_ASSIGN = "license.assign", _("Assigned a license")
+    LICENSE_UNASSIGN = "license.unassign", _("Unassigned a license")
     # Azure.
     AZURE_SUBSCRIPTION_CREATE = "azure_subscription.create", _("Added an Azure subscription")
     AZURE_SUBSCRIPTION_PROVISION = "azure_subscription.provision", _("Provisioned an Azure subscription")
@@ -312,6 +326,18 @@ class AuditAction(models.TextChoices):
     API_APP_REMOVE = "api_app.remove", _("Removed an app")
     API_SECRET_CREATE = "api_secret.create", _("Added a client secret")
     API_SECRET_REVOKE = "api_secret.revoke", _("Revoked a client secret")
+    ROLE_TEMPLATE_CREATE = "role_template.create", _("Created a role template")
+    ROLE_TEMPLATE_UPDATE = "role_template.update", _("Edited a role template")
+    ROLE_TEMPLATE_DELETE = "role_template.delete", _("Deleted a role template")
+    ADMIN_RELATIONSHIP_BULK_REQUEST = "admin_relationship.bulk_request", _("Requested admin relationships in bulk")
+    # GDAP's lifecycle, enforced by the periodic task (the actor is the system).
+    ADMIN_RELATIONSHIP_REQUEST_EXPIRE = (
+        "admin_relationship.request_expire",
+        _("Admin relationship request expired unapproved"),
+    )
+    ADMIN_RELATIONSHIP_EXPIRE = "admin_relationship.expire", _("Admin relationship expired")
+    ADMIN_RELATIONSHIP_EXTEND = "admin_relationship.extend", _("Admin relationship extended automatically")
+    ADMIN_RELATIONSHIP_NOTICE = "admin_relationship.notice", _("Sent notice that an admin relationship is ending")
 
 
 class AdminRelationship(models.Model):
@@ -358,6 +384,13 @@ class AdminRelationship(models.Model):
     activated_at = models.DateTimeField(_("start date"), null=True, blank=True)
     ends_at = models.DateTimeField(_("end date"), null=True, blank=True)
     approved_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # When it stopped: expired, terminated or rejected (None while it may still give roles, or be approved).
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    # The notices of its coming end already sent: for which end date, and the last one's days before it (30, 7, 1;
+    # 0 is the notice of expiry). The periodic task claims a notice by a conditional UPDATE of these two, so that a
+    # notice goes out once however many workers run it; an extended end date starts the notices again.
+    notice_ends_at = models.DateTimeField(_("notices sent for the end date"), null=True, blank=True, editable=False)
+    notice_days = models.PositiveSmallIntegerField(_("last notice, days before"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -377,6 +410,8 @@ class AdminRelationship(models.Model):
             # these, so a deep page costs what the first one does).
             models.Index(fields=["partner", "created_at", "public_id"], name="admin_rel_partner_age"),
             models.Index(fields=["partner", "status", "created_at", "public_id"], name="admin_rel_partner_status_age"),
+            # Expiring granular relationships: a partner's relationships in end-date order, a page at a time.
+            models.Index(fields=["partner", "ends_at"]),
         ]
 
     def __str__(self) -> str:

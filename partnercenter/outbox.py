@@ -28,7 +28,7 @@ SWEEP_GRACE = timedelta(seconds=30)
 # A retry may arrive a little before its row's next attempt time (clocks of different workers differ slightly).
 EARLY_RETRY_TOLERANCE = timedelta(seconds=2)
 
-# Personalised links in the stored copy are blanked once the email is out (or will never go out): the database
+# Personalized links in the stored copy are blanked once the email is out (or will never go out): the database
 # keeps no usable token. Invitation links, and the links new partner users get to choose their password.
 _INVITATION_TOKEN = re.compile(r"(/invitations/|/accounts/password/reset/key/)[A-Za-z0-9_-]{20,}")
 

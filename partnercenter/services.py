@@ -1,6 +1,7 @@
 """State changes of the directory core: tenants, partners, users."""
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -8,7 +9,17 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from .audit import audit_record
-from .models import AuditAction, DirectoryRole, DirectoryRoleAssignment, Partner, SecurityGroup, Tenant, User
+from .languages import supported_language
+from .models import (
+    AuditAction,
+    DirectoryRole,
+    DirectoryRoleAssignment,
+    Partner,
+    ResellerRelationship,
+    SecurityGroup,
+    Tenant,
+    User,
+)
 from .timezones import valid_zone
 
 BUILTIN_PARTNER_GROUPS = (
@@ -33,7 +44,7 @@ def email_domain_check(*, tenant: Tenant, email: str) -> None:
         raise ValidationError(
             {
                 "email": ValidationError(
-                    _("Use an address at %(domain)s, the organisation's domain.") % {"domain": tenant.primary_domain},
+                    _("Use an address at %(domain)s, the organization's domain.") % {"domain": tenant.primary_domain},
                     code="foreign_domain",
                 )
             }
@@ -165,3 +176,29 @@ def user_time_zone_set(*, user: User, time_zone: str) -> User:
     user.time_zone = time_zone
     user.save(update_fields=["time_zone"])
     return user
+
+
+@transaction.atomic
+def customer_through_granular_admin(*, partner: Partner, customer: Tenant, approved_at: datetime) -> None:
+    """The customer approved an admin relationship of the partner (GDAP): from now on it is the partner's customer
+    (ResellerRelationship.IS_CUSTOMER), with or without a reseller relationship. Called by the approval, in its
+    transaction; the approval writes the audit event. Idempotent, and safe when two approvals race: the first
+    approval's date stays."""
+    relationship, created = ResellerRelationship.objects.get_or_create(
+        partner=partner, customer=customer, defaults={"is_active": False, "granular_admin_since": approved_at}
+    )
+    if not created:
+        ResellerRelationship.objects.filter(pk=relationship.pk, granular_admin_since__isnull=True).update(
+            granular_admin_since=approved_at
+        )
+
+
+def user_language_set(*, user: User, language: str) -> bool:
+    """Remember the language `user` reads, for what the portal sends them (emails); True if it changed. A
+    preference of the user's own, not a privilege: no audit event. A language the portal does not speak is ignored."""
+    language = supported_language(language)
+    if not language or user.preferred_language == language:
+        return False
+    User.objects.filter(pk=user.pk).update(preferred_language=language)
+    user.preferred_language = language
+    return True

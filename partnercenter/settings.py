@@ -122,7 +122,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
 # Accounts: sign-in with email, password reset by email, failed sign-ins rate limited (allauth keeps the counters in
-# the cache). Nobody signs up on their own: users come with a tenant (see relationships' new-organisation flow).
+# the cache). Nobody signs up on their own: users come with a tenant (see relationships' new-organization flow).
 ACCOUNT_ADAPTER = "partnercenter.accounts.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
@@ -140,7 +140,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 
-# Multi-factor authentication (TOTP, with recovery codes). Partner users must have it before they see customers or act
+# Two-step verification (TOTP, with recovery codes). Partner users must have it before they see customers or act
 # on a customer's behalf, as Partner Center requires.
 MFA_ADAPTER = "partnercenter.accounts.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -224,6 +224,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # minute of the fault ending; the sweep is one indexed query.
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "partnercenter.tasks.outbox_sweep", "schedule": env.float("OUTBOX_SWEEP_SECONDS", 15.0)},
+    # Bulk admin relationship requests whose task was lost are run again (the run is idempotent).
+    "admin-relationship-bulk-sweep": {"task": "admin_relationships.tasks.bulk_request_sweep", "schedule": 60.0},
+    # GDAP: requests expire, relationships end or extend, notices go out. Roles end at the end date without it
+    # (partnercenter.access); auto-extension happens an hour ahead (admin_relationships.services.EXTEND_AHEAD), so
+    # the interval must stay well under an hour.
+    "admin-relationships-lifecycle": {
+        "task": "admin_relationships.tasks.admin_relationships_lifecycle_run",
+        "schedule": env.float("ADMIN_RELATIONSHIPS_LIFECYCLE_SECONDS", 900.0),
+    },
 }
 
 # Django's own Content Security Policy: strict, no inline script or style anywhere.

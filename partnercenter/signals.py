@@ -3,9 +3,12 @@
 from allauth.account.models import EmailAddress
 from allauth.account.signals import password_reset
 from allauth.mfa.signals import authenticator_removed
+from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.utils import translation
 
 from .access import MFA_SESSION_KEY
+from .services import user_language_set
 
 
 @receiver(authenticator_removed)
@@ -27,3 +30,11 @@ def verify_address_on_password_reset(sender, request, user, **kwargs) -> None:
     addresses = EmailAddress.objects.filter(user_id=user.pk, email__iexact=user.email)
     if not addresses.update(verified=True):
         EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+
+
+@receiver(user_logged_in)
+def remember_language_at_sign_in(sender, request, user, **kwargs) -> None:
+    """A user who never chose a language reads the one their browser asks for (its cookie or Accept-Language): remember
+    it at sign-in, so that what the portal emails them is in it. A language chosen before is kept."""
+    if request is not None and not user.preferred_language:
+        user_language_set(user=user, language=translation.get_language_from_request(request))

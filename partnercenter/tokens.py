@@ -1,4 +1,4 @@
-"""Personalised links' tokens: 256 random bits; only their SHA-256 is stored, and a token is compared with it in
+"""Personalized links' tokens: 256 random bits; only their SHA-256 is stored, and a token is compared with it in
 constant time."""
 
 import hashlib

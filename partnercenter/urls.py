@@ -1,8 +1,5 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
-from django.views.decorators.http import require_POST
-from django.views.i18n import set_language
 
 from . import health, views
 
@@ -23,9 +20,12 @@ handler403 = views.permission_denied
 # Partner Center > Customers: the list and a customer's pages, with each service's pages of that customer.
 customer_pages = [
     path("", include("customers.urls")),
+    path("expiring-granular-relationships/", include("admin_relationships.expiring_urls")),  # GDAP end dates
+    path("admin-relationships/bulk/", include("admin_relationships.bulk_urls")),  # GDAP for several customers
     path("<uuid:tenant_id>/devices/", include("autopilot.urls")),  # Windows Autopilot
     path("<uuid:tenant_id>/azure/", include("azure_subscriptions.urls")),  # Add Azure subscription
     path("<uuid:tenant_id>/admin-relationships/", include("admin_relationships.urls")),  # GDAP
+    path("admin-relationships/", include("admin_relationships.request_urls")),  # GDAP, for customers-to-be
 ]
 
 # The customer's admin center: every app's pages of one tenant, in one namespace.
@@ -44,10 +44,11 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("customers/", include((customer_pages, "customers"))),
     path("admin-center/<uuid:tenant_id>/", include((admin_center_pages, "admincenter"))),
+    path("settings/role-templates/", include("admin_relationships.template_urls")),  # GDAP role templates
     path("settings/", include("partner_settings.urls")),
     path("", include("relationships.urls")),
     path("admin-relationships/approve/", include("admin_relationships.approval_urls")),  # the customer's GDAP link
-    path("i18n/setlang/", login_not_required(require_POST(set_language)), name="set_language"),
+    path("i18n/setlang/", views.language_set, name="set_language"),
     # For load balancers: open without signing in, and saying nothing but which parts answer.
     path("health/live/", health.live, name="health_live"),
     path("health/ready/", health.ReadyView.as_view(), name="health_ready"),

@@ -13,13 +13,14 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from .access import partner_of
 from .http import AuthenticatedRequest
 from .middleware import NulCharacterInRequest
-from .models import LocalMailboxMessage
-from .services import user_time_zone_set
+from .models import LocalMailboxMessage, User
+from .services import user_language_set, user_time_zone_set
 from .timezones import zone_choices
 
 
@@ -60,6 +61,17 @@ def time_zone(request: AuthenticatedRequest) -> HttpResponse:
             return redirect(back if back and safe else "time_zone")
     context = {"choices": choices, "chosen": chosen, "error": error, "next": request.GET.get("next", "")}
     return render(request, "time_zone.html", context, status=400 if error else 200)
+
+
+@login_not_required
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The language switcher: Django's set_language (the cookie, back to the page), and for a signed-in user the
+    language remembered as theirs, so that what the portal emails them is in it."""
+    response = set_language(request)
+    if isinstance(request.user, User):
+        user_language_set(user=request.user, language=request.POST.get("language", ""))
+    return response
 
 
 @login_not_required

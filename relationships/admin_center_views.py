@@ -109,7 +109,7 @@ def delegated_admin_remove(request: AuthenticatedRequest, tenant_id: UUID, partn
             request,
             _(
                 "You removed the delegated admin privileges of %(partner)s. Its agents no longer have any role in "
-                "your organisation; its Admin agents have been notified by email."
+                "your organization; its Admin agents have been notified by email."
             )
             % {"partner": partner.name},
         )
@@ -119,6 +119,6 @@ def delegated_admin_remove(request: AuthenticatedRequest, tenant_id: UUID, partn
 
 
 def _not_active_message(partner_name: str) -> str:
-    return _("%(partner)s has no delegated admin privileges in your organisation: nothing was changed.") % {
+    return _("%(partner)s has no delegated admin privileges in your organization: nothing was changed.") % {
         "partner": partner_name
     }

@@ -1,8 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partnercenter.languages import LanguageField
 
-class RequestOptionsForm(forms.Form):
+
+class EmailLanguageForm(forms.Form):
+    """The language the customer reads: the draft email and the email the portal sends are in it."""
+
+    language = LanguageField(label=_("Language of the email to the customer"))
+
+
+class RequestOptionsForm(EmailLanguageForm):
     include_delegated_admin = forms.BooleanField(
         label=_("Include delegated admin privileges for Azure Active Directory and Office 365"),
         required=False,
@@ -14,6 +22,7 @@ class DraftEmailForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput, max_length=100)
     recipient_email = forms.EmailField(label=_("Customer's email address"), max_length=254)
     message = forms.CharField(label=_("Email message"), widget=forms.Textarea(attrs={"rows": 14}), max_length=10000)
+    language = LanguageField(widget=forms.HiddenInput)  # chosen before the draft was written in it
 
 
 class AcceptForm(forms.Form):
@@ -24,7 +33,7 @@ class AcceptForm(forms.Form):
 
 
 class OrganisationSignupForm(forms.Form):
-    organisation_name = forms.CharField(label=_("Organisation name"), max_length=200)
+    organisation_name = forms.CharField(label=_("Organization name"), max_length=200)
     primary_domain = forms.RegexField(
         label=_("Domain name"),
         max_length=253,

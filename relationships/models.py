@@ -1,4 +1,4 @@
-"""Relationship requests: the personalised invitation links. The rows an accepted request creates (the reseller
+"""Relationship requests: the personalized invitation links. The rows an accepted request creates (the reseller
 relationship, the delegated admin grant) decide access, so they live with the code that decides it, in the core
 (partnercenter.models)."""
 

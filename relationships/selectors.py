@@ -48,9 +48,9 @@ class PartnerRelationship:
     @property
     def relationship_type(self) -> str:
         if self.is_reseller and self.has_delegated_admin:
-            return _("Reseller, Delegated administrator")
+            return _("Reseller, Delegated admin")
         if self.has_delegated_admin:
-            return _("Delegated administrator")
+            return _("Delegated admin")
         return _("Reseller")
 
     @property

@@ -106,7 +106,7 @@ def relationship_request_send(
     message: str,
     language: str,
 ) -> OutboxEmail:
-    """Email the agent's draft to the customer. The draft may be edited but must keep the personalised link. A link
+    """Email the agent's draft to the customer. The draft may be edited but must keep the personalized link. A link
     is emailed once: sending its draft again raises DraftAlreadySent (Resend issues a new link to send)."""
     if not token_matches(relationship_request, token):
         raise ValidationError(_("This link is no longer valid. Open the request again to get a new link."))
@@ -118,7 +118,7 @@ def relationship_request_send(
     except ValidationError:
         errors["recipient_email"] = _("Enter a valid email address.")
     if invitation_link(token) not in message:
-        errors["message"] = _("The message must include the personalised link: %(link)s") % {
+        errors["message"] = _("The message must include the personalized link: %(link)s") % {
             "link": invitation_link(token)
         }
     if errors:
@@ -176,7 +176,7 @@ def check_can_decide(relationship_request: RelationshipRequest, user: User) -> N
     if own_partner is not None and own_partner.pk == relationship_request.partner_id:
         raise PermissionDenied(_("A partner's own users cannot accept its requests."))
     if not is_own_global_admin(user):
-        raise PermissionDenied(_("Only a Global admin of the customer's organisation can do this."))
+        raise PermissionDenied(_("Only a Global admin of the customer's organization can do this."))
 
 
 def _close_request(relationship_request: RelationshipRequest, user: User, state: str) -> None:
@@ -254,7 +254,7 @@ def delegated_admin_remove(*, customer: Tenant, partner: Partner, removed_by: Us
     with this transaction (effective roles read the grant on every request); the reseller relationship stays. The
     partner's Admin agents are told by email, each in their own language."""
     if removed_by.tenant_id != customer.pk or not is_own_global_admin(removed_by):
-        raise PermissionDenied(_("Only your organisation's Global admins can do this."))
+        raise PermissionDenied(_("Only your organization's Global admins can do this."))
     # Locked, so that of two removals at the same moment one removes and the other finds nothing left to remove.
     grant = (
         DelegatedAdminGrant.objects.select_for_update()

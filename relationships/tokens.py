@@ -1,4 +1,4 @@
-"""The relationship request's personalised link (its token: partnercenter.tokens)."""
+"""The relationship request's personalized link (its token: partnercenter.tokens)."""
 
 from django.conf import settings
 from django.urls import reverse

@@ -13,5 +13,5 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("invitations/<str:token>/accept/", views.invitation_accept, name="invitation_accept"),
     path("invitations/<str:token>/decline/", views.invitation_decline, name="invitation_decline"),
-    path("invitations/<str:token>/new-organisation/", views.invitation_signup, name="invitation_signup"),
+    path("invitations/<str:token>/new-organization/", views.invitation_signup, name="invitation_signup"),
 ]

@@ -1,5 +1,5 @@
 """Partner side: request a reseller relationship, its draft email, the request history. Customer side: the page
-behind the personalised link, where a Global admin accepts or declines."""
+behind the personalized link, where a Global admin accepts or declines."""
 
 from urllib.parse import quote
 
@@ -14,16 +14,19 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from partnercenter.access import require_partner_role
 from partnercenter.http import AuthenticatedRequest
+from partnercenter.languages import current_language, language_choices, supported_language
 from partnercenter.models import User
 from partnercenter.services import customer_organisation_create
+from partnercenter.templatetags.when import when
 
 from . import services
-from .forms import AcceptForm, DraftEmailForm, OrganisationSignupForm, RequestOptionsForm
+from .forms import AcceptForm, DraftEmailForm, EmailLanguageForm, OrganisationSignupForm, RequestOptionsForm
 from .models import RelationshipRequest
 from .rules import REQUESTERS, relationship_request_for
 from .selectors import latest_emails_by_request, relationship_request_by_token, requests_for
@@ -32,23 +35,30 @@ from .tokens import token_matches
 
 
 def _render_draft(
-    request: AuthenticatedRequest, issued: IssuedRequest, form: DraftEmailForm | None = None
+    request: AuthenticatedRequest, issued: IssuedRequest, language: str, form: DraftEmailForm | None = None
 ) -> HttpResponse:
-    """The draft email. Rendered in the response to the POST that made the link: the token is never stored, so
-    this is the one moment it can be shown."""
+    """The draft email, in the customer's `language`. Rendered in the response to the POST that made the link: the
+    token is never stored, so this is the one moment it can be shown."""
     partner = issued.request.partner
-    default_message = render_to_string(
-        "relationships/draft_message.txt",
-        {"partner": partner, "agent": request.user, "link": issued.link, "request": issued.request},
-    ).strip()
+    with translation.override(language):
+        default_message = render_to_string(
+            "relationships/draft_message.txt",
+            {"partner": partner, "agent": request.user, "link": issued.link, "request": issued.request},
+        ).strip()
+        subject = _("%(partner)s invites you to a reseller relationship") % {"partner": partner.name}
     if form is None:
-        form = DraftEmailForm(initial={"token": issued.token, "message": default_message})
-    subject = _("%(partner)s invites you to a reseller relationship") % {"partner": partner.name}
+        form = DraftEmailForm(initial={"token": issued.token, "message": default_message, "language": language})
     mailto = f"mailto:?subject={quote(subject)}&body={quote(default_message)}"
     response = render(
         request,
         "relationships/draft.html",
-        {"issued": issued, "form": form, "mailto": mailto, "default_message": default_message},
+        {
+            "issued": issued,
+            "form": form,
+            "mailto": mailto,
+            "default_message": default_message,
+            "email_language": dict(language_choices())[language],
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
     response["Cache-Control"] = "no-store"
@@ -74,7 +84,7 @@ def request_new(request: AuthenticatedRequest) -> HttpResponse:
             created_by=request.user,
             include_delegated_admin=form.cleaned_data["include_delegated_admin"],
         )
-        return _render_draft(request, issued)
+        return _render_draft(request, issued, form.cleaned_data["language"])
     return render(request, "relationships/request_new.html", {"form": form})
 
 
@@ -87,8 +97,9 @@ def request_send(request: AuthenticatedRequest, public_id) -> HttpResponse:
         return redirect("relationships:request_list")
     form = DraftEmailForm(request.POST)
     issued = IssuedRequest(relationship_request, token)
+    language = supported_language(request.POST.get("language")) or current_language()
     if not form.is_valid():
-        return _render_draft(request, issued, form)
+        return _render_draft(request, issued, language, form)
     try:
         services.relationship_request_send(
             relationship_request=relationship_request,
@@ -96,7 +107,7 @@ def request_send(request: AuthenticatedRequest, public_id) -> HttpResponse:
             token=form.cleaned_data["token"],
             recipient_email=form.cleaned_data["recipient_email"],
             message=form.cleaned_data["message"],
-            language=translation.get_language(),
+            language=form.cleaned_data["language"],
         )
     except DraftAlreadySent as sent:
         # A double click or a second tab: the first post sent it; this one is told so, and nothing more is sent.
@@ -113,7 +124,7 @@ def request_send(request: AuthenticatedRequest, public_id) -> HttpResponse:
                     form.add_error(field, e)
         else:
             form.add_error(None, error)
-        return _render_draft(request, issued, form)
+        return _render_draft(request, issued, language, form)
     messages.success(
         request,
         _("The email to %(email)s is on its way. You can follow it here.")
@@ -122,32 +133,96 @@ def request_send(request: AuthenticatedRequest, public_id) -> HttpResponse:
     return redirect("relationships:request_list")
 
 
-@require_POST
+def _request_facts(relationship_request: RelationshipRequest) -> list[tuple[str, str]]:
+    """What names a request on its confirmation pages: when, by whom, what it asks, where it was sent."""
+    return [
+        (_("Created"), when(relationship_request.created_at)),
+        (_("Created by"), relationship_request.created_by.display_name),
+        (_("Delegated admin privileges"), _("Yes") if relationship_request.include_delegated_admin else _("No")),
+        (_("Sent to"), relationship_request.recipient_email or _("Not sent from the portal")),
+    ]
+
+
+def _request_confirmation(request: AuthenticatedRequest, relationship_request: RelationshipRequest, **words):
+    response = render(
+        request,
+        "confirm.html",
+        {
+            "breadcrumb": [(_("Relationship requests"), reverse("relationships:request_list"))],
+            "facts": _request_facts(relationship_request),
+            "cancel_url": reverse("relationships:request_list"),
+            **words,
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+_NOT_PENDING_RESEND = gettext_lazy("Only a request that is still waiting for the customer can be sent again.")
+_NOT_PENDING_REVOKE = gettext_lazy("Only a pending request can be revoked.")
+
+
+@require_http_methods(["GET", "POST"])
 def request_reissue(request: AuthenticatedRequest, public_id) -> HttpResponse:
+    """Resend. GET: what it does (the link sent before stops working), to confirm. POST: a new link and its draft."""
     relationship_request = relationship_request_for(request, public_id, *REQUESTERS)
+    if request.method == "GET":
+        if relationship_request.effective_state != RelationshipRequest.State.PENDING:
+            messages.error(request, _NOT_PENDING_RESEND)
+            return redirect("relationships:request_list")
+        return _request_confirmation(
+            request,
+            relationship_request,
+            question=_("Resend this request?"),
+            consequence=_(
+                "You get a new personalized link and a new draft email to send. The link you shared before stops "
+                "working at once: a customer who opens it is told it is no longer valid."
+            ),
+            confirm_label=_("Resend"),
+            safe_action=True,
+            form=EmailLanguageForm(),
+            fields_template="relationships/_email_language.html",
+        )
+    form = EmailLanguageForm(request.POST)
+    language = form.cleaned_data["language"] if form.is_valid() else current_language()
     try:
         issued = services.relationship_request_reissue(
             relationship_request=relationship_request, reissued_by=request.user
         )
     except RequestNotUsable:
-        messages.error(request, _("Only a request that is still waiting for the customer can be sent again."))
+        messages.error(request, _NOT_PENDING_RESEND)
         return redirect("relationships:request_list")
-    return _render_draft(request, issued)
+    return _render_draft(request, issued, language)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def request_revoke(request: AuthenticatedRequest, public_id) -> HttpResponse:
+    """Revoke. GET: what it does, to confirm. POST: the link stops working for good."""
     relationship_request = relationship_request_for(request, public_id, *REQUESTERS)
+    if request.method == "GET":
+        if relationship_request.effective_state != RelationshipRequest.State.PENDING:
+            messages.error(request, _NOT_PENDING_REVOKE)
+            return redirect("relationships:request_list")
+        return _request_confirmation(
+            request,
+            relationship_request,
+            question=_("Revoke this request?"),
+            consequence=_(
+                "Its personalized link stops working at once and the customer can no longer accept it. This can't "
+                "be undone: to invite the customer again, request a new reseller relationship."
+            ),
+            confirm_label=_("Revoke"),
+        )
     try:
         services.relationship_request_revoke(relationship_request=relationship_request, revoked_by=request.user)
     except RequestNotUsable:
-        messages.error(request, _("Only a pending request can be revoked."))
+        messages.error(request, _NOT_PENDING_REVOKE)
     else:
         messages.success(request, _("The request was revoked. Its link no longer works."))
     return redirect("relationships:request_list")
 
 
-# The customer's side: the page behind the personalised link.
+# The customer's side: the page behind the personalized link.
 
 
 def _unusable(request: HttpRequest, state: str) -> HttpResponse:
@@ -231,16 +306,51 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_not_required
-@require_POST
+@never_cache
+@require_http_methods(["GET", "POST"])
 def invitation_decline(request: HttpRequest, token: str) -> HttpResponse:
-    return _decide(request, token, accept=False)
+    """Decline. GET: what it does (the link stops working; the partner must send a new request), to confirm. POST:
+    decline."""
+    if request.method == "POST":
+        return _decide(request, token, accept=False)
+    user = request.user
+    if not isinstance(user, User):
+        return redirect(f"{reverse('account_login')}?next={quote(reverse('relationships:invitation', args=[token]))}")
+    relationship_request, unusable = _load(token)
+    if unusable:
+        return _unusable(request, unusable)
+    assert relationship_request is not None  # _load gives a request or why there is none
+    try:
+        services.check_can_decide(relationship_request, user)
+    except PermissionDenied:
+        return _invitation_page(request, relationship_request, token)
+    partner = relationship_request.partner.name
+    return render(
+        request,
+        "confirm.html",
+        {
+            "question": _("Decline the request from %(partner)s?") % {"partner": partner},
+            "facts": [
+                (_("Partner"), partner),
+                (_("Partner ID"), relationship_request.partner.partner_id),
+                (_("Your organization"), user.tenant.name if user.tenant else ""),
+            ],
+            "consequence": _(
+                "%(partner)s does not become your partner and gets no delegated admin privileges. This link stops "
+                "working: to work with you, %(partner)s must send you a new request."
+            )
+            % {"partner": partner},
+            "confirm_label": _("Decline"),
+            "cancel_url": reverse("relationships:invitation", args=[token]),
+        },
+    )
 
 
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def invitation_signup(request: HttpRequest, token: str) -> HttpResponse:
-    """Create a new customer organisation and become its first Global admin, then come back to accept."""
+    """Create a new customer organization and become its first Global admin, then come back to accept."""
     relationship_request, unusable = _load(token)
     if unusable:
         return _unusable(request, unusable)

@@ -4,7 +4,14 @@ has customer X's User Administrator, Helpdesk Administrator and Global Reader (t
 build their own, with the same addresses).
 
 Partner A has a reseller relationship with delegated admin with customer X; partner B a reseller relationship
-(no delegated admin) with customer Y. Customer Y's Global admin is invited by partner A (a pending request)."""
+(no delegated admin) with customer Y. Customer Y's Global admin is invited by partner A (a pending request).
+
+The isolation matrix's world (build_world(customer_x_admins=True)) adds customer X's Security Reader (a role of the
+catalogue beyond the first four) and partner A's "Tier 1" user, a member of a custom security group only (no
+built-in group), to which partner A's active admin relationship with X (GDAP) gives User Administrator. Since GDAP
+wins over delegated admin for partner A in X, that relationship also gives its Admin Agents Global Administrator and
+its Helpdesk Agents Helpdesk Administrator: the roles delegated admin gave them, so that every other column keeps its
+answer."""
 
 import copy
 from collections.abc import Iterator
@@ -14,7 +21,14 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from partnercenter.models import DirectoryRole, Partner, SecurityGroup, Tenant, User
+from admin_relationships.services import (
+    access_assignment_activate,
+    access_assignment_create,
+    admin_relationship_approve,
+    admin_relationship_create,
+    admin_relationship_finalize,
+)
+from partnercenter.models import AdminRelationship, DirectoryRole, Partner, SecurityGroup, Tenant, User
 from relationships.models import RelationshipRequest
 from relationships.services import IssuedRequest, relationship_request_create
 
@@ -33,6 +47,7 @@ GA = DirectoryRole.GLOBAL_ADMINISTRATOR
 UA = DirectoryRole.USER_ADMINISTRATOR
 HA = DirectoryRole.HELPDESK_ADMINISTRATOR
 GR = DirectoryRole.GLOBAL_READER
+SR = DirectoryRole.SECURITY_READER
 
 
 def pytest_report_header(config):
@@ -61,6 +76,9 @@ class World:
     x_useradmin: User | None = None
     x_helpdesk: User | None = None
     x_reader: User | None = None
+    x_secreader: User | None = None
+    a_tier1: User | None = None
+    a_x_relationship: AdminRelationship | None = None
 
     def user(self, persona: str) -> User | None:
         if persona == "anon":
@@ -76,11 +94,13 @@ PERSONAS = [
     "a_admin",
     "a_sales",
     "a_helpdesk",
+    "a_tier1",
     "b_admin",
     "x_ga",
     "x_useradmin",
     "x_helpdesk",
     "x_reader",
+    "x_secreader",
     "x_user",
     "y_ga",
     "anon",
@@ -120,7 +140,39 @@ def build_world(*, customer_x_admins: bool = False) -> World:
         world.x_useradmin = UserFactory(tenant=customer_x, email="useradmin@contoso.test", roles=[UA])
         world.x_helpdesk = UserFactory(tenant=customer_x, email="helpdesk@contoso.test", roles=[HA])
         world.x_reader = UserFactory(tenant=customer_x, email="reader@contoso.test", roles=[GR])
+        world.x_secreader = UserFactory(tenant=customer_x, email="securityreader@contoso.test", roles=[SR])
+        _granular_admin_for_x(world)
     return world
+
+
+def _granular_admin_for_x(world: World) -> None:
+    """Partner A's active admin relationship with customer X, and its "Tier 1" user (see the module's docstring).
+    The assignments are activated here rather than by their task, which runs only after a commit."""
+    tier1 = UserFactory(tenant=world.partner_a.tenant, email="tier1@fabrikam.test")
+    mfa_enable(tier1)
+    group = SecurityGroup.objects.create(tenant=world.partner_a.tenant, name="Contoso tier 1", kind=Kind.CUSTOM)
+    group.members.add(tier1)
+    relationship = admin_relationship_create(
+        partner=world.partner_a,
+        customer=world.customer_x,
+        created_by=world.a_admin,
+        display_name="Contoso administration",
+        roles=[GA, UA, HA],
+    )
+    admin_relationship_finalize(relationship=relationship, finalized_by=world.a_admin)
+    relationship = admin_relationship_approve(relationship=relationship, approved_by=world.x_ga)
+    groups = {g.kind: g for g in SecurityGroup.objects.filter(tenant=world.partner_a.tenant)}
+    for assigned, roles in (
+        (groups[Kind.ADMIN_AGENTS], [GA]),
+        (groups[Kind.HELPDESK_AGENTS], [HA]),
+        (group, [UA]),
+    ):
+        assignment = access_assignment_create(
+            relationship=relationship, security_group=assigned, roles=roles, created_by=world.a_admin
+        )
+        access_assignment_activate(assignment_id=assignment.pk)
+    world.a_tier1 = tier1
+    world.a_x_relationship = relationship
 
 
 @pytest.fixture

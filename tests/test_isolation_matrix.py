@@ -3,8 +3,9 @@
 A URL without an entry here fails the suite (test_every_url_is_in_the_matrix). Every 200 answer is also checked for
 data of tenants the persona has no business with.
 
-Columns, in order: partner A's admin, sales and helpdesk agents; partner B's admin agent; customer X's Global admin,
-User Administrator, Helpdesk Administrator, Global Reader and plain user; customer Y's Global admin; anonymous.
+Columns, in order: partner A's admin, sales and helpdesk agents; partner A's "Tier 1" user (a custom security group
+only, User Administrator of X through GDAP); partner B's admin agent; customer X's Global admin, User Administrator,
+Helpdesk Administrator, Global Reader, Security Reader and plain user; customer Y's Global admin; anonymous.
 Partner A resells to X with delegated admin, partner B resells to Y; partner A has a pending request (not yet sent to
 anyone).
 
@@ -28,6 +29,7 @@ from .isolation import (
     partner_relationships,
     partner_settings,
     partner_side,
+    role_templates,
 )
 
 
@@ -50,6 +52,7 @@ ROUTES = {
     **azure.ROUTES,
     **autopilot.ROUTES,
     **graph_api.ROUTES,
+    **role_templates.ROUTES,
 }
 
 
@@ -80,11 +83,13 @@ def _foreign_markers(world: World, persona: str) -> list[str]:
         "a_admin": [y],
         "a_sales": [y],
         "a_helpdesk": [y],
+        "a_tier1": [y],
         "b_admin": [x],
         "x_ga": [y],
         "x_useradmin": [y],
         "x_helpdesk": [y],
         "x_reader": [y],
+        "x_secreader": [y],
         "x_user": [y],
         "y_ga": [x],
         "anon": [x, y],

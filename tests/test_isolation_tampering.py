@@ -20,11 +20,14 @@ from django.contrib.messages import get_messages
 from django.db import transaction
 from django.urls import reverse
 
+from admin_relationships.models import BulkRequest, RoleTemplate
 from admin_relationships.services import (
     access_assignment_create,
     admin_relationship_approve,
     admin_relationship_create,
     admin_relationship_finalize,
+    admin_relationships_bulk_request,
+    role_template_create,
 )
 from autopilot.models import AutopilotProfile, Device, DeviceBatch, DeviceSource
 from azure_subscriptions.models import AzureRoleAssignment, ResourceGroup
@@ -65,6 +68,9 @@ class Objects:
     a_relationship: AdminRelationship
     b_relationship: AdminRelationship
     b_assignment: AccessAssignment
+    b_template: RoleTemplate
+    a_bulk: BulkRequest
+    b_prospect: AdminRelationship  # partner B's request for an organization that is not yet a customer
 
 
 def _device(tenant, serial: str, **kwargs) -> Device:
@@ -132,6 +138,39 @@ def objects(world: World) -> Objects:
             security_group=b_admin_agents,
             roles=[DirectoryRole.USER_ADMINISTRATOR],
             created_by=w.b_admin,
+        ),
+        b_template=role_template_create(
+            partner=w.partner_b,
+            created_by=w.b_admin,
+            name="Northwind helpdesk",
+            entries={DirectoryRole.USER_ADMINISTRATOR: b_admin_agents},
+        ),
+        a_bulk=admin_relationships_bulk_request(
+            partner=w.partner_a,
+            requested_by=w.a_admin,
+            template=role_template_create(
+                partner=w.partner_a,
+                created_by=w.a_admin,
+                name="Fabrikam helpdesk",
+                entries={
+                    DirectoryRole.USER_ADMINISTRATOR: SecurityGroup.objects.get(
+                        tenant=w.partner_a.tenant, kind=Kind.ADMIN_AGENTS
+                    )
+                },
+            ),
+            customers=[w.customer_x],
+            base_name="Helpdesk",
+            suffix="customer",
+            duration_days=30,
+            auto_extend=False,
+            language="en",
+        ),
+        b_prospect=admin_relationship_create(
+            partner=w.partner_b,
+            customer=None,
+            created_by=w.b_admin,
+            display_name="Prospect",
+            roles=[DirectoryRole.GLOBAL_READER],
         ),
     )
 
@@ -248,7 +287,7 @@ CASES: dict[str, list[Case]] = {
     # Roles: another tenant's user as the member to add or remove.
     "role_assign": _both("post", _center("role_assign", GA_SLUG), lambda w, o: {"user": str(o.y_user.public_id)}),
     "role_remove": _both("post", _center("role_remove", GA_SLUG, Y_GA)),
-    # Licences: another tenant's subscription, or another tenant's user on this tenant's subscription.
+    # Licenses: another tenant's subscription, or another tenant's user on this tenant's subscription.
     "subscription_detail": _both("get", _center("subscription_detail", lambda w, o: o.y_subscription.public_id)),
     "license_assign": _both(
         "post",
@@ -357,7 +396,19 @@ CASES: dict[str, list[Case]] = {
             "post",
             _partner("profile_unassign"),
             lambda w, o: {"device": [str(o.y_device.public_id)], "device_list": [str(o.y_batch.public_id)]},
-        )
+        ),
+        Case(
+            "a_admin",
+            "post",
+            _partner("profile_unassign"),
+            lambda w, o: {"device": [str(o.y_device.public_id)], "confirm": "yes"},
+        ),
+        Case(
+            "a_admin",
+            "post",
+            _partner("profile_unassign"),
+            lambda w, o: {"device_list": [str(o.y_batch.public_id)], "confirm": "yes"},
+        ),
     ],
     "device_remove": [
         Case(
@@ -380,8 +431,13 @@ CASES: dict[str, list[Case]] = {
     "profile_delete": [Case("a_admin", "post", _partner("profile_delete", lambda w, o: o.y_profile.public_id))],
     # Partner Center: another partner's relationship request; another partner's or a customer's user.
     "relationship_request": [
-        Case("a_admin", "post", lambda w, o, name=name: reverse(f"relationships:{name}", args=[o.b_request.public_id]))
-        for name in ("request_send", "request_reissue", "request_revoke")
+        Case("a_admin", method, lambda w, o, name=name: reverse(f"relationships:{name}", args=[o.b_request.public_id]))
+        for name, methods in (
+            ("request_send", ["post"]),
+            ("request_reissue", ["get", "post"]),
+            ("request_revoke", ["get", "post"]),
+        )
+        for method in methods
     ],
     # GDAP: another partner's group or user in the partner's own group and assignment forms; another partner's
     # relationship, assignment and group in the partner's URLs.
@@ -431,13 +487,38 @@ CASES: dict[str, list[Case]] = {
     + [
         Case(
             "a_admin",
-            "post",
-            _partner(
-                "access_assignment_remove",
-                lambda w, o: o.a_relationship.public_id,
-                lambda w, o: o.b_assignment.public_id,
-            ),
+            method,
+            _partner(name, lambda w, o: o.a_relationship.public_id, lambda w, o: o.b_assignment.public_id),
+            lambda w, o: {"roles": [DirectoryRole.USER_ADMINISTRATOR]},
         )
+        for name, method in (
+            ("access_assignment_remove", "post"),
+            ("access_assignment_edit", "get"),
+            ("access_assignment_edit", "post"),
+        )
+    ]
+    + [
+        # Another partner's relationship and its assignment, both in partner A's URL of customer X.
+        Case(
+            "a_admin",
+            method,
+            _partner(
+                "access_assignment_edit", lambda w, o: o.b_relationship.public_id, lambda w, o: o.b_assignment.public_id
+            ),
+            lambda w, o: {"roles": [DirectoryRole.USER_ADMINISTRATOR]},
+        )
+        for method in ("get", "post")
+    ],
+    # The requests no customer has approved yet: another partner's, or one a customer approved (it lives under its
+    # customer's page), are not among partner A's requests.
+    "admin_relationship_request": [
+        Case("a_admin", method, lambda w, o, name=name, r=r: reverse(f"customers:{name}", args=[r(w, o).public_id]))
+        for name, method in (
+            ("admin_relationship_request", "get"),
+            ("admin_relationship_request_finalize", "post"),
+            ("admin_relationship_request_send", "post"),
+        )
+        for r in (lambda w, o: o.b_prospect, lambda w, o: o.a_relationship)
     ],
     "partner_user": [
         Case("a_ga", method, lambda w, o, name=name, u=u: reverse(f"partnersettings:{name}", args=[u(w).public_id]))
@@ -446,6 +527,69 @@ CASES: dict[str, list[Case]] = {
     ],
 }
 
+# Role templates: another partner's template (edit, delete, or a request started from it), or another partner's
+# group (or another tenant's) in a template of one's own.
+CASES["role_template"] = (
+    [
+        Case("a_admin", method, lambda w, o, name=name: reverse(f"roletemplates:{name}", args=[o.b_template.public_id]))
+        for name, method in (("edit", "get"), ("edit", "post"), ("delete", "get"), ("delete", "post"))
+    ]
+    + [
+        Case(
+            "a_admin",
+            "post",
+            lambda w, o: reverse("roletemplates:new"),
+            lambda w, o, g=g: {"name": "Mine", f"group_{DirectoryRole.USER_ADMINISTRATOR}": str(g(w, o).public_id)},
+        )
+        for g in (lambda w, o: o.b_admin_agents, lambda w, o: o.c_admin_agents, lambda w, o: o.y_group)
+    ]
+    + [
+        Case(
+            "a_admin",
+            "post",
+            lambda w, o: reverse("customers:admin_relationship_new", args=[w.customer_x.public_id]),
+            lambda w, o: {
+                "display_name": "From their template",
+                "duration_days": "30",
+                "roles": [DirectoryRole.USER_ADMINISTRATOR],
+                "template": str(o.b_template.public_id),
+            },
+        )
+    ]
+)
+
+# Bulk requests: another partner's customer (or another partner's template) in the selection, another partner's
+# results page.
+_BULK = lambda w, o: reverse("customers:admin_relationships_bulk_new")  # noqa: E731
+CASES["bulk_request"] = [
+    Case("a_admin", "get", lambda w, o: _BULK(w, o) + f"?customer={w.customer_y.public_id}"),
+    Case(
+        "a_admin",
+        "post",
+        _BULK,
+        lambda w, o: {
+            "customer": [str(w.customer_x.public_id), str(w.customer_y.public_id)],
+            "template": str(o.b_template.public_id),
+            "base_name": "Helpdesk",
+            "suffix": "customer",
+            "duration_days": "30",
+        },
+    ),
+    Case(
+        "a_admin",
+        "post",
+        _BULK,
+        lambda w, o: {
+            "customer": [str(w.customer_x.public_id)],
+            "template": str(o.b_template.public_id),
+            "base_name": "Helpdesk",
+            "suffix": "customer",
+            "duration_days": "30",
+        },
+    ),
+    Case("b_admin", "get", lambda w, o: reverse("customers:admin_relationships_bulk", args=[o.a_bulk.public_id])),
+]
+
 FLAT = [(area, i, case) for area, cases in CASES.items() for i, case in enumerate(cases)]
 REFUSED = {400, 403, 404, 409}
 
@@ -453,7 +597,7 @@ REFUSED = {400, 403, 404, 409}
 def _snapshot() -> dict[str, list[tuple]]:
     """Every row of the product's own tables (sign-in bookkeeping aside), to compare before and after."""
     rows = {}
-    for label in ("partnercenter", "customers", "relationships", "autopilot"):
+    for label in ("partnercenter", "customers", "relationships", "autopilot", "admin_relationships"):
         for model in apps.get_app_config(label).get_models():
             fields = [f.attname for f in model._meta.concrete_fields if f.attname != "last_login"]
             rows[model._meta.label] = list(model.objects.order_by("pk").values_list(*fields))

@@ -72,6 +72,9 @@ WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
 READ_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "aria-description"}
 
 
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
 class VisibleText(HTMLParser):
     """The pieces of text a person sees or hears on a page, in order."""
 
@@ -79,12 +82,17 @@ class VisibleText(HTMLParser):
         super().__init__()
         self.pieces: list[str] = []
         self._hidden = 0
+        self._untranslated: list[str] = []  # open elements marked translate="no"
 
-    # Code (<code>: commands, paths, IDs) is the same in every language, as Microsoft's docs keep it.
+    # Code (<code>: commands, paths, IDs) is the same in every language, as Microsoft's docs keep it; so is what the
+    # page marks translate="no" (HTML's own mark for names and identifiers, such as time zones).
     def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
         if tag in ("script", "style", "code"):
             self._hidden += 1
-        attributes = dict(attrs)
+        elif attributes.get("translate") == "no" and tag not in VOID:
+            self._untranslated.append(tag)
+            self._hidden += 1
         for name in READ_ATTRIBUTES & attributes.keys():
             self._add(attributes[name])
         if tag == "input" and attributes.get("type") in ("submit", "button"):
@@ -92,6 +100,9 @@ class VisibleText(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag in ("script", "style", "code"):
+            self._hidden -= 1
+        elif self._untranslated and self._untranslated[-1] == tag:
+            self._untranslated.pop()
             self._hidden -= 1
 
     def handle_data(self, data):
@@ -117,6 +128,7 @@ def stored_words() -> set[str]:
         if model._meta.app_label not in {"partnercenter", "customers", "relationships", "autopilot"} | {
             "azure_subscriptions",
             "partner_settings",
+            "admin_relationships",
         } or model._meta.model_name in {"outboxemail", "localmailboxmessage", "auditevent"}:
             continue
         fields = [f.name for f in model._meta.concrete_fields if isinstance(f, models.CharField)]

@@ -11,8 +11,14 @@ from uuid import UUID
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+
+from customers.selectors import LostAdminRelationship, lost_admin_relationship
+from partnercenter.models import AdminRelationship
 
 register = template.Library()
 
@@ -28,14 +34,35 @@ ROW = (
     '<th scope="row"><a href="{detail}">{name}</a></th>'
     '<td class="hide-narrow">{domain}</td>'
     '<td class="hide-narrow"><code>{id}</code></td>'
-    "<td>{relationship}</td></tr>\n"
+    "<td>{relationship}{lost}</td></tr>\n"
     '<tr id="details-{id}" class="details-row" data-details-url="{details}" hidden><td></td>'
     '<td colspan="4"><a href="{detail}">{open}</a></td></tr>\n'
 )
 
+# With `selectable` (agents who may request admin relationships of several customers): a check box first, in the
+# form the page's command bar submits (form="bulk-request"; no script needed, and no form inside the table).
+SELECT = (
+    '<td><input type="checkbox" name="customer" value="{id}" form="bulk-request" id="select-{id}" '
+    'aria-label="{select}"></td>'
+)
+
+
+LOST = '<br><span class="lost-access">{text}</span>'
+
+
+def _lost_marker(lost: LostAdminRelationship) -> str:
+    """The partner lost its admin relationship with the customer, and has no live one (a few rows at most: the
+    words are worked out per row)."""
+    on = date_format(localtime(lost.at), "DATE_FORMAT")
+    if lost.status == AdminRelationship.Status.REJECTED:
+        text = _("Admin relationship request rejected on %(date)s") % {"date": on}
+    else:
+        text = _("Admin relationship ended on %(date)s") % {"date": on}
+    return LOST.format(text=escape(text))
+
 
 @register.simple_tag
-def customer_rows(rows: Iterable[tuple]) -> SafeString:
+def customer_rows(rows: Iterable[tuple], selectable: bool = False) -> SafeString:
     """The rows of customers.selectors.customer_rows, as the Customers table's body.
 
     Only a customer's name and domain can hold markup: they are escaped per row, with the standard library's
@@ -46,18 +73,42 @@ def customer_rows(rows: Iterable[tuple]) -> SafeString:
     show = escape(_("Show details of %(name)s"))
     label_open = escape(_("Open the customer's page"))
     reseller, reseller_dap = escape(_("Reseller")), escape(_("Reseller, Delegated admin"))
+    row_shape = ROW
+    if selectable:
+        row_shape = (
+            "<tr>"
+            + SELECT
+            + ROW.removeprefix("<tr>").replace(
+                '<tr id="details-{id}" class="details-row" data-details-url="{details}" hidden><td></td>',
+                '<tr id="details-{id}" class="details-row" data-details-url="{details}" hidden><td></td><td></td>',
+            )
+        )
+    select = escape(_("Select %(name)s"))
+    granular = escape(_("Granular delegated admin"))  # a customer through GDAP alone
     html = []
-    for public_id, name, domain, has_delegated_admin in rows:
+    now = timezone.now()
+    for (
+        public_id,
+        name,
+        domain,
+        has_delegated_admin,
+        is_reseller,
+        admin_relationship_status,
+        admin_relationship_end,
+    ) in rows:
         public_id, name = str(public_id), escape(name)
+        lost = lost_admin_relationship(admin_relationship_status, admin_relationship_end, now)
         html.append(
-            ROW.format(
+            row_shape.format(
+                select=select % {"name": name},
                 id=public_id,
                 show=show % {"name": name},
                 detail=detail_shape.replace(_PLACEHOLDER, public_id),
                 details=details_shape.replace(_PLACEHOLDER, public_id),
                 name=name,
                 domain=escape(domain),
-                relationship=reseller_dap if has_delegated_admin else reseller,
+                relationship=(reseller_dap if has_delegated_admin else reseller) if is_reseller else granular,
+                lost=_lost_marker(lost) if lost else "",
                 open=label_open,
             )
         )

@@ -1,4 +1,4 @@
-"""Approve partner roles: the page behind a GDAP request's personalised link. Only a Global admin of the customer
+"""Approve partner roles: the page behind a GDAP request's personalized link. Only a Global admin of the customer
 approves or rejects; anyone else signed in gets the permission-required page; a visitor signs in first. A link works
 until the request is decided or expires."""
 

@@ -60,3 +60,13 @@ def test_running_it_again_keeps_the_relationships_and_issues_a_new_link(printed)
     first = re.search(r"/admin-relationships/approve/(\S+)", printed)
     second = re.search(r"/admin-relationships/approve/(\S+)", again.getvalue())
     assert first and second and first.group(1) != second.group(1)
+
+
+def test_the_demo_has_a_role_template_to_start_requests_from(printed):
+    from admin_relationships.models import RoleTemplate
+
+    template = RoleTemplate.objects.get(name="Helpdesk, least privilege")
+    assert {(e.role, e.security_group.name) for e in template.entries.all()} >= {
+        (DirectoryRole.HELPDESK_ADMINISTRATOR, "Helpdesk Agents"),
+        (DirectoryRole.USER_ADMINISTRATOR, "Tier 1 support"),
+    }

@@ -1,5 +1,5 @@
 """A customer's Admin relationships (granular delegated admin, GDAP) on the partner side: the list on the customer's
-page, Request admin relationship, Finalize request (the draft email with the personalised link, shown once, only its
+page, Request admin relationship, Finalize request (the draft email with the personalized link, shown once, only its
 hash stored) and Send (through the outbox). Admin agents only change; other agents read; other tenants: 404."""
 
 import re
@@ -145,7 +145,7 @@ def test_send_keeps_the_link_in_the_message(world, client_for):
         {"token": token, "recipient_email": "ga@contoso.test", "message": "No link here"},
     )
     assert response.status_code == 400
-    assert "must include the personalised link" in response.content.decode()
+    assert "must include the personalized link" in response.content.decode()
     assert not OutboxEmail.objects.exists()
 
 

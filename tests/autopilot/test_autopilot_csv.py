@@ -314,7 +314,7 @@ def test_registered_devices_are_marked_by_owner_without_naming_the_other_tenant(
         [ci.OTHER_TENANT],
     ]
     reason = ci.problem_reason({"code": ci.OTHER_TENANT})
-    assert reason.startswith("This device is registered to another organisation.")
+    assert reason.startswith("This device is registered to another organization.")
 
 
 def test_file_keys_are_what_the_bulk_lookup_needs():

@@ -86,7 +86,7 @@ def test_partner_without_a_reseller_relationship_gets_404(world, client_for):
 
 def mixed_file(world) -> bytes:
     device(world.customer_x, 50, source=DeviceSource.PARTNER, partner=world.partner_a)  # already this customer's
-    device(world.customer_y, 60, source=DeviceSource.PARTNER, partner=world.partner_b)  # another organisation's
+    device(world.customer_y, 60, source=DeviceSource.PARTNER, partner=world.partner_b)  # another organization's
     return csv_file(
         good_row(1),  # 2
         good_row(2),  # 3
@@ -115,12 +115,12 @@ def test_a_file_with_bad_rows_registers_nothing_until_the_agent_confirms(world, 
         "Duplicate in the file</strong>: The same device is on row 2 of this file.",
         "Invalid hardware hash</strong>: The hardware hash is not valid base64 text.",
         "Already registered to this customer</strong>: This device is already registered to this customer.",
-        "Registered to another organisation</strong>: This device is registered to another organisation.",
+        "Registered to another organization</strong>: This device is registered to another organization.",
         "No usable identity</strong>: Without a hardware hash, a device needs its serial number, manufacturer name",
         "Malformed value</strong>: Device Serial Number starts with =, +, - or @, like a spreadsheet formula.",
     ]:
         assert expected in page, expected
-    assert "Litware" not in page  # the other organisation is never named
+    assert "Litware" not in page  # the other organization is never named
     report_rows = [entry["row"] for entry in batch.report]
     assert report_rows == [4, 5, 6, 7, 8, 9]
 
@@ -371,7 +371,7 @@ def test_the_worker_reports_bad_rows_with_their_values_and_confirming_registers_
     device(world.customer_y, 7)
     rows = [f"SN{n:06d},{n:013d},,Contoso,Laptop" for n in range(services.SYNC_MAX_ROWS + 10)]
     rows[3] = rows[1]  # a duplicate, on the file's row 5 (the header is row 1)
-    rows[7] = good_row(7)  # registered to another organisation, on row 9
+    rows[7] = good_row(7)  # registered to another organization, on row 9
     batch = waiting_batch(world, csv_file(*rows), total_rows=len(rows))
     services.device_batch_validate(batch_id=batch.pk)
     batch.refresh_from_db()
@@ -471,7 +471,7 @@ def test_the_partner_device_table_shows_who_added_each_without_naming_other_part
     device(x, 4, source=DeviceSource.OEM)
     page = page_text(client_for("a_admin").get(reverse("customers:devices", args=[x.public_id])))
     for label in [
-        "Your organisation",
+        "Your organization",
         "Another partner",
         "The customer, through Microsoft Intune",
         "Manufacturer (OEM)",
@@ -486,7 +486,7 @@ def test_the_customer_sees_every_device_and_who_added_it(world, client_for):
     device(x, 3, source=DeviceSource.STORE_EDUCATION)
     device(world.customer_y, 9, partner=world.partner_b)
     page = page_text(client_for("x_ga").get(reverse("admincenter:devices", args=[x.public_id])))
-    assert "Fabrikam" in page and "Your organisation, through Microsoft Store for Education" in page
+    assert "Fabrikam" in page and "Your organization, through Microsoft Store for Education" in page
     assert "SN000001" in page and "SN000003" in page and "SN000009" not in page
     assert "2 devices" in page
 

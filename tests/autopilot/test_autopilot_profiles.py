@@ -180,7 +180,7 @@ def test_apply_a_profile_to_selected_devices_and_see_it_in_the_table(world, clie
     page = text(client.get(url(world, "devices")))
     assert page.count("<td>Standard</td>") == 2
 
-    client.post(url(world, "profile_unassign"), {"device": [a.public_id, c.public_id]})
+    client.post(url(world, "profile_unassign"), {"device": [a.public_id, c.public_id], "confirm": "yes"})
     assert list(Device.objects.filter(profile=profile).values_list("pk", flat=True)) == [b.pk]
     event = AuditEvent.objects.get(action="autopilot.profile.unassign")
     assert event.details["count"] == 1 and event.details["devices"] == [str(a.public_id)]
@@ -211,7 +211,46 @@ def test_apply_a_profile_to_whole_device_lists_in_one_statement(world, client_fo
     assert event.details["count"] == 1000 and event.details["device_lists"] == [str(large.public_id)]
     assert "devices" not in event.details
 
-    client.post(url(world, "profile_unassign"), {"device_list": [small.public_id, large.public_id], "return": "lists"})
+    client.post(
+        url(world, "profile_unassign"),
+        {"device_list": [small.public_id, large.public_id], "return": "lists", "confirm": "yes"},
+    )
+    assert not Device.objects.filter(profile=profile).exists()
+
+
+def test_remove_profile_asks_first_naming_the_devices_and_the_question_changes_nothing(world, client_for):
+    profile = AutopilotProfile.objects.create(tenant=world.customer_x, name="Standard")
+    a, b = device(world.customer_x, 1, partner=world.partner_a), device(world.customer_x, 2, partner=world.partner_a)
+    Device.objects.filter(pk__in=[a.pk, b.pk]).update(profile=profile)
+    client = client_for("a_admin")
+    events = AuditEvent.objects.count()
+    page = text(client.post(url(world, "profile_unassign"), {"device": [a.public_id]}))
+    assert "<h1>Remove the profile from 1 device?</h1>" in page
+    assert a.serial_number in page and b.serial_number not in page
+    assert "The devices stay registered with Windows Autopilot, without a profile" in page
+    assert f'name="device" value="{a.public_id}"' in page and 'name="confirm" value="yes"' in page
+    assert Device.objects.filter(profile=profile).count() == 2 and AuditEvent.objects.count() == events
+
+    response = client.post(url(world, "profile_unassign"), {"device": [a.public_id], "confirm": "yes"})
+    assert response["Location"] == url(world, "devices")
+    assert list(Device.objects.filter(profile=profile).values_list("pk", flat=True)) == [b.pk]
+
+
+def test_remove_profile_from_whole_lists_asks_first_naming_the_lists(world, client_for):
+    profile = AutopilotProfile.objects.create(tenant=world.customer_x, name="Standard")
+    spring = device_list(world, "Spring laptops", 3, 0)
+    Device.objects.filter(batch=spring).update(profile=profile)
+    client = client_for("a_admin")
+    page = text(client.post(url(world, "profile_unassign"), {"device_list": [spring.public_id], "return": "lists"}))
+    assert "<h1>Remove the profile from every device of 1 device list?</h1>" in page
+    assert "Spring laptops" in page and 'name="return" value="lists"' in page
+    assert f'name="device_list" value="{spring.public_id}"' in page
+    assert Device.objects.filter(profile=profile).count() == 3
+
+    response = client.post(
+        url(world, "profile_unassign"), {"device_list": [spring.public_id], "return": "lists", "confirm": "yes"}
+    )
+    assert response["Location"] == url(world, "device_lists")
     assert not Device.objects.filter(profile=profile).exists()
 
 

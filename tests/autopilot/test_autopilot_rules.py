@@ -156,7 +156,7 @@ def test_default_rules_without_delegated_admin_a_partner_manages_devices_it_or_a
         "3 devices were left as they were: you can't manage them.",
     ]
 
-    client.post(url(world, "profile_unassign"), {"device": [d.public_id for d in devices.values()]})
+    client.post(url(world, "profile_unassign"), {"device": [d.public_id for d in devices.values()], "confirm": "yes"})
     assert with_profile(world) == set()
 
     remove_devices(client, world, devices.values())
@@ -224,7 +224,9 @@ def test_strict_rules_require_delegated_admin_to_apply_or_remove_profiles_on_any
     Device.objects.filter(pk=mine.pk).update(profile=profile)
     client = client_for("a_admin")
     assert apply_profile(client, world, profile, [mine]).status_code == 403
-    assert client.post(url(world, "profile_unassign"), {"device": [mine.public_id]}).status_code == 403
+    assert (
+        client.post(url(world, "profile_unassign"), {"device": [mine.public_id], "confirm": "yes"}).status_code == 403
+    )
     assert with_profile(world) == {"SN000001"}
     page = text(client.get(url(world, "devices")))
     assert "Apply profile" not in page and "Remove profile" not in page
@@ -378,7 +380,7 @@ def test_a_partner_in_the_admin_center_is_not_told_which_other_partners_added_de
     device(world.customer_x, 1, partner=world.partner_a)
     x = world.customer_x.public_id
     page = text(client_for("a_admin").get(reverse("admincenter:devices", args=[x])))
-    assert "Another partner" in page and "Your organisation" in page
+    assert "Another partner" in page and "Your organization" in page
     assert "Northwind" not in page
     export = b"".join(client_for("a_admin").get(reverse("admincenter:device_export", args=[x])).streaming_content)
     assert b"Northwind" not in export

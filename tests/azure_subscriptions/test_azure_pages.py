@@ -231,7 +231,7 @@ def test_the_customer_removes_the_partners_owner_assignment_and_the_agent_is_ref
     access = customer.get(access_url(provisioned)).content.decode()
     assert remove_url(assignment) in access
     confirmation = customer.get(remove_url(assignment)).content.decode()
-    assert "Fabrikam's agents in this group will no longer be able to manage this subscription" in confirmation
+    assert "The agents of Fabrikam in this group will no longer be able to manage this subscription" in confirmation
     assert "This is the subscription's last Owner." in confirmation
     response = customer.post(remove_url(assignment))
     assert response.status_code == 302
@@ -425,7 +425,7 @@ def test_bad_resource_groups_are_refused_with_a_message(world, client_for, provi
 def test_a_plain_user_without_a_role_sees_an_empty_list_and_no_subscription(world, client_for, provisioned):
     client = client_for("x_user")
     body = client.get(list_url(world.customer_x)).content.decode()
-    assert "You have no role assignment on any of this organisation's Azure subscriptions." in body
+    assert "You have no role assignment on any of this organization's Azure subscriptions." in body
     assert client.get(overview_url(provisioned)).status_code == 404
     assert (
         client.get(reverse("admincenter:azure_subscription_new", args=[world.customer_x.public_id])).status_code == 403

@@ -294,7 +294,7 @@ def test_a_partner_acting_for_the_customer_cannot_give_another_partners_group_a_
 def test_users_of_other_tenants_cannot_be_assigned(world, own):
     with pytest.raises(ValidationError) as error:
         role_assignment_create(subscription=own, role=AZURE_OWNER, principal=world.a_admin, created_by=world.x_ga)
-    assert "Only users of the subscription's organisation" in str(error.value)
+    assert "Only users of the subscription's organization" in str(error.value)
 
 
 def test_a_role_assignment_is_not_given_twice(world, own):

@@ -178,5 +178,5 @@ def test_the_customers_global_admin_adds_devices_as_the_organisation_in_the_admi
 
     page.get_by_role("link", name=t("See the devices")).click()
     table = page.locator("table.devices")
-    expect(table.get_by_role("cell", name="Your organisation, through Microsoft Store for Business")).to_have_count(2)
+    expect(table.get_by_role("cell", name="Your organization, through Microsoft Store for Business")).to_have_count(2)
     check(page, "admin center Devices")

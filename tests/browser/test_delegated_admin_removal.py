@@ -79,7 +79,7 @@ def run_removal(site, world, new_context, t: Labels, *, switch_language: bool, c
     expect(customer.get_by_role("heading", level=1)).to_have_text(t("Partner relationships"))
     expect(settings_link).to_have_attribute("aria-current", "page")
     listed = customer.get_by_role("row").filter(has=customer.get_by_role("rowheader", name=partner_name, exact=True))
-    expect(listed).to_contain_text(t("Reseller, Delegated administrator"))
+    expect(listed).to_contain_text(t("Reseller, Delegated admin"))
     expect(listed).to_contain_text(t("Global Administrator"))
     expect(listed).to_contain_text(t("Helpdesk Administrator"))
     check_customer(customer, "Partner relationships")
@@ -107,7 +107,7 @@ def run_removal(site, world, new_context, t: Labels, *, switch_language: bool, c
 
     removed = t(
         "You removed the delegated admin privileges of %(partner)s. Its agents no longer have any role in your "
-        "organisation; its Admin agents have been notified by email."
+        "organization; its Admin agents have been notified by email."
     ) % {"partner": partner_name}
     expect(customer.get_by_role("status")).to_contain_text(removed)
     pane = customer.get_by_role("region", name=partner_name)

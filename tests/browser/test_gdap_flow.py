@@ -1,5 +1,5 @@
 """Granular delegated admin (GDAP) in a real browser: a partner's Admin agent requests an admin relationship with two
-roles for a customer, finalizes it and sends the personalised link; the customer's Global admin signs in from the
+roles for a customer, finalizes it and sends the personalized link; the customer's Global admin signs in from the
 link and approves all; the agent gives one of the roles to a custom security group; that group's member then manages
 the customer's users with exactly that role; the agent terminates the relationship, and the member is refused.
 
@@ -60,9 +60,9 @@ def test_request_approve_assign_use_terminate(site, live_world, tier1_member, sm
     expect(agent.get_by_role("heading", level=1)).to_have_text("Helpdesk support")
     check_agent(agent, "the new relationship")
 
-    # Finalize request: the draft email with the personalised link, sent through the outbox.
+    # Finalize request: the draft email with the personalized link, sent through the outbox.
     agent.get_by_role("button", name=t("Finalize request")).click()
-    link_field = agent.get_by_role("textbox", name=t("Personalised link"))
+    link_field = agent.get_by_role("textbox", name=t("Personalized link"))
     expect(link_field).to_have_value(re.compile("^" + re.escape(site) + r"/admin-relationships/approve/[\w-]{40,}/$"))
     link = link_field.input_value()
     expect(agent.get_by_label(t("Email message"))).to_have_value(re.compile(re.escape(link)))

@@ -67,7 +67,7 @@ def run_new_partner_user(site, world, smtp_mailbox, new_context, t: Labels, loca
     robin.get_by_label(t("Password"), exact=True).fill(NEW_PASSWORD)
     robin.get_by_role("button", name=t("Sign in"), exact=True).click()
     expect(robin.get_by_role("status")).to_contain_text(
-        t("Partner users must use multi-factor authentication. Set up an authenticator app to continue.")
+        t("Partner users must use two-step verification. Set up an authenticator app to continue.")
     )
     # Changing how one signs in asks for the password once more (allauth's reauthentication).
     expect(robin.get_by_role("heading", level=1)).to_have_text(t("Confirm it's you"))

@@ -1,5 +1,5 @@
 """The seed's scenario in a real browser, in English and in Traditional Chinese: a partner's Admin agent requests a
-reseller relationship with delegated admin, the portal emails the personalised link over SMTP, the customer's Global
+reseller relationship with delegated admin, the portal emails the personalized link over SMTP, the customer's Global
 admin accepts it, and the customer appears on the partner's Customers page.
 
 Every page on the way must pass axe-core (no serious or critical violation) and cause no CSP violation."""
@@ -73,8 +73,8 @@ def run_reseller_flow(site, world, smtp_mailbox, new_context, t: Labels, *, swit
     expect(dap).to_be_checked()
     agent.get_by_role("button", name=t("Next", "wizard step"), exact=True).click()
 
-    # The draft email, with the personalised link in it.
-    link_field = agent.get_by_role("textbox", name=t("Personalised link"))
+    # The draft email, with the personalized link in it.
+    link_field = agent.get_by_role("textbox", name=t("Personalized link"))
     expect(link_field).to_have_value(re.compile("^" + re.escape(site) + r"/invitations/[\w-]{40,}/$"))
     link = link_field.input_value()
     expect(agent.get_by_label(t("Email message"))).to_have_value(re.compile(re.escape(link)))

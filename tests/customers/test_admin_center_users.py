@@ -292,7 +292,7 @@ def test_helpdesk_admin_and_global_reader_cannot_add_users(world, admins, who):
         (new_user_data(email="user@contoso.test"), "A user with this email address already exists."),
         (new_user_data(email="USER@contoso.test"), "A user with this email address already exists."),
         # Another tenant's user: refused for its domain, not found to exist.
-        (new_user_data(email="ga@litware.test"), "Use an address at contoso.test, the organisation&#x27;s domain."),
+        (new_user_data(email="ga@litware.test"), "Use an address at contoso.test, the organization&#x27;s domain."),
         (new_user_data(email="not-an-email"), "Enter a valid email address."),
         (new_user_data(password="password123"), "This password is too common."),
         (new_user_data(password="Ab1-x"), "This password is too short."),
@@ -355,7 +355,7 @@ def test_a_user_outside_the_tenants_domain_is_refused_and_nothing_is_written(wor
     before = (User.objects.count(), DirectoryRoleAssignment.objects.count(), AuditEvent.objects.count())
     response = client_for(persona).post(url(world, "user_new"), new_user_data(email=email, roles=[GA]))
     assert response.status_code == 400
-    assert _form_errors(response) == {"email": ["Use an address at contoso.test, the organisation's domain."]}
+    assert _form_errors(response) == {"email": ["Use an address at contoso.test, the organization's domain."]}
     assert "already exists" not in response.content.decode()
     assert (User.objects.count(), DirectoryRoleAssignment.objects.count(), AuditEvent.objects.count()) == before
     assert User.objects.get(email="ga@litware.test").tenant == world.customer_y

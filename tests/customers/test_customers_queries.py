@@ -1,12 +1,15 @@
 """The Customers page costs the same number of queries whatever the number of customers: 10 or 1,000, page 1 or a
 search, as partner A's Admin agent."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from partnercenter.models import DelegatedAdminGrant, ResellerRelationship, Tenant
+from partnercenter.models import AdminRelationship, DelegatedAdminGrant, ResellerRelationship, Tenant
 
 
 def add_customers(partner, start: int, count: int) -> None:
@@ -59,3 +62,36 @@ def test_query_count_is_small(world, client_for, django_assert_max_num_queries):
     client.get(reverse("customers:list"))
     with django_assert_max_num_queries(6):
         assert client.get(reverse("customers:list"), {"q": "tailspin", "page": 2}).status_code == 200
+
+
+def add_lost_admin_relationships(partner, tenants) -> None:
+    """An expired admin relationship of `partner` with each tenant, in one query."""
+    ended = timezone.now() - timedelta(days=3)
+    AdminRelationship.objects.bulk_create(
+        AdminRelationship(
+            partner=partner,
+            customer=tenant,
+            display_name=f"Lost {tenant.pk}",
+            roles=["user_admin"],
+            status=AdminRelationship.Status.EXPIRED,
+            activated_at=ended - timedelta(days=30),
+            ends_at=ended,
+            ended_at=ended,
+        )
+        for tenant in tenants
+    )
+
+
+def test_lost_admin_relationships_cost_no_query(world, client_for):
+    """The marker of a lost admin relationship comes in the rows' own query."""
+    client = client_for("a_admin")
+    client.get(reverse("customers:list"))
+    add_customers(world.partner_a, 0, 9)
+    small, _page = load(client, {})
+
+    add_customers(world.partner_a, 9, 990)
+    add_lost_admin_relationships(world.partner_a, Tenant.objects.filter(name__startswith="Tailspin"))
+    large, page = load(client, {})
+
+    assert page.count("Admin relationship ended on") == 49  # every Tailspin row of page 1, not Contoso's
+    assert large == small, f"{small} queries without lost admin relationships, {large} with"

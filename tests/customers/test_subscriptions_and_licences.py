@@ -1,4 +1,4 @@
-"""Subscriptions and licences: the customer's admin center page (view, assign, unassign within the seats) and the
+"""Subscriptions and licenses: the customer's admin center page (view, assign, unassign within the seats) and the
 partner's side (a customer's detail page, adding a subscription)."""
 
 import threading
@@ -51,7 +51,7 @@ def _client_for_user(client, user):
     return client
 
 
-# Admin center > Subscriptions and licences: who sees what.
+# Admin center > Subscriptions and licenses: who sees what.
 
 
 def test_global_admin_sees_subscriptions_with_seats_assigned_available_and_provisioner(world, client_for):
@@ -62,7 +62,7 @@ def test_global_admin_sees_subscriptions_with_seats_assigned_available_and_provi
     assert "Microsoft 365 Business Basic" in page and "Office 365 E3" in page
     assert "<td>3</td>\n    <td>1</td>\n    <td>2</td>" in page  # seats, assigned, available
     assert "Fabrikam" in page  # provisioned by partner A
-    assert "Your organisation" in page  # the one the customer bought itself
+    assert "Your organization" in page  # the one the customer bought itself
     assert "2 subscriptions" in page
 
 
@@ -79,7 +79,7 @@ def test_global_reader_sees_holders_but_cannot_assign_or_unassign(world, client)
     _client_for_user(client, UserFactory(tenant=world.customer_x, roles=[DirectoryRole.GLOBAL_READER]))
     page = client.get(_detail_url(world, subscription)).content.decode()
     assert world.x_user.email in page
-    assert "Assign licence" not in page and "Unassign" not in page
+    assert "Assign license" not in page and "Unassign" not in page
     assert client.post(_assign_url(world, subscription), {"user": world.x_ga.public_id}).status_code == 403
     assert client.post(_unassign_url(world, subscription, world.x_user)).status_code == 403
     assert LicenseAssignment.objects.count() == 1
@@ -121,7 +121,7 @@ def test_global_and_user_administrators_assign_a_licence(world, client, role):
     _client_for_user(client, admin)
     response = client.post(_assign_url(world, subscription), {"user": world.x_user.public_id}, follow=True)
     assert response.redirect_chain[-1][0] == _detail_url(world, subscription)
-    assert f"{world.x_user.email} now has a licence for Microsoft 365 Business Basic." in response.content.decode()
+    assert f"{world.x_user.email} now has a license for Microsoft 365 Business Basic." in response.content.decode()
     assert LicenseAssignment.objects.filter(subscription=subscription, user=world.x_user).exists()
     event = AuditEvent.objects.get(action="license.assign")
     assert (event.actor, event.target_tenant, event.on_behalf) == (admin, world.customer_x, False)
@@ -144,7 +144,7 @@ def test_a_user_of_another_tenant_cannot_get_a_licence(world, client_for):
     response = client_for("x_ga").post(_assign_url(world, subscription), {"user": world.y_ga.public_id})
     assert response.status_code == 400
     assert (
-        "Select a user of this organisation who has no licence for this subscription yet." in response.content.decode()
+        "Select a user of this organization who has no license for this subscription yet." in response.content.decode()
     )
     assert not LicenseAssignment.objects.exists()
     with pytest.raises(ValidationError):
@@ -159,7 +159,7 @@ def test_assign_with_a_bad_user_shows_a_clear_message(world, client_for, value):
     assert response.status_code == 400
     page = response.content.decode()
     assert 'role="alert"' in page and 'aria-invalid="true"' in page
-    assert ("Select the user who gets the licence." if not value else "Select a user of this organisation") in page
+    assert ("Select the user who gets the license." if not value else "Select a user of this organization") in page
     assert not LicenseAssignment.objects.exists()
 
 
@@ -168,19 +168,19 @@ def test_assigning_beyond_the_seats_is_refused_with_a_clear_message(world, clien
     license_assign(subscription=subscription, user=world.x_ga, assigned_by=world.x_ga)
     client = client_for("x_ga")
     page = client.get(_detail_url(world, subscription)).content.decode()
-    assert "All licences of this subscription are assigned." in page and '<select name="user"' not in page
+    assert "All licenses of this subscription are assigned." in page and '<select name="user"' not in page
     response = client.post(_assign_url(world, subscription), {"user": world.x_user.public_id})
     assert response.status_code == 400
-    assert "All 1 licences of this subscription are assigned." in response.content.decode()
+    assert "All 1 licenses of this subscription are assigned." in response.content.decode()
     assert LicenseAssignment.objects.filter(subscription=subscription).count() == 1
 
 
 def test_the_service_refuses_a_second_licence_for_the_same_user_and_seats_beyond_the_count(world):
     subscription = _subscription(world.customer_x, seats=1)
     license_assign(subscription=subscription, user=world.x_user, assigned_by=world.x_ga)
-    with pytest.raises(ValidationError, match="already has a licence"):
+    with pytest.raises(ValidationError, match="already has a license"):
         license_assign(subscription=subscription, user=world.x_user, assigned_by=world.x_ga)
-    with pytest.raises(ValidationError, match="All 1 licences"):
+    with pytest.raises(ValidationError, match="All 1 licenses"):
         license_assign(subscription=subscription, user=world.x_ga, assigned_by=world.x_ga)
     assert LicenseAssignment.objects.count() == 1
     assert AuditEvent.objects.filter(action="license.assign").count() == 1
@@ -192,7 +192,7 @@ def test_unassigning_frees_the_seat(world, client_for):
     client = client_for("x_ga")
     response = client.post(_unassign_url(world, subscription, world.x_user), follow=True)
     assert (
-        f"{world.x_user.email} no longer has a licence for Microsoft 365 Business Basic." in response.content.decode()
+        f"{world.x_user.email} no longer has a license for Microsoft 365 Business Basic." in response.content.decode()
     )
     assert not LicenseAssignment.objects.exists()
     assert AuditEvent.objects.filter(action="license.unassign", target_tenant=world.customer_x).count() == 1
@@ -202,13 +202,13 @@ def test_unassigning_frees_the_seat(world, client_for):
 def test_unassigning_a_user_without_a_licence_says_so(world, client_for):
     subscription = _subscription(world.customer_x)
     response = client_for("x_ga").post(_unassign_url(world, subscription, world.x_user), follow=True)
-    assert f"{world.x_user.email} has no licence for this subscription." in response.content.decode()
+    assert f"{world.x_user.email} has no license for this subscription." in response.content.decode()
     assert not AuditEvent.objects.filter(action="license.unassign").exists()
 
 
 def test_the_unassign_service_writes_nothing_for_a_user_without_a_licence(world):
     subscription = _subscription(world.customer_x)
-    with pytest.raises(ValidationError, match="has no licence"):
+    with pytest.raises(ValidationError, match="has no license"):
         license_unassign(subscription=subscription, user=world.x_user, unassigned_by=world.x_ga)
     assert not AuditEvent.objects.filter(action="license.unassign").exists()
 
@@ -481,7 +481,7 @@ def test_adding_a_subscription_for_someone_elses_customer_is_not_found(world, cl
         ({"product": BASIC, "seats": "many"}, "Enter the number of seats as a whole number."),
         ({"product": BASIC, "seats": ""}, "Enter the number of seats."),
         ({"product": "", "seats": "5"}, "Select a product."),
-        ({"product": "windows_95", "seats": "5"}, "Select a product from the catalogue."),
+        ({"product": "windows_95", "seats": "5"}, "Select a product from the catalog."),
     ],
     ids=["zero", "too-many", "not-a-number", "no-seats", "no-product", "unknown-product"],
 )

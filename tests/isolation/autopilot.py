@@ -5,7 +5,7 @@ Partner A resells to customer X with delegated admin: its Admin agent manages pr
 adds devices, its Helpdesk agent only looks. In the admin center, X's Global admin manages the devices and its Global
 Reader sees them (its User and Helpdesk Administrators may not: 403); partner A's Admin agent is X's Global
 Administrator through delegated admin and may remove devices there, but adds devices in Partner Center, not as the
-organisation."""
+organization."""
 
 from django.urls import reverse
 
@@ -15,9 +15,9 @@ from . import SIGNED_IN_ONLY_405, Route, row
 
 # Columns (see row()): a_admin a_sales a_helpdesk b_admin | x_ga x_useradmin x_helpdesk x_reader x_user | y_ga anon
 PARTNER_VIEW = row("200 200 200 404 | 404 404 404 404 404 | 404 302")
-PARTNER_ADD = row("200 200 403 404 | 404 404 404 404 404 | 404 302")
-PARTNER_ADD_BAD_FORM = row("400 400 403 404 | 404 404 404 404 404 | 404 302")
-PARTNER_ADD_ACTION = row("302 302 403 404 | 404 404 404 404 404 | 404 302")
+PARTNER_ADD = row("200 200 403 404 | 404 404 404 404 404 | 404 302", a_tier1=403)
+PARTNER_ADD_BAD_FORM = row("400 400 403 404 | 404 404 404 404 404 | 404 302", a_tier1=403)
+PARTNER_ADD_ACTION = row("302 302 403 404 | 404 404 404 404 404 | 404 302", a_tier1=403)
 PARTNER_MANAGE = row("200 403 403 404 | 404 404 404 404 404 | 404 302")
 PARTNER_MANAGE_BAD_FORM = row("400 403 403 404 | 404 404 404 404 404 | 404 302")
 PARTNER_MANAGE_ACTION = row("302 403 403 404 | 404 404 404 404 404 | 404 302")

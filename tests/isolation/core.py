@@ -75,29 +75,30 @@ ROUTES: dict[str, Route] = {
     # Requests: Admin agents and Sales agents only; another partner's request does not exist for you (404).
     "relationships:request_list": Route(
         lambda w: reverse("relationships:request_list"),
-        get=row("200 200 403 200 | 403 403 403 403 403 | 403 302"),
+        get=row("200 200 403 200 | 403 403 403 403 403 | 403 302", a_tier1=403),
         post=SIGNED_IN_ONLY_405,
     ),
     "relationships:request_new": Route(
         lambda w: reverse("relationships:request_new"),
-        get=row("200 200 403 200 | 403 403 403 403 403 | 403 302"),
-        post=row("200 200 403 200 | 403 403 403 403 403 | 403 302"),
+        get=row("200 200 403 200 | 403 403 403 403 403 | 403 302", a_tier1=403),
+        post=row("200 200 403 200 | 403 403 403 403 403 | 403 302", a_tier1=403),
     ),
     # An empty POST carries no valid link: back to the list with an error.
     "relationships:request_send": Route(
         lambda w: reverse("relationships:request_send", args=[request_id(w)]),
         get=SIGNED_IN_ONLY_405,
-        post=row("302 302 403 404 | 404 404 404 404 404 | 404 302"),
+        post=row("302 302 403 404 | 404 404 404 404 404 | 404 302", a_tier1=403),
     ),
+    # Resend and Revoke: GET is the confirmation page, POST does it.
     "relationships:request_reissue": Route(
         lambda w: reverse("relationships:request_reissue", args=[request_id(w)]),
-        get=SIGNED_IN_ONLY_405,
-        post=row("200 200 403 404 | 404 404 404 404 404 | 404 302"),
+        get=row("200 200 403 404 | 404 404 404 404 404 | 404 302", a_tier1=403),
+        post=row("200 200 403 404 | 404 404 404 404 404 | 404 302", a_tier1=403),
     ),
     "relationships:request_revoke": Route(
         lambda w: reverse("relationships:request_revoke", args=[request_id(w)]),
-        get=SIGNED_IN_ONLY_405,
-        post=row("302 302 403 404 | 404 404 404 404 404 | 404 302"),
+        get=row("200 200 403 404 | 404 404 404 404 404 | 404 302", a_tier1=403),
+        post=row("302 302 403 404 | 404 404 404 404 404 | 404 302", a_tier1=403),
     ),
     # The page behind the link: open to anyone holding it; only a customer's Global admin may decide. Partner A's own
     # users and anyone who is not a Global admin get the "permission required" page (403).
@@ -116,7 +117,8 @@ ROUTES: dict[str, Route] = {
     ),
     "relationships:invitation_decline": Route(
         lambda w: reverse("relationships:invitation_decline", args=[token(w)]),
-        get=ALL_405,
+        # GET: the confirmation, for the Global admins who may decide.
+        get=row("403 403 403 403 | 200 403 403 403 403 | 200 302"),
         post=row("403 403 403 403 | 302 403 403 403 403 | 302 302"),
         delete=ALL_405,
     ),

@@ -1,4 +1,4 @@
-"""Multi-factor authentication (allauth.mfa). Partner personas have a TOTP authenticator; customers' users do not.
+"""Two-step verification (allauth.mfa). Partner personas have a TOTP authenticator; customers' users do not.
 Pages that change authenticators ask for the password again first (302 to reauthenticate)."""
 
 from django.urls import reverse

@@ -67,7 +67,7 @@ ROUTES: dict[str, Route] = {
     # their members. Customers' users are not partner users (403); another partner's group does not exist (404).
     "partnersettings:security_groups": Route(
         lambda w: reverse("partnersettings:security_groups"),
-        get=row("200 200 200 200 | 403 403 403 403 403 | 403 302"),
+        get=row("200 200 200 200 | 403 403 403 403 403 | 403 302", a_tier1=403),
         post=SIGNED_IN_ONLY_405,
         delete=SIGNED_IN_ONLY_405,
     ),
@@ -80,7 +80,7 @@ ROUTES: dict[str, Route] = {
     ),
     "partnersettings:security_group": Route(
         lambda w: reverse("partnersettings:security_group", args=[_a_group(w).public_id]),
-        get=row("200 200 200 404 | 404 404 404 404 404 | 404 302"),
+        get=row("200 200 200 404 | 404 404 404 404 404 | 404 302", a_tier1=403),
         post=row("400 403 403 404 | 404 404 404 404 404 | 404 302"),
         delete=SIGNED_IN_ONLY_405,
     ),

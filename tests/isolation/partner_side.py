@@ -23,8 +23,8 @@ ROUTES: dict[str, Route] = {
     # Admin agents and Sales agents (no delegated admin needed); an empty POST: the form again, with its errors.
     "customers:subscription_new": Route(
         lambda w: reverse("customers:subscription_new", args=[_x(w)]),
-        get=row("200 200 403 404 | 404 404 404 404 404 | 404 302"),
-        post=row("400 400 403 404 | 404 404 404 404 404 | 404 302"),
+        get=row("200 200 403 404 | 404 404 404 404 404 | 404 302", a_tier1=403),
+        post=row("400 400 403 404 | 404 404 404 404 404 | 404 302", a_tier1=403),
         delete=SIGNED_IN_ONLY_405,
     ),
 }

@@ -49,7 +49,7 @@ def test_customer_sees_what_a_partner_agent_did_on_its_behalf(world, client_for)
     subscription = Subscription.objects.create(tenant=world.customer_x, product=Product.O365_E3, seats=5)
     license_assign(subscription=subscription, user=world.x_user, assigned_by=world.a_admin, partner=world.partner_a)
     page = client_for("x_ga").get(_activity_url(world)).content.decode()
-    assert "Assigned a licence" in page
+    assert "Assigned a license" in page
     assert f"{world.a_admin.display_name} (Fabrikam, on your behalf)" in page
     assert world.x_user.email in page and "Office 365 E3" in page
 
@@ -61,7 +61,7 @@ def test_customer_sees_its_own_users_actions_by_name_and_a_partners_sale_on_its_
     audit_record(actor=world.x_ga, action="tenant.create", target_tenant=world.customer_x, details={"name": "Contoso"})
     page = client_for("x_ga").get(_activity_url(world)).content.decode()
     assert f"<td>{world.x_ga.display_name}</td>" in page
-    assert "Created the organisation" in page
+    assert "Created the organization" in page
     assert f"{world.a_sales.display_name} (Fabrikam, on your behalf)" in page and "Added a subscription" in page
 
 
@@ -219,7 +219,7 @@ def test_every_partner_agent_reads_the_partners_activity_log(world, client_for, 
     page = client_for(persona).get(reverse(LOG)).content.decode()
     # The fixture's pending request, and the three events of March.
     assert "4 events" in page
-    assert "Created a reseller relationship request" in page and "Assigned a licence" in page
+    assert "Created a reseller relationship request" in page and "Assigned a license" in page
     assert "(on the customer's behalf)" in page
     assert "Northwind" not in page and "Litware" not in page
 
@@ -286,7 +286,7 @@ def test_activity_log_filters(world, client_for, log, params, expected):
         ({"date_to": "yesterday"}, "Enter the end date as YYYY-MM-DD."),
         ({"customer": "not-a-uuid"}, "Select one of your customers."),
         ({"customer": "litware"}, "Select one of your customers."),
-        ({"user": "b_admin"}, "Select one of your organisation&#x27;s users."),
+        ({"user": "b_admin"}, "Select one of your organization&#x27;s users."),
         ({"action": "drop.table"}, "Select an action from the list."),
     ],
 )
@@ -407,7 +407,7 @@ def test_activity_export_has_the_filtered_events_with_headers(world, client_for,
         world.a_admin.display_name,
         "Contoso",
         str(world.customer_x.public_id),
-        "Assigned a licence",
+        "Assigned a license",
         "license.assign",
         "Yes",
         "Partner: Fabrikam; User: user@contoso.test; Product: Office 365 E3",

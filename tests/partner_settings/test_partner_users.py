@@ -293,7 +293,7 @@ def test_a_user_outside_the_partners_domain_is_refused_and_nothing_is_written(wo
     members = {g.pk: set(g.members.values_list("pk", flat=True)) for g in SecurityGroup.objects.all()}
     response = ga_client.post(NEW, {**NEW_USER, "email": email, "roles": ["admin_agents"]})
     assert response.status_code == 400
-    assert _form_errors(response) == {"email": ["Use an address at fabrikam.test, the organisation's domain."]}
+    assert _form_errors(response) == {"email": ["Use an address at fabrikam.test, the organization's domain."]}
     assert "already exists" not in response.content.decode()
     assert (User.objects.count(), AuditEvent.objects.count(), OutboxEmail.objects.count()) == before
     assert {g.pk: set(g.members.values_list("pk", flat=True)) for g in SecurityGroup.objects.all()} == members

@@ -1,4 +1,4 @@
-"""Multi-factor authentication (TOTP): partner users must have an authenticator app before they see customers or act
+"""Two-step verification (TOTP): partner users must have an authenticator app before they see customers or act
 on a customer's behalf; customers' users may, but are not made to. The set-up pages are the portal's own (layout,
 labels, no inline script or style). The demo's partner users have published secrets, and `totp_code` prints their
 current code, so the demo works without a phone."""
@@ -60,7 +60,7 @@ def test_a_partner_user_without_an_authenticator_sets_one_up_before_customers(wo
     # Changing how one signs in asks for the password again first, then comes back.
     response = client.get(ACTIVATE, follow=True)
     assert response.redirect_chain[-1][0].startswith(reverse("account_reauthenticate"))
-    assert "Partner users must use multi-factor authentication" in response.content.decode()
+    assert "Partner users must use two-step verification" in response.content.decode()
     response = client.post(response.redirect_chain[-1][0], {"password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == ACTIVATE

@@ -271,7 +271,7 @@ def test_make_run_keeps_a_site_url_that_is_set(tmp_path):
     assert all(c.startswith("SITE_URL=https://portal.example ") for c in calls)
 
 
-# What a person's tour changes: Litware accepts Fabrikam, a new customer organisation is created from a link, Contoso
+# What a person's tour changes: Litware accepts Fabrikam, a new customer organization is created from a link, Contoso
 # removes delegated admin, a partner user is removed, a device is deregistered.
 TOUR = """
 from autopilot.models import Device

@@ -1,4 +1,4 @@
-"""Customer side: the page behind the personalised link. Only a customer's Global admin accepts."""
+"""Customer side: the page behind the personalized link. Only a customer's Global admin accepts."""
 
 import threading
 
@@ -162,7 +162,7 @@ def test_a_new_organisation_with_a_taken_domain_is_refused_and_nothing_is_writte
 
 def test_a_domain_where_an_account_already_has_its_address_is_taken_too(world):
     """Site staff (no tenant), or a user created before addresses had to be at their tenant's domain: a new
-    organisation does not get a domain with someone else's addresses at it."""
+    organization does not get a domain with someone else's addresses at it."""
     User.objects.create_user("staff@site.test", "Staff-password-123", is_staff=True)
     before = _rows()
     response = _signup(world.pending.token, primary_domain="site.test", email="terry@site.test")
@@ -253,7 +253,7 @@ def test_an_expired_link_says_so_and_cannot_be_accepted(world, client_for):
 def test_an_unknown_link_gets_a_clear_page_never_an_error(world, client_for, token):
     page = client_for("anon").get(f"/invitations/{token}/")
     assert page.status_code == 404
-    assert "We don't recognise this link" in page.content.decode()
+    assert "We don't recognize this link" in page.content.decode()
 
 
 def test_a_link_with_a_null_character_gets_a_clear_page_never_an_error(world, client_for):
@@ -269,6 +269,32 @@ def test_decline_closes_the_request_without_a_relationship(world, client_for):
     assert world.pending.request.state == RelationshipRequest.State.DECLINED
     assert not ResellerRelationship.objects.filter(partner=world.partner_a, customer=world.customer_y).exists()
     assert AuditEvent.objects.filter(action="relationship_request.decline", actor=world.y_ga).exists()
+
+
+def test_decline_asks_first_and_the_question_changes_nothing(world, client_for):
+    client = client_for("y_ga")
+    invitation = client.get(reverse("relationships:invitation", args=[world.pending.token])).content.decode()
+    url = reverse("relationships:invitation_decline", args=[world.pending.token])
+    assert f'href="{url}"' in invitation  # a link to the question, not a button that declines
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<h1>Decline the request from Fabrikam?</h1>" in page
+    assert "This link stops working: to work with you, Fabrikam must send you a new request." in page
+    assert world.customer_y.name in page
+    world.pending.request.refresh_from_db()
+    assert world.pending.request.state == RelationshipRequest.State.PENDING
+    assert not AuditEvent.objects.filter(action="relationship_request.decline").exists()
+    assert client.post(url).status_code == 302
+    world.pending.request.refresh_from_db()
+    assert world.pending.request.state == RelationshipRequest.State.DECLINED
+
+
+@pytest.mark.parametrize(("persona", "status"), [("x_user", 403), ("a_admin", 403), ("anon", 302)])
+def test_only_a_global_admin_is_asked_to_decline(world, client_for, persona, status):
+    response = client_for(persona).get(reverse("relationships:invitation_decline", args=[world.pending.token]))
+    assert response.status_code == status
+    assert "Decline the request from" not in response.content.decode()
 
 
 def test_accepting_again_after_the_relationship_was_removed_restores_it(world):

@@ -70,7 +70,7 @@ def test_global_admin_sees_partners_with_relationship_type_roles_and_since(world
     page = text(client_for("x_ga").get(list_url(world)))
     assert "<h1>Partner relationships</h1>" in page
     assert "Fabrikam" in page
-    assert "Reseller, Delegated administrator" in page
+    assert "Reseller, Delegated admin" in page
     assert "Global Administrator, Helpdesk Administrator" in page
     grant = active_grant(world).get()
     assert date_format(grant.granted_at, "DATE_FORMAT") in page
@@ -156,7 +156,7 @@ def test_lists_only_this_tenants_current_relationships(world, client_for):
     proseware = rows.split("Proseware")[1].split("</tr>")[0]
     assert ">Reseller<" in proseware and "Administrator" not in proseware and "None" in proseware
     tailwind = rows.split("Tailwind")[1].split("</tr>")[0]
-    assert ">Delegated administrator<" in tailwind and "Global Administrator" in tailwind
+    assert ">Delegated admin<" in tailwind and "Global Administrator" in tailwind
 
     client = client_for("x_ga")
     assert client.get(detail_url(world, world.partner_b)).status_code == 404
@@ -168,7 +168,7 @@ def test_customer_without_partners_sees_an_empty_page(world, client_for):
     ResellerRelationship.objects.filter(customer=world.customer_x).update(is_active=False)
     active_grant(world).update(removed_at=timezone.now())
     page = text(client_for("x_ga").get(list_url(world)))
-    assert "Your organisation has no partner relationships." in page
+    assert "Your organization has no partner relationships." in page
 
 
 def test_unknown_partner_is_not_found(world, client_for):
@@ -212,7 +212,7 @@ def test_details_pane_shows_partner_id_relationship_roles_with_groups_and_since(
     pane = page.split('class="details-pane')[1]
     assert '<h2 id="pane-heading">Fabrikam</h2>' in pane
     assert world.partner_a.partner_id in pane
-    assert "Reseller, Delegated administrator" in pane
+    assert "Reseller, Delegated admin" in pane
     assert "Global Administrator: the partner's Admin Agents group" in pane
     assert "Helpdesk Administrator: the partner's Helpdesk Agents group" in pane
     assert "Reseller since" in pane and "Delegated admin since" in pane
@@ -248,7 +248,7 @@ def test_confirmation_for_a_partner_without_delegated_admin_says_so(world, clien
     active_grant(world).update(removed_at=timezone.now())
     response = client_for("x_ga").get(remove_url(world), follow=True)
     assert response.redirect_chain == [(detail_url(world), 302)]
-    assert "Fabrikam has no delegated admin privileges in your organisation: nothing was changed." in text(response)
+    assert "Fabrikam has no delegated admin privileges in your organization: nothing was changed." in text(response)
 
 
 # Removing.
@@ -265,7 +265,7 @@ def test_global_admin_removes_delegated_admin_and_the_reseller_relationship_stay
     assert ResellerRelationship.objects.get(partner=world.partner_a, customer=world.customer_x).is_active
     # The page says the relationship stays and what the partner still owes.
     pane = page.split('class="details-pane')[1]
-    assert ">Reseller<" in pane and "Delegated administrator" not in pane
+    assert ">Reseller<" in pane and "Delegated admin" not in pane
     assert "continues to be responsible for providing customer support" in pane
     assert "Remove delegated admin" not in pane
 
@@ -306,7 +306,7 @@ def test_removing_twice_says_so_and_changes_nothing(world, client_for, django_ca
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(remove_url(world), follow=True)
     assert response.redirect_chain == [(detail_url(world), 302)]
-    assert "Fabrikam has no delegated admin privileges in your organisation: nothing was changed." in text(response)
+    assert "Fabrikam has no delegated admin privileges in your organization: nothing was changed." in text(response)
     grant_after = DelegatedAdminGrant.objects.get(pk=grant.pk)
     assert (grant_after.removed_at, grant_after.removed_by_id) == (grant.removed_at, grant.removed_by_id)
     assert (AuditEvent.objects.count(), OutboxEmail.objects.count()) == (events, emails)

@@ -1,5 +1,6 @@
 """Partner side of the reseller relationship: requesting, the draft email, sending, resending, revoking."""
 
+import html
 import re
 from datetime import timedelta
 
@@ -126,7 +127,7 @@ def test_a_draft_without_the_personalised_link_is_refused_and_nothing_is_sent(wo
     _, token = _new_request(client)
     _, response = _send(client, world, token, message="Please accept our invitation.")
     assert response.status_code == 400
-    assert "must include the personalised link" in response.content.decode()
+    assert "must include the personalized link" in response.content.decode()
     assert OutboxEmail.objects.count() == 0
     assert mail.outbox == []
 
@@ -205,6 +206,48 @@ def test_revoke_withdraws_the_link(world, client_for):
     assert page.status_code == 410
     assert "withdrawn" in page.content.decode()
     assert AuditEvent.objects.filter(action="relationship_request.revoke").count() == 1
+
+
+def _state_and_link(world):
+    world.pending.request.refresh_from_db()
+    return world.pending.request.state, world.pending.request.token_hash
+
+
+@pytest.mark.parametrize(
+    ("name", "question", "consequence", "button"),
+    [
+        ("request_revoke", "Revoke this request?", "can no longer accept it", "Revoke"),
+        ("request_reissue", "Resend this request?", "The link you shared before stops working", "Resend"),
+    ],
+)
+def test_revoke_and_resend_ask_first_and_the_question_changes_nothing(
+    world, client_for, name, question, consequence, button
+):
+    before = (_state_and_link(world), AuditEvent.objects.count())
+    url = reverse(f"relationships:{name}", args=[world.pending.request.public_id])
+    response = client_for("a_sales").get(url)
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert f"<h1>{question}</h1>" in page and consequence in page
+    assert world.a_admin.display_name in page  # which request: who created it
+    assert re.search(rf'<form method="post" class="form">.*>{button}</button>', page, re.S)
+    assert (_state_and_link(world), AuditEvent.objects.count()) == before
+    assert client_for("anon").get(reverse("relationships:invitation", args=[world.pending.token])).status_code == 200
+
+
+def test_the_request_list_links_to_the_confirmations_not_to_one_click_actions(world, client_for):
+    page = client_for("a_admin").get(reverse("relationships:request_list")).content.decode()
+    for name in ("request_reissue", "request_revoke"):
+        url = reverse(f"relationships:{name}", args=[world.pending.request.public_id])
+        assert f'href="{url}"' in page and f'action="{url}"' not in page
+
+
+def test_a_closed_request_offers_no_confirmation(world, client_for):
+    client = client_for("a_admin")
+    client.post(reverse("relationships:request_revoke", args=[world.pending.request.public_id]))
+    response = client.get(reverse("relationships:request_reissue", args=[world.pending.request.public_id]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("relationships:request_list")
+    assert "still waiting for the customer" in response.content.decode()
 
 
 def test_a_revoked_request_cannot_be_revoked_or_resent_again(world, client_for):

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from admin_relationships.models import RoleTemplate
 from admin_relationships.services import (
     access_assignment_activate,
     access_assignment_create,
@@ -25,6 +26,7 @@ from admin_relationships.services import (
     admin_relationship_reject,
     admin_relationship_terminate,
     approval_link,
+    role_template_create,
 )
 from autopilot import csv_import
 from autopilot.models import AutopilotProfile, DeviceBatch, DeviceSource
@@ -120,7 +122,7 @@ class Command(BaseCommand):
     def handle(self, *args, extra_customers: int, reset: bool = False, **options):
         if reset:
             # What the tour changes reaches every table (relationships, users, devices, the outbox, the audit log), and
-            # what it adds (a new customer organisation) is not the demo's to find: only an empty database puts the
+            # what it adds (a new customer organization) is not the demo's to find: only an empty database puts the
             # demo back as it was. So only on the embedded default: `make demo-reset` turns DEBUG on by itself, and a
             # shell with the production variables must not empty the production database with it.
             embedded = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
@@ -232,7 +234,7 @@ class Command(BaseCommand):
         approval (the link is printed); with demo customers one expiring within 7 days, a draft, an expired, a
         terminated, a rejected one and one whose termination was requested. Dates are moved back where a status
         needs time to have passed. Returns the pending request's link (a new one on every run: only its hash is
-        kept)."""
+        kept). And a role template, "Helpdesk, least privilege", to start requests from."""
         adventure = Tenant.objects.get(primary_domain="adventure-works.example")
         support = User.objects.get(email="support@fabrikam.example")
         tier1 = SecurityGroup.objects.filter(tenant=fabrikam.tenant, name="Tier 1 support").first()
@@ -240,6 +242,18 @@ class Command(BaseCommand):
             tier1 = security_group_create(partner=fabrikam, created_by=agent, name="Tier 1 support")
             security_group_member_add(group=tier1, user=support, added_by=agent)
         admin_agents = SecurityGroup.objects.get(tenant=fabrikam.tenant, kind=Kind.ADMIN_AGENTS)
+        if not RoleTemplate.objects.filter(partner=fabrikam, name="Helpdesk, least privilege").exists():
+            helpdesk_agents = SecurityGroup.objects.get(tenant=fabrikam.tenant, kind=Kind.HELPDESK_AGENTS)
+            role_template_create(
+                partner=fabrikam,
+                created_by=agent,
+                name="Helpdesk, least privilege",
+                entries={
+                    DirectoryRole.HELPDESK_ADMINISTRATOR: helpdesk_agents,
+                    DirectoryRole.USER_ADMINISTRATOR: tier1,
+                    DirectoryRole.GLOBAL_READER: admin_agents,
+                },
+            )
 
         def relationship(name: str, customer: Tenant, roles: Sequence[str], days: int = 730, **kw) -> AdminRelationship:
             existing = AdminRelationship.objects.filter(partner=fabrikam, display_name=name).first()

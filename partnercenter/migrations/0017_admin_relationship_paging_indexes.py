@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnercenter', '0011_api_applications'),
+        ('partnercenter', '0016_admin_relationship_partner_ends_at'),
     ]
 
     operations = [

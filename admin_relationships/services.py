@@ -690,7 +690,7 @@ def access_assignment_update(
             "name": relationship.display_name,
             "group": locked.security_group.name,
             "roles": cleaned,
-            "previous_roles": previous,
+            "roles_before": previous,
         },
         acting_for=relationship.partner,
         app=app,

@@ -41,3 +41,9 @@ def bad_request(message: str) -> GraphError:
 
 def not_found(message: str = "The requested resource does not exist.") -> GraphError:
     return GraphError(404, "ResourceNotFound", message)
+
+
+def conflict(message: str) -> GraphError:
+    """A change the object's current status does not allow (Graph: 409 Conflict, "the current state conflicts with
+    what the request expects")."""
+    return GraphError(409, "Conflict", message)

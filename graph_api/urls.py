@@ -11,6 +11,7 @@ RELATIONSHIP = BASE + "delegatedAdminRelationships/<str:relationship_id>"
 
 urlpatterns = [
     path("developers/graph-api/", views.docs, name="docs"),
+    path("developers/graph-api/openapi.json", views.openapi_document, name="openapi"),
     path("<str:tenant>/oauth2/v2.0/token", views.token, name="token"),
     path(BASE + "delegatedAdminRelationships", views.relationships, name="relationships"),
     path(RELATIONSHIP, views.relationship, name="relationship"),

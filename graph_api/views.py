@@ -27,8 +27,8 @@ from partnercenter.models import (
     SecurityGroup,
 )
 
-from . import oauth, odata, serializers
-from .errors import GraphError, bad_request, error_response, not_found
+from . import oauth, odata, openapi, serializers
+from .errors import GraphError, bad_request, conflict, error_response, not_found
 from .rules import (
     READ_CUSTOMERS,
     READ_RELATIONSHIPS,
@@ -90,9 +90,16 @@ def endpoint(**handlers: tuple[frozenset[str], Handler]) -> Handler:
         except GraphError as error:
             return error_response(error, client_request_id)
         except ValidationError as error:
+            if _is_state_conflict(error):
+                return error_response(conflict(" ".join(error.messages)), client_request_id)
             return error_response(bad_request(" ".join(error.messages)), client_request_id)
 
     return view
+
+
+def _is_state_conflict(error: ValidationError) -> bool:
+    """The services refuse a change the object's status does not allow with the code "status"."""
+    return any(item.code == "status" for item in getattr(error, "error_list", []))
 
 
 def _json(request: HttpRequest) -> dict:
@@ -152,6 +159,21 @@ def _with_etag(item: dict, status: int = 200, location: str | None = None) -> Js
     return response
 
 
+# The orders of the collections, each ending with a unique column (odata.seek pages through them by key).
+_CREATION_ORDER = (("created_at", False), ("public_id", False))
+_REQUEST_ORDER = (("at", False), ("action", False))  # each action happens once in a relationship's life
+_CUSTOMER_ORDER = (("name", False), ("public_id", False))
+
+
+def _by_status(query: odata.Query, *, descending_by_default: bool) -> odata.Ordering:
+    """Newest first (relationships) or oldest first (assignments); with $orderby=status, by status, then by age in
+    the same direction, which one index serves."""
+    if query.orderby:
+        descending = query.orderby[1]
+        return (("status", descending), ("created_at", descending), ("public_id", descending))
+    return (("created_at", descending_by_default), ("public_id", descending_by_default))
+
+
 # Admin relationships.
 _RELATIONSHIP_FILTERS = {
     "status": "status",
@@ -173,12 +195,11 @@ def relationship_list(request: HttpRequest, app: ApiApplication) -> HttpResponse
                 rows = rows.none()
         else:
             rows = rows.filter(**{_RELATIONSHIP_FILTERS[prop]: value})
-    if query.orderby:
-        rows = rows.order_by(("-" if query.orderby[1] else "") + "status", "-created_at", "-id")
-    page = list(rows[query.offset : query.offset + query.top + 1])
+    ordering = _by_status(query, descending_by_default=True)
+    page = odata.seek(rows, query, ordering)
     items = [serializers.relationship(row) for row in page]
     return JsonResponse(
-        odata.page(request, query, page, items, CONTEXT + "tenantRelationships/delegatedAdminRelationships")
+        odata.page(request, query, page, items, CONTEXT + "tenantRelationships/delegatedAdminRelationships", ordering)
     )
 
 
@@ -205,7 +226,7 @@ def relationship_create(request: HttpRequest, app: ApiApplication) -> HttpRespon
         app=app,
     )
     item = serializers.relationship(relationship)
-    location = request.build_absolute_uri(reverse("graphapi:relationship", args=[relationship.public_id]))
+    location = settings.SITE_URL + reverse("graphapi:relationship", args=[relationship.public_id])
     return _with_etag(item, 201, location)
 
 
@@ -220,34 +241,42 @@ _CREATED_ONLY = ("displayName", "duration", "accessDetails", "customer")
 
 def relationship_update(request: HttpRequest, app: ApiApplication, relationship_id: str) -> HttpResponse:
     """PATCH as Graph allows: anything while created; on an active relationship, autoExtendDuration, and removing
-    Global Administrator from accessDetails (the one role change an active relationship allows)."""
+    Global Administrator from accessDetails (the one role change an active relationship allows). The body is checked
+    before If-Match: a change that could never be made is a 400 whatever ETag it carries."""
     relationship = relationship_for(app, relationship_id)
     body = _json(request)
-    _check_if_match(request, serializers.etag(relationship.updated_at))
     auto_extend = _auto_extend(body)
-    if relationship.status == AdminRelationship.Status.CREATED:
-        customer_body = _object(body, "customer")
-        access = _object(body, "accessDetails")
-        duration = body.get("duration")
-        relationship = services.admin_relationship_update(
-            relationship=relationship,
-            changed_by=None,
-            display_name=_string(body, "displayName"),
-            roles=serializers.roles_of(access) if access is not None else None,
-            duration_days=serializers.parse_days(duration, "duration") if duration is not None else None,
-            customer=new_relationship_customer(app, customer_body.get("tenantId"))
-            if customer_body and customer_body.get("tenantId")
-            else None,
-            auto_extend=auto_extend,
-            app=app,
-        )
-    elif relationship.status == AdminRelationship.Status.ACTIVE:
-        changing = [key for key in _CREATED_ONLY if key in body and key != "accessDetails"]
-        if changing:
-            raise bad_request(f"An active relationship's {', '.join(changing)} can't be changed.")
-        if "accessDetails" in body:
-            roles = serializers.roles_of(_object(body, "accessDetails"))
-            if set(roles) != set(relationship.roles):
+    display_name = _string(body, "displayName")
+    if display_name is not None and not 1 <= len(display_name.strip()) <= AdminRelationship.NAME_MAX:
+        raise bad_request(f"'displayName' is 1 to {AdminRelationship.NAME_MAX} characters.")
+    access = _object(body, "accessDetails")
+    roles = serializers.roles_of(access) if access is not None else None
+    duration = body.get("duration")
+    duration_days = serializers.parse_days(duration, "duration") if duration is not None else None
+    customer_body = _object(body, "customer")
+    customer = (
+        new_relationship_customer(app, customer_body.get("tenantId"))
+        if customer_body and customer_body.get("tenantId")
+        else None
+    )
+    _check_if_match(request, serializers.etag(relationship.updated_at))
+    with transaction.atomic():  # on an active relationship, two changes: both or neither
+        if relationship.status == AdminRelationship.Status.CREATED:
+            relationship = services.admin_relationship_update(
+                relationship=relationship,
+                changed_by=None,
+                display_name=display_name,
+                roles=roles,
+                duration_days=duration_days,
+                customer=customer,
+                auto_extend=auto_extend,
+                app=app,
+            )
+        elif relationship.status == AdminRelationship.Status.ACTIVE:
+            changing = [key for key in _CREATED_ONLY if key in body and key != "accessDetails"]
+            if changing:
+                raise bad_request(f"An active relationship's {', '.join(changing)} can't be changed.")
+            if roles is not None and set(roles) != set(relationship.roles):
                 if set(relationship.roles) - set(roles) != {services.GA} or set(roles) - set(relationship.roles):
                     raise bad_request(
                         "The only role change an active relationship allows is removing Global Administrator."
@@ -255,12 +284,12 @@ def relationship_update(request: HttpRequest, app: ApiApplication, relationship_
                 relationship = services.admin_relationship_remove_global_admin(
                     relationship=relationship, removed_by=None, app=app
                 )
-        if auto_extend is not None:
-            relationship = services.admin_relationship_auto_extend_set(
-                relationship=relationship, auto_extend=auto_extend, changed_by=None, app=app
-            )
-    else:
-        raise bad_request(f"This admin relationship is {relationship.status}: it can't be changed.")
+            if auto_extend is not None:
+                relationship = services.admin_relationship_auto_extend_set(
+                    relationship=relationship, auto_extend=auto_extend, changed_by=None, app=app
+                )
+        else:
+            raise conflict(f"This admin relationship is {relationship.status}: it can't be changed.")
     relationship.refresh_from_db()
     return _with_etag(serializers.relationship(relationship))
 
@@ -284,10 +313,10 @@ def _request_events(relationship: AdminRelationship):
 def request_list(request: HttpRequest, app: ApiApplication, relationship_id: str) -> HttpResponse:
     query = odata.parse(request, filterable=set(), orderable=set())
     relationship = relationship_for(app, relationship_id)
-    page = list(_request_events(relationship)[query.offset : query.offset + query.top + 1])
+    page = odata.seek(_request_events(relationship), query, _REQUEST_ORDER)
     items = [serializers.relationship_request(event) for event in page]
     context = CONTEXT + f"tenantRelationships/delegatedAdminRelationships('{relationship.public_id}')/requests"
-    return JsonResponse(odata.page(request, query, page, items, context))
+    return JsonResponse(odata.page(request, query, page, items, context, _REQUEST_ORDER))
 
 
 def request_create(request: HttpRequest, app: ApiApplication, relationship_id: str) -> HttpResponse:
@@ -305,9 +334,7 @@ def request_create(request: HttpRequest, app: ApiApplication, relationship_id: s
         event = _request_events(relationship).last()
     assert event is not None  # the service has just recorded it
     item = serializers.relationship_request(event)
-    location = request.build_absolute_uri(
-        reverse("graphapi:relationship_request", args=[relationship.public_id, item["id"]])
-    )
+    location = settings.SITE_URL + reverse("graphapi:relationship_request", args=[relationship.public_id, item["id"]])
     return _with_etag(item, 201, location)
 
 
@@ -330,12 +357,11 @@ def assignment_list(request: HttpRequest, app: ApiApplication, relationship_id: 
     rows = _assignments(relationship)
     if "status" in query.filters:
         rows = rows.filter(status=query.filters["status"])
-    if query.orderby:
-        rows = rows.order_by(("-" if query.orderby[1] else "") + "status", "created_at", "id")
-    page = list(rows[query.offset : query.offset + query.top + 1])
+    ordering = _by_status(query, descending_by_default=False)
+    page = odata.seek(rows, query, ordering)
     items = [serializers.access_assignment(row) for row in page]
     context = CONTEXT + f"tenantRelationships/delegatedAdminRelationships('{relationship.public_id}')/accessAssignments"
-    return JsonResponse(odata.page(request, query, page, items, context))
+    return JsonResponse(odata.page(request, query, page, items, context, ordering))
 
 
 def _group(app: ApiApplication, container: object) -> SecurityGroup:
@@ -367,8 +393,8 @@ def assignment_create(request: HttpRequest, app: ApiApplication, relationship_id
         app=app,
     )
     item = serializers.access_assignment(assignment)
-    location = request.build_absolute_uri(
-        reverse("graphapi:access_assignment", args=[relationship.public_id, assignment.public_id])
+    location = settings.SITE_URL + reverse(
+        "graphapi:access_assignment", args=[relationship.public_id, assignment.public_id]
     )
     return _with_etag(item, 201, location)
 
@@ -384,16 +410,16 @@ def assignment_update(
 ) -> HttpResponse:
     assignment = access_assignment_for(relationship_for(app, relationship_id), assignment_id)
     body = _json(request)
-    _check_if_match(request, serializers.etag(assignment.updated_at))
+    # The body before If-Match, as for relationships.
     if "accessContainer" in body:
         container = _object(body, "accessContainer") or {}
         if str(container.get("accessContainerId")) != str(assignment.security_group.public_id):
             raise bad_request("An access assignment's security group can't be changed: create another assignment.")
     access = _object(body, "accessDetails")
-    if access is not None:
-        assignment = services.access_assignment_update(
-            assignment=assignment, roles=serializers.roles_of(access), changed_by=None, app=app
-        )
+    roles = serializers.roles_of(access) if access is not None else None
+    _check_if_match(request, serializers.etag(assignment.updated_at))
+    if roles is not None:
+        assignment = services.access_assignment_update(assignment=assignment, roles=roles, changed_by=None, app=app)
     assignment.refresh_from_db()
     return _with_etag(serializers.access_assignment(assignment))
 
@@ -411,10 +437,10 @@ def assignment_delete(
 def operation_list(request: HttpRequest, app: ApiApplication, relationship_id: str) -> HttpResponse:
     query = odata.parse(request, filterable=set(), orderable=set())
     relationship = relationship_for(app, relationship_id)
-    page = list(_assignments(relationship)[query.offset : query.offset + query.top + 1])
+    page = odata.seek(_assignments(relationship), query, _CREATION_ORDER)
     items = [serializers.operation(row) for row in page]
     context = CONTEXT + f"tenantRelationships/delegatedAdminRelationships('{relationship.public_id}')/operations"
-    return JsonResponse(odata.page(request, query, page, items, context))
+    return JsonResponse(odata.page(request, query, page, items, context, _CREATION_ORDER))
 
 
 def operation_get(request: HttpRequest, app: ApiApplication, relationship_id: str, operation_id: str) -> HttpResponse:
@@ -428,7 +454,7 @@ def operation_get(request: HttpRequest, app: ApiApplication, relationship_id: st
 # Customers.
 def customer_list(request: HttpRequest, app: ApiApplication) -> HttpResponse:
     query = odata.parse(request, filterable={"displayName", "tenantId"}, orderable=set())
-    rows = customers_of(app).order_by("name", "id")
+    rows = customers_of(app)
     if "displayName" in query.filters:
         rows = rows.filter(name=query.filters["displayName"])
     if "tenantId" in query.filters:
@@ -436,10 +462,12 @@ def customer_list(request: HttpRequest, app: ApiApplication) -> HttpResponse:
             rows = rows.filter(public_id=uuid.UUID(query.filters["tenantId"]))
         except ValueError:
             rows = rows.none()
-    page = list(rows[query.offset : query.offset + query.top + 1])
+    page = odata.seek(rows, query, _CUSTOMER_ORDER)
     items = [serializers.customer(row) for row in page]
     return JsonResponse(
-        odata.page(request, query, page, items, CONTEXT + "tenantRelationships/delegatedAdminCustomers")
+        odata.page(
+            request, query, page, items, CONTEXT + "tenantRelationships/delegatedAdminCustomers", _CUSTOMER_ORDER
+        )
     )
 
 
@@ -452,7 +480,7 @@ def service_management_list(request: HttpRequest, app: ApiApplication, customer_
     customer = customer_for(app, customer_id)
     items = serializers.service_management_details(customer)
     context = CONTEXT + f"tenantRelationships/delegatedAdminCustomers('{customer.public_id}')/serviceManagementDetails"
-    return JsonResponse(odata.page(request, query, items, items, context))
+    return JsonResponse(odata.page(request, query, items, items, context, ()))  # one item: never a next page
 
 
 R, W, C = READ_RELATIONSHIPS, WRITE_RELATIONSHIPS, READ_CUSTOMERS
@@ -519,5 +547,12 @@ def docs(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "graph_api/docs.html",
-        {"base_url": request.build_absolute_uri("/v1.0"), "token_url": request.build_absolute_uri("/")},
+        {"base_url": settings.SITE_URL + "/v1.0", "token_url": settings.SITE_URL + "/"},
     )
+
+
+@require_GET
+@login_not_required
+def openapi_document(request: HttpRequest) -> HttpResponse:
+    """The API's OpenAPI 3 document, public as the documentation page is."""
+    return JsonResponse(openapi.document(), json_dumps_params={"indent": 1})

@@ -2,6 +2,7 @@
 permissions, see its client ID, add client secrets (each shown once), revoke them, see when each was last used, and
 remove the app."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -54,7 +55,7 @@ def _app_page(request: AuthenticatedRequest, app: ApiApplication, *, status: int
         "secrets": app.secrets.order_by("-created_at", "-id"),
         "permissions_form": AppPermissionsForm(initial={"permissions": app.permissions}),
         "secret_form": ClientSecretForm(),
-        "token_url": request.build_absolute_uri(reverse("graphapi:token", args=[app.partner.tenant.public_id])),
+        "token_url": settings.SITE_URL + reverse("graphapi:token", args=[app.partner.tenant.public_id]),
         "tenant_id": app.partner.tenant.public_id,
         "now": timezone.now(),
         **extra,

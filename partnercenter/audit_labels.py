@@ -42,7 +42,7 @@ DETAIL_LABELS: dict[str, "StrOrPromise"] = {
     "name": gettext_lazy("Name"),
     "role": gettext_lazy("Role"),
     "roles": gettext_lazy("Roles"),
-    "previous_roles": gettext_lazy("Previous roles"),
+    "roles_before": gettext_lazy("Previous roles"),
     "product": gettext_lazy("Product"),
     "seats": gettext_lazy("Seats"),
     "subscription": gettext_lazy("Subscription"),
@@ -81,7 +81,7 @@ def register_detail_values(key: str, choices: type[models.Choices]) -> None:
 register_detail_values("role", DirectoryRole)
 register_detail_values("roles", DirectoryRole)
 register_detail_values("roles", SecurityGroup.Kind)
-register_detail_values("previous_roles", DirectoryRole)
+register_detail_values("roles_before", DirectoryRole)
 
 
 def _choice_label(key: str, value: object) -> str:

@@ -418,6 +418,10 @@ class AdminRelationship(models.Model):
         indexes = [
             models.Index(fields=["partner", "customer", "status"]),
             models.Index(fields=["status", "ends_at"]),
+            # The Graph API's pages: a partner's relationships by age, or by status then age (keyset paging seeks in
+            # these, so a deep page costs what the first one does).
+            models.Index(fields=["partner", "created_at", "public_id"], name="admin_rel_partner_age"),
+            models.Index(fields=["partner", "status", "created_at", "public_id"], name="admin_rel_partner_status_age"),
             # Expiring granular relationships: a partner's relationships in end-date order, a page at a time.
             models.Index(fields=["partner", "ends_at"]),
         ]

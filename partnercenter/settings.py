@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside every middleware that may refuse a request, so that the API's refusals keep the API's shape.
+    "graph_api.middleware.ApiErrorShapeMiddleware",
     # Before the session middleware, which reads the session cookie (see the class).
     "partnercenter.middleware.RejectNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('autopilot', '0003_file_in_chunks'),
-        ('partnercenter', '0017_user_list_orders'),
+        ('partnercenter', '0018_user_list_orders'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('autopilot', '0004_device_and_list_orders'),
-        ('partnercenter', '0018_activity_and_customer_indexes'),
+        ('partnercenter', '0019_activity_and_customer_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

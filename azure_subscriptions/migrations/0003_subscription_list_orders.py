@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('azure_subscriptions', '0002_us_spelling_in_labels'),
-        ('partnercenter', '0017_user_list_orders'),
+        ('partnercenter', '0018_user_list_orders'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

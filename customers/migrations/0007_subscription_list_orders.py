@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('customers', '0006_customer_domain_index'),
-        ('partnercenter', '0017_user_list_orders'),
+        ('partnercenter', '0018_user_list_orders'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -115,7 +115,7 @@ def test_the_change_is_audited_with_the_roles_before_and_after(world, relationsh
     assert event.actor == world.a_admin and event.target_tenant == world.customer_x and event.on_behalf
     assert event.details["group"] == "Tier 1"
     assert event.details["roles"] == [R.GLOBAL_READER]
-    assert event.details["previous_roles"] == [R.HELPDESK_ADMINISTRATOR]
+    assert event.details["roles_before"] == [R.HELPDESK_ADMINISTRATOR]
     shown = dict(details_summary(event))
     assert shown["Roles"] == "Global Reader" and shown["Previous roles"] == "Helpdesk Administrator"
 

@@ -220,3 +220,39 @@ def test_rate_limit_answers_429_with_retry_after(api, world, settings):
 def test_no_token_and_a_session_cookie_are_not_enough(world, client_for):
     assert Client().get(BASE).status_code == 401
     assert client_for("a_admin").get(BASE).status_code == 401
+
+
+def test_a_change_the_status_does_not_allow_is_a_409_conflict_and_changes_nothing(api, world):
+    """As Graph answers a request that conflicts with the object's current state: lockForApproval twice, terminate
+    before approval, a change or a delete once finalized."""
+    created = _create(api, world).json()
+    url = f"{BASE}/{created['id']}"
+    assert api.post(f"{url}/requests", {"action": "terminate"}, "application/json").status_code == 409
+    assert api.post(f"{url}/requests", {"action": "lockForApproval"}, "application/json").status_code == 201
+    again = api.post(f"{url}/requests", {"action": "lockForApproval"}, "application/json")
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "Conflict"
+    etag = api.get(url).json()["@odata.etag"]
+    assert api.patch(url, {"displayName": "Renamed"}, "application/json", headers={"If-Match": etag}).status_code == 409
+    assert api.delete(url, headers={"If-Match": etag}).status_code == 409
+    relationship = AdminRelationship.objects.get()
+    assert (relationship.status, relationship.display_name) == ("approvalPending", "Helpdesk")
+
+
+def test_refusals_before_any_view_keep_the_apis_error_shape(api, world):
+    """A NUL character (refused by the portal's middleware) or an unknown path under /v1.0/: Graph's error body, not
+    the portal's HTML page; at the token endpoint, OAuth 2.0's."""
+    for response, status in (
+        (api.get(BASE, {"$select": "a\x00b"}), 400),
+        (api.get("/v1.0/tenantRelationships/unknown"), 404),
+    ):
+        assert response.status_code == status
+        assert response["Content-Type"] == "application/json"
+        assert set(response.json()["error"]) >= {"code", "message"}
+    token = api.post(
+        f"/{world.partner_a.tenant.public_id}/oauth2/v2.0/token",
+        "grant_type=client_credentials&scope=%00",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert token.status_code == 400
+    assert token.json()["error"] == "invalid_request"

@@ -178,10 +178,11 @@ ROUTES["graphapi:token"] = Route(
     delete=ALL_405,
 )
 
-# The API's documentation is public, as Microsoft's reference is; GET only.
-ROUTES["graphapi:docs"] = Route(
-    lambda w: reverse("graphapi:docs"),
-    get=row("200 200 200 200 | 200 200 200 200 200 | 200 200"),
-    post=ALL_405,
-    delete=ALL_405,
-)
+# The API's documentation and its OpenAPI document are public, as Microsoft's reference is; GET only.
+for _page in ("graphapi:docs", "graphapi:openapi"):
+    ROUTES[_page] = Route(
+        lambda w, page=_page: reverse(page),
+        get=row("200 200 200 200 | 200 200 200 200 200 | 200 200"),
+        post=ALL_405,
+        delete=ALL_405,
+    )

@@ -34,9 +34,13 @@ from autopilot.rules import manageable_q
 from autopilot.services import device_batch_upload, profile_apply, profile_create
 from azure_subscriptions.models import AzureSubscription
 from azure_subscriptions.services import azure_subscription_create, azure_subscription_provision
+from partner_settings.app_services import api_application_create, api_client_secret_create
 from partner_settings.services import security_group_create, security_group_member_add
 from partnercenter.models import (
     AdminRelationship,
+    ApiApplication,
+    ApiClientSecret,
+    ApiPermission,
     DelegatedAdminGrant,
     DirectoryRole,
     Partner,
@@ -46,6 +50,7 @@ from partnercenter.models import (
     User,
 )
 from partnercenter.services import partner_create, tenant_create, user_create
+from partnercenter.tokens import token_hash
 from relationships.models import RelationshipRequest
 from relationships.services import relationship_request_create, relationship_request_reissue
 
@@ -62,6 +67,11 @@ DEMO_TOTP_SECRETS = {
     # Site staff sign in to the Django admin with two-step verification too.
     "staff@partnercenter.example": "DEMOSTAFFXXXXXXXXXXXXXXXXXXXXXXX",
 }
+# Fabrikam's app for the Graph-compatible API, with a published client ID and secret (the README's curl uses them).
+# Demo only: anyone who reads this file can get Fabrikam's tokens with them.
+DEMO_APP_CLIENT_ID = "fab0de30-0000-4000-8000-000000000001"
+DEMO_APP_SECRET = "Demo-app-secret-Fabrikam-2026"  # noqa: S105 -- documented demo secret, never in production
+
 Kind = SecurityGroup.Kind
 Status = AdminRelationship.Status
 GA = DirectoryRole.GLOBAL_ADMINISTRATOR
@@ -156,6 +166,7 @@ class Command(BaseCommand):
         self._azure(fabrikam, agent)
         self._autopilot(fabrikam, agent)
         approval = self._gdap(fabrikam, agent)
+        self._api_app(fabrikam, agent)
 
         staff, created = User.objects.get_or_create(
             email="staff@partnercenter.example", defaults={"is_staff": True, "is_superuser": True}
@@ -191,6 +202,31 @@ class Command(BaseCommand):
                 "Admin roles Fabrikam asks of Adventure Works (open it as globaladmin@adventure-works.example):"
             )
             self.stdout.write("  " + approval)
+        self.stdout.write("Fabrikam's app for the Graph API (Settings > Apps; its secret is published, demo only):")
+        self.stdout.write(f"  client ID {DEMO_APP_CLIENT_ID}  secret {DEMO_APP_SECRET}")
+        self.stdout.write(f"  token endpoint {settings.SITE_URL}/fabrikam.example/oauth2/v2.0/token")
+
+    def _api_app(self, fabrikam: Partner, agent: User) -> None:
+        """Fabrikam's "Demo automation" app, registered and given a secret through Settings' services; then its client
+        ID and secret are set to the published ones (the services draw random ones, as they must)."""
+        app = ApiApplication.objects.filter(public_id=DEMO_APP_CLIENT_ID).first()
+        if app is None:
+            app = api_application_create(
+                partner=fabrikam,
+                created_by=agent,
+                display_name="Demo automation",
+                permissions=[ApiPermission.RELATIONSHIP_READ_WRITE, ApiPermission.CUSTOMER_READ],
+            )
+            ApiApplication.objects.filter(pk=app.pk).update(public_id=DEMO_APP_CLIENT_ID)
+            app.refresh_from_db()
+        usable = app.secrets.filter(
+            secret_hash=token_hash(DEMO_APP_SECRET), revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        if not usable.exists():
+            new = api_client_secret_create(app=app, created_by=agent, description="Demo", lifetime_days=730)
+            ApiClientSecret.objects.filter(pk=new.secret.pk).update(
+                secret_hash=token_hash(DEMO_APP_SECRET), hint=DEMO_APP_SECRET[:3]
+            )
 
     def _gdap(self, fabrikam: Partner, agent: User) -> str | None:
         """Fabrikam's granular admin relationships, one in each status: with Adventure Works an active one (auto-extend,

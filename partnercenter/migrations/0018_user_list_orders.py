@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('partnercenter', '0016_admin_relationship_partner_ends_at'),
+        ('partnercenter', '0017_admin_relationship_paging_indexes'),
     ]
 
     operations = [

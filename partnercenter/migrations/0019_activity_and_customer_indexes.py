@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnercenter', '0017_user_list_orders'),
+        ('partnercenter', '0018_user_list_orders'),
     ]
 
     operations = [

@@ -24,7 +24,7 @@ def _a_template(w):
 ROUTES: dict[str, Route] = {
     "roletemplates:list": Route(
         lambda w: reverse("roletemplates:list"),
-        get=row("200 200 200 200 | 403 403 403 403 403 | 403 302"),
+        get=row("200 200 200 200 | 403 403 403 403 403 | 403 302", a_tier1=403),
         post=SIGNED_IN_ONLY_405,
     ),
     # An empty POST: the form again, with its errors.

@@ -60,6 +60,9 @@ def _sign_in(page: Page, site: str, env: dict, email: str, *, authenticator: boo
     page.click("main form button.btn-primary[type=submit]")
     if authenticator:
         page.wait_for_selector("input[name=code]")
+        left = 30 - time.time() % 30
+        if left < 5:  # typed as its 30 seconds end, a code reaches the server too late: wait for the next
+            time.sleep(left + 0.1)
         page.fill("input[name=code]", _manage(env, "totp_code", email).strip())
         page.click("main form button.btn-primary[type=submit]")
     page.wait_for_load_state("load")

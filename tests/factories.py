@@ -20,8 +20,15 @@ def mfa_enable(user: User, secret: str = TOTP_SECRET) -> None:
 
 
 def totp_code(secret: str = TOTP_SECRET) -> str:
+    """The authenticator's current code. Near the end of its 30 seconds it waits for the next one, as a person does:
+    a code typed as its window closes reaches the server in the next window, where it is no longer valid."""
+    import time
+
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 
+    left = 30 - time.time() % 30
+    if left < 5:
+        time.sleep(left + 0.1)
     return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
 
 

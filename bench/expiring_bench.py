@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import Page, arguments, run, signed_in_cookie, vacuum_analyze  # noqa: E402  (after the path)
+from bench.harness import Page, arguments, partner_with_customers, run, signed_in_cookie, vacuum_analyze  # noqa: E402  (after the path)
 
 TARGET = 0.70
 WORDS = ["Contoso", "Fabrikam", "Litware", "Northwind", "Tailspin", "Woodgrove", "Wingtip", "Proseware", "Adatum"]
@@ -50,36 +50,16 @@ def seed(count: int) -> tuple[str, list[Page]]:
     cookie and the pages."""
     from django.db import transaction
     from django.utils import timezone
-    from django.utils.crypto import get_random_string
 
     from admin_relationships.selectors import expiring_relationships
-    from partnercenter.models import AdminRelationship, DirectoryRole, ResellerRelationship, SecurityGroup, Tenant
-    from partnercenter.services import partner_create, user_create
+    from partnercenter.models import AdminRelationship, DirectoryRole
 
     roles = [sorted(DirectoryRole[name].value for name in group) for group in ROLES]
     now = timezone.now()
     with transaction.atomic():
-        partner = partner_create(name="Fabrikam Bench", primary_domain="fabrikam-bench.example", partner_id="9000001")
-        agent = user_create(
-            tenant=partner.tenant,
-            email="admin@fabrikam-bench.example",
-            password=get_random_string(32),
-            first_name="Bench",
-            last_name="Admin",
-            group_kinds=[SecurityGroup.Kind.ADMIN_AGENTS],
-        )
-        tenants = Tenant.objects.bulk_create(
-            (
-                Tenant(
-                    name=f"{WORDS[i % len(WORDS)]} {i:05d}",
-                    primary_domain=f"{WORDS[i % len(WORDS)].lower()}{i:05d}.example",
-                )
-                for i in range(count)
-            ),
-            batch_size=2000,
-        )
-        ResellerRelationship.objects.bulk_create(
-            (ResellerRelationship(partner=partner, customer=t) for t in tenants), batch_size=2000
+        partner, agent, tenants = partner_with_customers(
+            (f"{WORDS[i % len(WORDS)]} {i:05d}", f"{WORDS[i % len(WORDS)].lower()}{i:05d}.example")
+            for i in range(count)
         )
         # End dates from 400 days ago to 700 days ahead, a few hours apart; those past their end are expired (one in
         # ten not yet marked by the periodic task), one in ten of the others was terminated.

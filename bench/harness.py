@@ -116,6 +116,50 @@ def signed_in_cookie(agent) -> str:
     return f"sessionid={session.session_key}; csrftoken={get_random_string(32)}"
 
 
+def partner_with_customers(names):
+    """The benchmarks' partner, Fabrikam Bench, with an Admin agent and a reseller customer for each (name, domain) of
+    `names`, bulk-created in the caller's transaction. Returns (partner, agent, tenants)."""
+    from django.utils.crypto import get_random_string
+
+    from partnercenter.models import ResellerRelationship, SecurityGroup, Tenant
+    from partnercenter.services import partner_create, user_create
+
+    partner = partner_create(name="Fabrikam Bench", primary_domain="fabrikam-bench.example", partner_id="9000001")
+    agent = user_create(
+        tenant=partner.tenant,
+        email="admin@fabrikam-bench.example",
+        password=get_random_string(32),
+        first_name="Bench",
+        last_name="Admin",
+        group_kinds=[SecurityGroup.Kind.ADMIN_AGENTS],
+    )
+    tenants = Tenant.objects.bulk_create(
+        (Tenant(name=name, primary_domain=domain) for name, domain in names), batch_size=2000
+    )
+    ResellerRelationship.objects.bulk_create(
+        (ResellerRelationship(partner=partner, customer=t) for t in tenants), batch_size=2000
+    )
+    return partner, agent, tenants
+
+
+def clean_up(args: argparse.Namespace, proc: subprocess.Popen | None, workdir: str) -> None:
+    """After a run, whatever happened: gunicorn stopped, its files and (unless --keep) the database gone."""
+    if proc is not None:
+        stop_gunicorn(proc)
+    shutil.rmtree(workdir, ignore_errors=True)
+    try:
+        from django.db import connections
+
+        connections.close_all()
+    except Exception:  # noqa: S110 - Django may not be set up yet
+        pass
+    if args.keep:
+        say(f"Kept database {args.db_name}")
+    else:
+        drop_database(args.db_url, args.db_name)
+        say(f"Dropped database {args.db_name}")
+
+
 def vacuum_analyze() -> None:
     """The steady state that autovacuum keeps: statistics and visibility map."""
     from django.db import connection
@@ -360,17 +404,4 @@ def run(
         report(rounds, args, data=data, target=target, targets=targets or {})
         return 0
     finally:
-        if proc is not None:
-            stop_gunicorn(proc)
-        shutil.rmtree(workdir, ignore_errors=True)
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # noqa: S110 - Django may not be set up yet
-            pass
-        if args.keep:
-            say(f"Kept database {args.db_name}")
-        else:
-            drop_database(args.db_url, args.db_name)
-            say(f"Dropped database {args.db_name}")
+        clean_up(args, proc, workdir)

@@ -38,16 +38,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.database import create_database, drop_database, say  # noqa: E402  (after the path is set)
+from bench.database import create_database, say  # noqa: E402  (after the path is set)
 from bench.harness import (  # noqa: E402
     Result,
     check,
+    clean_up,
     configure_environment,
     free_port,
     get,
     measure,
     start_gunicorn,
-    stop_gunicorn,
     wait_until_up,
 )
 
@@ -513,20 +513,7 @@ def main() -> int:
         report(rounds, pages, args)
         return 0
     finally:
-        if proc is not None:
-            stop_gunicorn(proc)
-        shutil.rmtree(workdir, ignore_errors=True)
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # noqa: S110 - Django may not be set up yet
-            pass
-        if args.keep:
-            say(f"Kept database {args.db_name}")
-        else:
-            drop_database(args.db_url, args.db_name)
-            say(f"Dropped database {args.db_name}")
+        clean_up(args, proc, workdir)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ from .audit import audit_record
 from .models import (
     AccessAssignment,
     AdminRelationship,
+    ApiApplication,
+    ApiClientSecret,
     AuditAction,
     AuditEvent,
     DelegatedAdminGrant,
@@ -290,3 +292,22 @@ class AuthenticatorAdmin(ReadOnlyAdmin):
     list_filter = ["type"]
     list_select_related = ["user"]
     search_fields = ["user__email"]
+
+
+class ApiClientSecretInline(ReadOnlyInline):
+    """An app's secrets as Settings › Apps shows them: never the secret, which is not kept, nor its hash."""
+
+    model = ApiClientSecret
+    fields = ("public_id", "description", "hint", "created_at", "expires_at", "last_used_at", "revoked_at")
+    readonly_fields = fields
+
+
+@admin.register(ApiApplication)
+class ApiApplicationAdmin(ReadOnlyAdmin):
+    """Partners' apps for the Graph-compatible API; registered, changed and revoked only by their partners' Admin
+    agents (Settings › Apps), so that every change has its audit event."""
+
+    list_display = ("display_name", "partner", "public_id", "created_at")
+    list_select_related = ("partner__tenant",)
+    search_fields = ("display_name", "public_id", "partner__tenant__name")
+    inlines = [ApiClientSecretInline]

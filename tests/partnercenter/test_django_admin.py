@@ -59,6 +59,7 @@ def test_every_model_that_grants_access_is_read_only(world):
         "partnercenter.ResellerRelationship",
         "partnercenter.DelegatedAdminGrant",
         "partnercenter.AdminRelationship",
+        "partnercenter.ApiApplication",
         "relationships.RelationshipRequest",
         "azure_subscriptions.AzureRoleAssignment",
         "autopilot.Device",
@@ -67,6 +68,23 @@ def test_every_model_that_grants_access_is_read_only(world):
     registered = {m._meta.label for m in admin.site._registry}
     assert grants <= registered
     assert not grants & WRITABLE
+
+
+def test_an_apps_page_shows_its_secrets_but_never_their_hashes(world, staff_client):
+    from partner_settings.app_services import api_application_create, api_client_secret_create
+    from partnercenter.models import ApiApplication, ApiClientSecret, ApiPermission
+
+    app = api_application_create(
+        partner=world.partner_a,
+        created_by=world.a_admin,
+        display_name="Nightly sync",
+        permissions=[ApiPermission.RELATIONSHIP_READ],
+    )
+    secret = api_client_secret_create(app=app, created_by=world.a_admin).secret
+    page = staff_client.get(_url(ApiApplication, "change", app.pk)).content.decode()
+    assert app.display_name in page and str(secret.public_id) in page
+    assert secret.secret_hash not in page
+    assert ApiClientSecret.objects.filter(pk=secret.pk).exists()
 
 
 def test_staff_add_a_partner_through_the_service_with_its_groups_and_an_audit_event(staff_client):

@@ -1,4 +1,4 @@
-.PHONY: run serve test bench bench-lists bench-expiring bench-autopilot lint format messages code demo-reset screenshots
+.PHONY: run serve test icons bench bench-lists bench-expiring bench-autopilot lint format messages code demo-reset screenshots
 
 run:  ## Set up and serve the portal on the embedded default (SQLite, in-process tasks, local mailbox, demo data)
 	./scripts/run.sh
@@ -9,20 +9,23 @@ serve:  ## The production shape: web, workers and beat under supervisord (needs 
 test:  ## Set up and run the whole test suite
 	./scripts/test.sh
 
-bench:  ## Benchmark the Customers page against a bare Django page (needs PostgreSQL)
+icons:  ## Install the icons (the npm package in package-lock.json) into node_modules/; the scripts do it themselves
+	bash -c 'source scripts/common.sh && ensure_icons'
+
+bench: icons  ## Benchmark the Customers page against a bare Django page (needs PostgreSQL)
 	.venv/bin/python bench/customers_bench.py
 
-bench-lists:  ## Benchmark every list page, page 1 and page 200, at 1,000 and 100,000 rows, against a bare page (needs PostgreSQL)
+bench-lists: icons  ## Benchmark every list page, page 1 and page 200, at 1,000 and 100,000 rows, against a bare page (needs PostgreSQL)
 	.venv/bin/python bench/lists_bench.py
 
-bench-expiring:  ## Benchmark Expiring granular relationships (10,000 GDAP relationships) against a bare Django page (needs PostgreSQL)
+bench-expiring: icons  ## Benchmark Expiring granular relationships (10,000 GDAP relationships) against a bare Django page (needs PostgreSQL)
 	.venv/bin/python bench/expiring_bench.py
 
-bench-autopilot:  ## Benchmark Autopilot: a 10,000-device file checked and registered, a profile applied to all (needs PostgreSQL)
+bench-autopilot: icons  ## Benchmark Autopilot: a 10,000-device file checked and registered, a profile applied to all (needs PostgreSQL)
 	.venv/bin/python bench/autopilot_bench.py
 
 screenshots:  ## Screenshots of the tour's pages at desktop and phone width, into docs/screenshots/ (needs Chromium)
-	bash -c 'source scripts/common.sh && ensure_venv requirements-test.txt && compile_translations'
+	bash -c 'source scripts/common.sh && ensure_venv requirements-test.txt && ensure_icons && compile_translations'
 	.venv/bin/python scripts/screenshots.py
 
 demo-reset:  ## Put the demo back as it was, to take the tour again (empties the embedded default's database)

@@ -157,6 +157,13 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # The icons the portal uses, and only those, from the npm package @fluentui/svg-icons (partnercenter/icons.py).
+    "partnercenter.icons.FluentIconsFinder",
+]
+FLUENT_ICONS_DIR = BASE_DIR / "node_modules" / "@fluentui" / "svg-icons" / "icons"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

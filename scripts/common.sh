@@ -45,6 +45,21 @@ ensure_gettext() {
   apt_install gettext || die "msgfmt (GNU gettext) is needed to compile the translations: apt-get install gettext"
 }
 
+ensure_icons() {
+  # The icons: Microsoft's Fluent System Icons, the npm package pinned in package-lock.json, into node_modules/ (the
+  # portal serves the few it uses as static files: partnercenter/icons.py). Again only when the lock file changes.
+  # --ignore-scripts: the package is SVG files; nothing of it runs here.
+  local stamp="$ROOT/node_modules/.package-lock.sha"
+  local want; want="$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)"
+  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
+  if ! command -v npm >/dev/null 2>&1; then
+    apt_install nodejs npm || die "npm (Node.js) is needed to install the icons: apt-get install nodejs npm"
+  fi
+  say "Installing the icons (npm ci)"
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+  echo "$want" > "$stamp"
+}
+
 ensure_venv() {
   local requirements="$1"
   if [ ! -x "$VENV/bin/python" ] || ! python_ok "$VENV/bin/python"; then

@@ -3,6 +3,7 @@
 source "$(dirname "$0")/common.sh"
 export DEBUG="${DEBUG:-1}"
 ensure_venv requirements.txt
+ensure_icons
 compile_translations
 ADDR="${ADDR:-127.0.0.1:8000}"
 URL="$(site_url_for_addr "$ADDR")"

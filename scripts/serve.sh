@@ -25,6 +25,7 @@ export CELERY_CONCURRENCY="${CELERY_CONCURRENCY:-2}"
 export SUPERVISOR_RUN_DIR="${SUPERVISOR_RUN_DIR:-$ROOT/run}"
 mkdir -p "$SUPERVISOR_RUN_DIR"
 
+ensure_icons
 compile_translations
 say "Collecting static files"
 "$VENV/bin/python" manage.py collectstatic --noinput -v0

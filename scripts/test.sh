@@ -4,6 +4,7 @@
 # a reason.
 source "$(dirname "$0")/common.sh"
 ensure_venv requirements-test.txt
+ensure_icons
 if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
   apt_install chromium fonts-noto-cjk || say "Chromium is not installed: the browser tests will be skipped (apt-get install chromium)"
 fi

@@ -77,9 +77,9 @@
     var field = draftText(button.getAttribute("data-copy-from"));
     if (!field) return;
     var done = function () {
-      var label = button.textContent;
-      button.textContent = button.getAttribute("data-copied-text") || label;
-      setTimeout(function () { button.textContent = label; }, 2000);
+      var label = button.innerHTML;  // the words and their icon
+      button.textContent = button.getAttribute("data-copied-text") || button.textContent;
+      setTimeout(function () { button.innerHTML = label; }, 2000);
     };
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(field.value).then(done, function () { field.select(); });

@@ -227,24 +227,31 @@ def test_the_readmes_manage_py_commands_work_as_written(tmp_path):
 
 
 def _run_sh(tmp_path, **variables) -> list[str]:
-    """scripts/run.sh in a copy of the checkout whose .venv/bin/python only writes down how it was called (with the
-    SITE_URL it saw): what `make run` would run, without installing or serving anything."""
+    """scripts/run.sh in a copy of the checkout whose .venv/bin/python and npm only write down how they were called
+    (python with the SITE_URL it saw): what `make run` would run, without installing or serving anything."""
     import shutil
 
     root = tmp_path / "checkout"
     shutil.copytree(settings_module.BASE_DIR / "scripts", root / "scripts")
-    for requirements in settings_module.BASE_DIR.glob("requirements*.txt"):
+    for requirements in [
+        *settings_module.BASE_DIR.glob("requirements*.txt"),
+        *settings_module.BASE_DIR.glob("package*.json"),
+    ]:
         shutil.copy(requirements, root)
     python = root / ".venv" / "bin" / "python"
     python.parent.mkdir(parents=True)
     python.write_text('#!/bin/sh\necho "SITE_URL=$SITE_URL $*" >> "$(dirname "$0")/calls"\n')
     python.chmod(0o755)
-    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), **variables}
+    npm = tmp_path / "bin" / "npm"
+    npm.parent.mkdir()
+    npm.write_text(f'#!/bin/sh\nmkdir -p node_modules\necho "npm $*" >> "{python.parent}/calls"\n')
+    npm.chmod(0o755)
+    env = {"PATH": f"{npm.parent}:{os.environ.get('PATH', '')}", "HOME": str(tmp_path), **variables}
     result = subprocess.run(
         ["bash", str(root / "scripts" / "run.sh")], cwd=root, env=env, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
-    return [line for line in (python.parent / "calls").read_text().splitlines() if "manage.py" in line]
+    return [line for line in (python.parent / "calls").read_text().splitlines() if "manage.py" in line or "npm" in line]
 
 
 @pytest.mark.parametrize(
@@ -268,7 +275,13 @@ def test_make_run_builds_links_for_the_port_it_serves(tmp_path, addr, site_url):
 
 def test_make_run_keeps_a_site_url_that_is_set(tmp_path):
     calls = _run_sh(tmp_path, ADDR="0.0.0.0:8128", SITE_URL="https://portal.example")
-    assert all(c.startswith("SITE_URL=https://portal.example ") for c in calls)
+    assert all(c.startswith("SITE_URL=https://portal.example ") for c in calls if "manage.py" in c)
+
+
+def test_make_run_installs_the_icons_from_the_lock_file_running_none_of_their_scripts(tmp_path):
+    calls = _run_sh(tmp_path)
+    assert calls[0] == "npm ci --ignore-scripts --no-audit --no-fund --loglevel=error"  # before anything serves
+    assert sum("npm" in c for c in calls) == 1
 
 
 # What a person's tour changes: Litware accepts Fabrikam, a new customer organization is created from a link, Contoso

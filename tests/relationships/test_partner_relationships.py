@@ -216,7 +216,8 @@ def test_details_pane_shows_partner_id_relationship_roles_with_groups_and_since(
     assert "Global Administrator: the partner's Admin Agents group" in pane
     assert "Helpdesk Administrator: the partner's Helpdesk Agents group" in pane
     assert "Reseller since" in pane and "Delegated admin since" in pane
-    assert f'<a class="btn btn-danger" href="{remove_url(world)}">Remove delegated admin</a>' in pane
+    icon = '<span class="icon icon-delete" aria-hidden="true"></span>'
+    assert f'<a class="btn btn-danger" href="{remove_url(world)}">{icon}Remove delegated admin</a>' in pane
     # The list stays beside the pane, with the selected partner marked.
     assert f'href="{detail_url(world)}" aria-current="true"' in page
 

@@ -22,6 +22,7 @@ ICONS = frozenset(
     {
         "add",
         "apps",
+        "arrow_clockwise",
         "arrow_download",
         "arrow_left",
         "calendar_clock",

@@ -1,8 +1,10 @@
 """Icons in a real browser, in English and in Traditional Chinese: the command bars and the navigation show their
 Fluent icons, each drawn (a box of its own size, painted in the color of its text through the SVG file served from
-/static/icons/) under the unchanged CSP.
+/static/icons/) under the unchanged CSP; the list's Refresh gives the same list again.
 
 Every page on the way must pass axe-core (no serious or critical violation) and cause no CSP violation."""
+
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -59,7 +61,7 @@ def test_command_bar_and_navigation_show_their_icons(site, live_world, new_conte
     toolbar = page.get_by_role("toolbar", name=t("Commands"))
     request = toolbar.get_by_role("link", name=t("Request a reseller relationship"), exact=True)
     expect(request).to_be_visible()  # the words stay; the icon adds none
-    assert_icons_drawn(toolbar, {"person_add", "arrow_download", "search"})
+    assert_icons_drawn(toolbar, {"person_add", "arrow_download", "arrow_clockwise", "search"})
     nav = page.get_by_role("navigation", name=t("Main"))
     expect(nav.get_by_role("link", name=t("Customers"), exact=True)).to_be_visible()
     assert_icons_drawn(nav, {"people", "history"})
@@ -67,3 +69,12 @@ def test_command_bar_and_navigation_show_their_icons(site, live_world, new_conte
     assert any(url.endswith("/person_add_20_regular.svg") for url in loaded), loaded
     assert all(status == 200 and kind.startswith("image/svg+xml") for status, kind in loaded.values()), loaded
     context.checker.check(page, "Customers with icons")
+
+    # Refresh: the same list, with its search.
+    page.get_by_role("searchbox").fill(world.customer_x.name)
+    toolbar.get_by_role("button", name=t("Search"), exact=True).click()
+    expect(page).to_have_url(re.compile(rf"[?&]q={re.escape(world.customer_x.name)}(&|$)"))
+    searched = page.url
+    page.get_by_role("toolbar", name=t("Commands")).get_by_role("link", name=t("Refresh"), exact=True).click()
+    expect(page).to_have_url(searched)
+    expect(page.get_by_role("searchbox")).to_have_value(world.customer_x.name)

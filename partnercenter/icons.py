@@ -34,6 +34,7 @@ ICONS = frozenset(
         "cloud_add",
         "copy",
         "delete",
+        "dismiss",
         "filter",
         "filter_dismiss",
         "handshake",

@@ -18,6 +18,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from customers.selectors import LostAdminRelationship, lost_admin_relationship
+from partnercenter.icons import icon_html
 from partnercenter.models import AdminRelationship
 
 register = template.Library()
@@ -27,16 +28,18 @@ _PLACEHOLDER = str(UUID(int=0))
 
 # A customer's row, and its details row: hidden until expanded; static/js/app.js then fetches the details into it
 # from data-details-url. Without script the expander is a link to the details row, which CSS shows (:target), with
-# a link to the customer's page.
+# a link to the customer's page; the details row's Close button is then a link back to the customer's row.
 ROW = (
-    '<tr><td><a class="expander" role="button" href="#details-{id}" aria-expanded="false" aria-controls="details-{id}">'
-    '<span class="visually-hidden">{show}</span></a></td>'
+    '<tr id="customer-{id}"><td><a class="expander" role="button" href="#details-{id}" aria-expanded="false" '
+    'aria-controls="details-{id}"><span class="visually-hidden">{show}</span></a></td>'
     '<th scope="row"><a href="{detail}">{name}</a></th>'
     '<td class="hide-narrow">{domain}</td>'
     '<td class="hide-narrow"><code>{id}</code></td>'
     "<td>{relationship}{lost}</td></tr>\n"
     '<tr id="details-{id}" class="details-row" data-details-url="{details}" hidden><td></td>'
-    '<td colspan="4"><a href="{detail}">{open}</a></td></tr>\n'
+    '<td colspan="4"><a class="btn-icon pane-close" role="button" href="#customer-{id}" aria-controls="details-{id}" '
+    f'title="{{close}}">{icon_html("dismiss")}<span class="visually-hidden">{{close}}</span></a>'
+    '<div class="details-body"><a href="{detail}">{open}</a></div></td></tr>\n'
 )
 
 # With `selectable` (agents who may request admin relationships of several customers): a check box first, in the
@@ -72,16 +75,13 @@ def customer_rows(rows: Iterable[tuple], selectable: bool = False) -> SafeString
     details_shape = reverse("customers:details", args=[_PLACEHOLDER])
     show = escape(_("Show details of %(name)s"))
     label_open = escape(_("Open the customer's page"))
+    label_close = escape(_("Close"))
     reseller, reseller_dap = escape(_("Reseller")), escape(_("Reseller, Delegated admin"))
     row_shape = ROW
     if selectable:
-        row_shape = (
-            "<tr>"
-            + SELECT
-            + ROW.removeprefix("<tr>").replace(
-                '<tr id="details-{id}" class="details-row" data-details-url="{details}" hidden><td></td>',
-                '<tr id="details-{id}" class="details-row" data-details-url="{details}" hidden><td></td><td></td>',
-            )
+        row_shape = ROW.replace('<tr id="customer-{id}">', '<tr id="customer-{id}">' + SELECT, 1).replace(
+            '<tr id="details-{id}" class="details-row" data-details-url="{details}" hidden><td></td>',
+            '<tr id="details-{id}" class="details-row" data-details-url="{details}" hidden><td></td><td></td>',
         )
     select = escape(_("Select %(name)s"))
     granular = escape(_("Granular delegated admin"))  # a customer through GDAP alone
@@ -110,6 +110,7 @@ def customer_rows(rows: Iterable[tuple], selectable: bool = False) -> SafeString
                 relationship=(reseller_dap if has_delegated_admin else reseller) if is_reseller else granular,
                 lost=_lost_marker(lost) if lost else "",
                 open=label_open,
+                close=label_close,
             )
         )
     return SafeString("".join(html))

@@ -14,7 +14,9 @@
 
   // Expandable rows: an expander toggles the details row it controls. A row with data-details-url fetches its
   // details each time it opens (they say what the agent may open now, which can change at any moment); until they
-  // arrive, or if they cannot be fetched, the row keeps what the page gave it (a link to the customer's page).
+  // arrive, or if they cannot be fetched, the row keeps what the page gave it (a link to the customer's page). The
+  // row's Close button (.pane-close, controlling the same row) collapses it as its expander does, and gives the
+  // focus back to the expander; without script it is a link to the customer's row, which ends the row's :target.
   var toggle = function (expander) {
     var row = document.getElementById(expander.getAttribute("aria-controls"));
     var open = expander.getAttribute("aria-expanded") === "true";
@@ -23,26 +25,51 @@
     row.hidden = open;
     var url = row.getAttribute("data-details-url");
     if (open || !url || !window.fetch) return;
-    var cell = row.cells[row.cells.length - 1];
-    cell.setAttribute("aria-busy", "true");
+    var body = row.querySelector(".details-body") || row.cells[row.cells.length - 1];
+    body.setAttribute("aria-busy", "true");
     fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin", cache: "no-store" })
       .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
-      .then(function (html) { cell.innerHTML = html; }, function () { /* the link to the customer's page stays */ })
-      .then(function () { cell.removeAttribute("aria-busy"); });
+      .then(function (html) { body.innerHTML = html; }, function () { /* the link to the customer's page stays */ })
+      .then(function () { body.removeAttribute("aria-busy"); });
+  };
+  var expanderOf = function (close) {
+    return document.querySelector('.expander[aria-controls="' + close.getAttribute("aria-controls") + '"]');
+  };
+  var activate = function (control) {
+    if (control.classList.contains("expander")) { toggle(control); return; }
+    var expander = expanderOf(control);
+    if (!expander) return;
+    if (expander.getAttribute("aria-expanded") === "true") toggle(expander);
+    expander.focus();
   };
   document.addEventListener("click", function (event) {
-    var expander = event.target.closest(".expander");
-    if (!expander) return;
-    event.preventDefault();  // a link's expander: no jump to its row
-    toggle(expander);
+    var control = event.target.closest(".expander, .pane-close[aria-controls]");
+    if (!control) return;
+    event.preventDefault();  // links that act as buttons: no jump to the row they name
+    activate(control);
   });
   document.addEventListener("keydown", function (event) {
     // A link that acts as a button opens with Space too, as a button does.
     if (event.key !== " ") return;
-    var expander = event.target.closest("a.expander");
-    if (!expander) return;
+    var control = event.target.closest("a.expander, a.pane-close[aria-controls]");
+    if (!control) return;
     event.preventDefault();
-    toggle(expander);
+    activate(control);
+  });
+
+  // Escape closes what the focus is in (an expanded row, a details pane) through its Close button; elsewhere, outside
+  // a form field, it closes the page's side pane. A pane the server rendered closes by its link, back to the list.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || event.defaultPrevented) return;
+    var target = event.target;
+    var holder = target.closest(".details-row:not([hidden]), .details-pane");
+    var expander = target.closest('.expander[aria-expanded="true"]');
+    if (expander) holder = document.getElementById(expander.getAttribute("aria-controls"));
+    var close = holder && holder.querySelector(".pane-close");
+    if (!close && !target.closest("input, select, textarea")) close = document.querySelector(".split-pane .pane-close");
+    if (!close) return;
+    event.preventDefault();
+    close.click();
   });
 
   // The draft email of a personalized link: Open in email and Copy to clipboard take the text as edited, and, as

@@ -54,6 +54,23 @@ def test_a_row_expands_to_its_details_url_and_without_script_to_the_customers_pa
     assert "Admin center" not in row  # decided when the row is expanded, not for every row of the page
 
 
+@pytest.mark.parametrize("persona", ["a_admin", "a_helpdesk"])  # with check boxes (bulk requests), and without
+def test_each_row_holds_its_cells_and_its_details_row_a_close_button_back_to_it(world, client_for, persona):
+    page = client_for(persona).get(reverse("customers:list")).content.decode()
+    x = world.customer_x
+    row = page.split(f'<tr id="customer-{x.public_id}">')[1].split("</tr>")[0]
+    assert "<tr" not in row and f'aria-controls="details-{x.public_id}"' in row and x.name in row
+    assert (f'id="select-{x.public_id}"' in row) == (persona == "a_admin")
+    details = page.split(f'<tr id="details-{x.public_id}"')[1].split("</tr>")[0]
+    cells = details.count("<td")
+    assert cells == (3 if persona == "a_admin" else 2)  # as many columns as the row: the last spans the rest
+    close = details.split('class="btn-icon pane-close"')[1].split("</a>")[0]
+    # Without script a link back to the customer's row (ending the details row's :target); app.js collapses it.
+    assert f'href="#customer-{x.public_id}" aria-controls="details-{x.public_id}" title="Close"' in close
+    icon = '<span class="icon icon-dismiss" aria-hidden="true"></span>'
+    assert f'{icon}<span class="visually-hidden">Close</span>' in close
+
+
 def test_details_show_the_customer_and_its_admin_portals(world, client_for):
     response = client_for("a_admin").get(details_url(world.customer_x))
     assert response.status_code == 200

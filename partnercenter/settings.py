@@ -100,6 +100,15 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes (web, the in-process task runner, management commands) share one file.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters bound by the server, and a query that a connection runs a few times prepared once: PostgreSQL then
+    # plans it once per connection, not on every request. The pages' queries are the same few shapes again and again,
+    # and planning one with correlated subqueries took longer than running it (the Customers page's rows: 1.1 ms of
+    # planning, 0.7 ms of execution). DB_PREPARE_THRESHOLD=0 turns it off (a pooler in transaction mode needs that).
+    prepare_threshold = env.int("DB_PREPARE_THRESHOLD", default=5)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": prepare_threshold or None}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from django.db.models import CharField, F, Model, QuerySet, Value
+from django.db.models import CharField, Count, F, Model, QuerySet, Value, Window
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.db.models.functions import Concat
 from django.http import HttpRequest, QueryDict
@@ -207,6 +207,7 @@ def paginate(
     count_cap: int | None = None,
     sort_after_filter: bool = False,
     parts: Sequence[QuerySet] = (),
+    known_count: int | None = None,
 ) -> ListPage:
     """The page of `queryset` that the request asks for, sorted as it asks (see the module's docstring).
 
@@ -216,7 +217,11 @@ def paginate(
     than walk the column's index testing every row until a page of them matches. `parts`: disjoint querysets whose
     union is the list, for a filter with OR that no one index serves (each part reads its own index, a page's worth,
     and the rows are merged here): then `queryset` is only the model, and the orders must not be of text, which
-    Python and the database collate differently."""
+    Python and the database collate differently. `known_count`: the list's count, kept by the caller (no query).
+
+    With `sort_after_filter` and `values`, a numbered page counts its matches in the rows' own query (COUNT(*) OVER
+    (), computed before the LIMIT): the database gathers every match to sort them anyway, so a second query that
+    gathers them again to count them is saved."""
     params = request.GET
     column, descending = sorting.parse(params.get("sort", ""))
     sort = ("-" if descending else "") + column.key
@@ -243,7 +248,15 @@ def paginate(
             ordered(q, backwards).filter(lookup(Tuple(*(F(k) for k in keys)), tuple(key)), **first) for q in sources
         ]
 
-    if count:
+    cap = count_cap or COUNT_CAP
+    cursor_token = any(params.get(name) for name in ("after", "before"))
+    count_in_rows = count and known_count is None and sort_after_filter and values is not None and not parts
+    count_in_rows = count_in_rows and not cursor_token
+    if known_count is not None:
+        total, capped = min(known_count, cap), known_count > cap
+    elif count_in_rows:
+        total, capped = 0, True  # from the rows, below
+    elif count:
         counts = [capped_count(q, count_cap or COUNT_CAP) for q in sources]
         total = sum(n for n, _capped in counts)
         capped = any(c for _n, c in counts) or total > (count_cap or COUNT_CAP)
@@ -259,14 +272,27 @@ def paginate(
             selected, backwards = seek(key, back), back
             break
     cursor = selected is not None
+    fetched: list[tuple[Any, tuple]] = []
+    counted = False
+    if count_in_rows and values is not None:
+        number = min(number, MAX_NUMBERED_PAGE)
+        offset = (number - 1) * size
+        window = ordered(queryset, False).annotate(list_total=Window(Count("pk")))[offset : offset + size + 1]
+        raw = list(window.values_list(*values, *keys, "list_total"))
+        if raw or offset == 0:
+            counted = True
+            total = raw[0][-1] if raw else 0
+            total, capped = min(total, cap), total > cap
+            fetched = [(row[: len(values)], row[len(values) : -1]) for row in raw]
+        else:  # a page past the last: count, then show the last page
+            total, capped = capped_count(queryset, cap)
     if selected is None:
         number = min(number, MAX_NUMBERED_PAGE)
         if count and not capped:
             number = min(number, max(1, -(-total // size)))
         offset = (number - 1) * size
-        selected = [ordered(q, False) for q in sources]
+        selected = [] if counted else [ordered(q, False) for q in sources]
 
-    fetched: list[tuple[Any, tuple]] = []
     # With parts, each is read from its start: the offset is of the merged rows (at most MAX_NUMBERED_PAGE pages).
     start = offset if len(selected) == 1 else 0
     for rows_qs in selected:

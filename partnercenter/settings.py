@@ -117,9 +117,10 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"]["BACKEND"] = "partnercenter.cache.FallbackRedisCache"
 
 AUTH_USER_MODEL = "partnercenter.User"
+# Django's and allauth's, loading the signed-in user with its tenant and partner (partnercenter/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "partnercenter.backends.ModelBackend",
+    "partnercenter.backends.AllauthBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

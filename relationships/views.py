@@ -389,7 +389,7 @@ def invitation_signup(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as error:
             _add_signup_errors(form, error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="partnercenter.backends.ModelBackend")
             return redirect("relationships:invitation", token=token)
     return render(
         request,

@@ -19,6 +19,7 @@ from partnercenter.models import (
     Tenant,
     User,
 )
+from partnercenter.selectors import forget_customer_count
 from relationships.models import RelationshipRequest
 
 
@@ -28,6 +29,7 @@ def customers(world, count: int) -> None:
         Tenant(name=f"Seed {n:06d}", primary_domain=f"seed{n:06d}.example") for n in range(count)
     )
     ResellerRelationship.objects.bulk_create(ResellerRelationship(partner=world.partner_a, customer=t) for t in tenants)
+    forget_customer_count(world.partner_a.pk)  # a bulk insert sends no post_save
     DelegatedAdminGrant.objects.bulk_create(
         DelegatedAdminGrant(partner=world.partner_a, customer=t) for t in tenants[::3]
     )

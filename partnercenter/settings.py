@@ -90,6 +90,8 @@ TEMPLATES = [
                 "relationships.context_processors.navigation",
                 "partner_settings.context_processors.navigation",
             ],
+            # {% url %} that keeps what it has reversed (partnercenter/templatetags/urls.py says why).
+            "builtins": ["partnercenter.templatetags.urls"],
         },
     }
 ]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from partnercenter.access import is_own_global_admin, partner_of
 from partnercenter.audit import audit_record
 from partnercenter.emails import email_enqueue
+from partnercenter.languages import language_of
 from partnercenter.models import (
     AuditAction,
     DelegatedAdminGrant,
@@ -291,7 +292,7 @@ def delegated_admin_remove(*, customer: Tenant, partner: Partner, removed_by: Us
                 "removed_at": grant.removed_at,
                 "customers_url": customers_url,
             },
-            language=agent.preferred_language or "en",
+            language=language_of(agent),
             topic=grant,
         )
     return grant

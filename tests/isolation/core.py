@@ -190,6 +190,13 @@ ROUTES: dict[str, Route] = {
         post=ALL_405,
         delete=ALL_405,
     ),
+    # allauth's email page: the portal has none; a signed-in user (sent there from /accounts/) goes to Security.
+    "account_email": Route(
+        lambda w: reverse("account_email"),
+        get=row("302 302 302 302 | 302 302 302 302 302 | 302 302"),
+        post=SIGNED_IN_ONLY_405,
+        delete=SIGNED_IN_ONLY_405,
+    ),
     # allauth pages this product does not offer: 404 for everyone, whatever the method.
     **{
         name: Route(
@@ -200,7 +207,6 @@ ROUTES: dict[str, Route] = {
         )
         for name, args in [
             ("account_signup", []),
-            ("account_email", []),
             ("account_email_verification_sent", []),
             ("account_confirm_email", ["some-key"]),
             ("account_confirm_login_code", []),

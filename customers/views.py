@@ -45,6 +45,7 @@ from .selectors import (
     azure_portal_availability,
     customers_for,
     customers_of_kind,
+    customers_page_rows,
     customers_search,
     has_azure_role,
     search_sorts_after_filter,
@@ -68,8 +69,14 @@ def customer_list(request: AuthenticatedRequest) -> HttpResponse:
     partner = partner_for(request)
     q = request.GET.get("q", "")[:200]
     kind = request.GET.get("relationship", "")
-    relationships = with_lost_admin_relationship(
-        customers_search(customers_of_kind(customers_for(partner, removal=False), kind), q)
+    # Hand-written SQL on PostgreSQL (CustomerRows); the ORM's query elsewhere.
+    source = customers_page_rows(partner, kind, q)
+    relationships = (
+        None
+        if source is not None
+        else with_lost_admin_relationship(
+            customers_search(customers_of_kind(customers_for(partner, removal=False), kind), q)
+        )
     )
     # The page's rows as tuples of CUSTOMER_ROW_FIELDS (building model instances was a good part of the page's time).
     # Unfiltered, the count is the partner's kept count (no query); a search counts its matches with its rows.
@@ -81,6 +88,7 @@ def customer_list(request: AuthenticatedRequest) -> HttpResponse:
         values=CUSTOMER_ROW_FIELDS,
         sort_after_filter=search_sorts_after_filter(q),
         known_count=None if q.strip() or kind in RELATIONSHIP_KINDS else customer_count(partner),
+        source=source,
     )
     kinds = partner_group_kinds(request.user)
     context = {

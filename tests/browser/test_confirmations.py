@@ -39,6 +39,7 @@ def test_resend_and_revoke_ask_first_and_cancel_changes_nothing(site, live_world
     page.get_by_role("link", name=t("Resend")).click()
     page.get_by_role("button", name=t("Resend")).click()
     expect(page.get_by_role("button", name=t("Send"), exact=True)).to_be_visible()  # the new link's draft
+    page.get_by_role("button", name=t("Done"), exact=True).click()  # sent from the agent's own email: pending again
 
     # Revoke: asked first, then done.
     page.get_by_role("navigation", name=t("Main")).get_by_role("link", name=t("Relationship requests")).click()

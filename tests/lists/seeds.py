@@ -36,15 +36,17 @@ def customers(world, count: int) -> None:
 
 
 def relationship_requests(world, count: int) -> None:
-    """`count` more requests of partner A, pending, expired and revoked, some accepted by a customer."""
+    """`count` more requests of partner A, drafts, pending, expired and revoked, some accepted by a customer."""
     now = timezone.now()
+    State = RelationshipRequest.State
+    states = (State.REVOKED, State.DRAFT, State.DRAFT, State.DRAFT, State.PENDING)
     RelationshipRequest.objects.bulk_create(
         RelationshipRequest(
             partner=world.partner_a,
             created_by=world.a_admin,
             token_hash=f"{n:064d}",
             expires_at=now + timedelta(days=(n % 7) - 2),
-            state=RelationshipRequest.State.REVOKED if n % 5 == 0 else RelationshipRequest.State.PENDING,
+            state=states[n % 5],
             recipient_email=f"seed{n}@example.com",
             customer=world.customer_x if n % 4 == 0 else None,
         )

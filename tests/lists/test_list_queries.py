@@ -61,6 +61,14 @@ CASES = {
         6,
         {"state": "expired", "q": "seed"},
     ),
+    "relationship-requests-drafts": Case(
+        "relationship-requests",
+        "a_admin",
+        lambda w: reverse("relationships:request_list"),
+        ("created", "expires"),
+        7,
+        {"state": "draft"},
+    ),
     "admin-center-users": Case(
         "users", "x_ga", lambda w: reverse("admincenter:users", args=[w.customer_x.public_id]), ("name", "email"), 6
     ),

@@ -53,14 +53,16 @@ def wait_until(condition: Callable[[], object], timeout: float, interval: float 
 
 class ScriptedSMTPHandler:
     """Accepts mail, unless told to answer the next messages with a given reply (e.g. "451 4.3.0 Try later") at
-    RCPT or DATA time, or to take `data_delay` seconds to answer DATA. Keeps what it accepted, and the Message-ID of
-    every message it refused at DATA."""
+    RCPT or DATA time, or to take `data_delay` seconds to answer DATA. Keeps what it accepted, with the client's
+    address and port for each (which connection it came over), and the Message-ID of every message it refused at
+    DATA."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._script: list[tuple[str, str]] = []
         self.data_delay = 0.0
         self.messages: list[email.message.EmailMessage] = []
+        self.peers: list[tuple[str, int]] = []
         self.refused_message_ids: list[str] = []
 
     def reset(self) -> None:
@@ -68,6 +70,7 @@ class ScriptedSMTPHandler:
             self._script.clear()
             self.data_delay = 0.0
             self.messages.clear()
+            self.peers.clear()
             self.refused_message_ids.clear()
 
     def fail_next(self, reply: str, count: int = 1, at: str = "DATA") -> None:
@@ -99,6 +102,7 @@ class ScriptedSMTPHandler:
             return reply
         with self._lock:
             self.messages.append(message)
+            self.peers.append(session.peer)
         return "250 Message accepted for delivery"
 
     def wait_for_messages(self, count: int, timeout: float = DELIVERY_TIMEOUT) -> list[email.message.EmailMessage]:

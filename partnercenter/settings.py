@@ -221,6 +221,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
+# Celery's Django fixup closes the database connections before and after every task, whatever CONN_MAX_AGE says
+# (celery/fixups/django.py): every task, every email, connected to PostgreSQL anew, which starts a server process for
+# each connection. With DB_REUSE_MAX the fixup closes them only every that many tasks; between tasks,
+# partnercenter/celery.py keeps or closes them by Django's rules, as between requests: CONN_MAX_AGE, and
+# CONN_HEALTH_CHECKS, which checks a kept connection before it is used again. Celery went back to closing every time
+# because a connection can break unnoticed (https://github.com/celery/celery/pull/9824); that check notices.
+CELERY_DB_REUSE_MAX = 100
 # A web request must never hang on a broker that is down or stuck: short timeouts, no publish retries. What could
 # not be queued stays in the outbox and the periodic sweep queues it again. Workers drop the socket timeout (see
 # partnercenter/tasks.py): they wait for a stalled Redis rather than lose track of the tasks they acknowledge.

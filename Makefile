@@ -1,4 +1,4 @@
-.PHONY: run serve test icons bench bench-lists bench-expiring bench-autopilot lint format messages code demo-reset screenshots
+.PHONY: run serve test icons bench bench-lists bench-expiring bench-autopilot bench-outbox lint format messages code demo-reset screenshots
 
 run:  ## Set up and serve the portal on the embedded default (SQLite, in-process tasks, local mailbox, demo data)
 	./scripts/run.sh
@@ -23,6 +23,9 @@ bench-expiring: icons  ## Benchmark Expiring granular relationships (10,000 GDAP
 
 bench-autopilot: icons  ## Benchmark Autopilot: a 10,000-device file checked and registered, a profile applied to all (needs PostgreSQL)
 	.venv/bin/python bench/autopilot_bench.py
+
+bench-outbox:  ## Benchmark the email outbox: 1,000 invitations sent and delivered by a Celery worker to a local SMTP listener (needs PostgreSQL, Redis)
+	.venv/bin/python bench/outbox_bench.py
 
 screenshots:  ## Screenshots of the tour's pages at desktop and phone width, into docs/screenshots/ (needs Chromium)
 	bash -c 'source scripts/common.sh && ensure_venv requirements-test.txt && ensure_icons && compile_translations'

@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from partnercenter.models import AdminRelationship, User
+from partnercenter.words import join_list
 
 from . import services
 from .rules import check_can_approve
@@ -119,6 +120,45 @@ def approval_approve(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_not_required
-@require_POST
+@never_cache
+@require_http_methods(["GET", "POST"])
 def approval_reject(request: HttpRequest, token: str) -> HttpResponse:
-    return _decide(request, token, approve=False)
+    """Reject. GET: what it does (the partner gets none of the roles; the link stops working), to confirm. POST:
+    reject."""
+    if request.method == "POST":
+        return _decide(request, token, approve=False)
+    user = request.user
+    if not isinstance(user, User):
+        return _sign_in_first(token)
+    relationship, unusable = _load(token)
+    if unusable:
+        return _unusable(request, unusable)
+    assert relationship is not None  # _load gives a relationship or why there is none
+    try:
+        check_can_approve(relationship, user)
+    except PermissionDenied as denied:
+        return _page(request, relationship, token, problem=str(denied))
+    partner = relationship.partner.name
+    response = render(
+        request,
+        "confirm.html",
+        {
+            "question": _("Reject the roles %(partner)s requested?") % {"partner": partner},
+            "facts": [
+                (_("Partner"), partner),
+                (_("Partner ID"), relationship.partner.partner_id),
+                (_("Admin relationship name"), relationship.display_name),
+                (_("Roles"), join_list([role["name"] for role in role_rows(relationship.roles)])),
+                (_("Your organization"), user.tenant.name if user.tenant else ""),
+            ],
+            "consequence": _(
+                "%(partner)s gets none of these roles in your organization. This link stops working: to work with "
+                "you through an admin relationship, %(partner)s must send you a new request."
+            )
+            % {"partner": partner},
+            "confirm_label": _("Reject"),
+            "cancel_url": reverse("adminrelationships:approval", args=[token]),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -8,11 +8,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from partnercenter.http import AuthenticatedRequest
+from partnercenter.languages import current_language
 
 from . import services
 from .forms import BulkRequestForm, form_add_errors
@@ -47,7 +47,7 @@ def bulk_new(request: AuthenticatedRequest) -> HttpResponse:
                 suffix=form.cleaned_data["suffix"],
                 duration_days=form.cleaned_data["duration_days"],
                 auto_extend=form.cleaned_data["auto_extend"],
-                language=translation.get_language() or "en",
+                language=current_language(),  # for a Global admin who never said which language they read
             )
         except ValidationError as error:
             form_add_errors(form, error)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from partnercenter.audit import audit_record
 from partnercenter.emails import email_enqueue
+from partnercenter.languages import language_of
 from partnercenter.models import (
     AccessAssignment,
     AdminRelationship,
@@ -435,7 +436,7 @@ def _notify(
             to=recipient.email,
             template=template,
             context={**base, "recipient": recipient, "link": link, "partner_side": is_partner},
-            language=recipient.preferred_language or "en",
+            language=language_of(recipient),
             topic=relationship,
         )
     return len(recipients)
@@ -1126,20 +1127,16 @@ def _bulk_item_run(
 
 def _email_global_admins(finalized: FinalizedRelationship, *, agent: User, admins: list[User], language: str) -> None:
     """The draft email of a finalized request, as the agent would send it, to each Global admin of the customer, in
-    the admin's language (the agent's when the admin has none)."""
+    the admin's language (`language`, the agent's, when the admin has not said which). Everything in it is written in
+    that language, the roles' names included: they are words of the catalogue, read when the rows are made."""
     relationship = finalized.relationship
     link = approval_link(finalized.token)
-    context = {
-        "partner": relationship.partner,
-        "agent": agent,
-        "link": link,
-        "relationship": relationship,
-        "roles": role_rows(relationship.roles),
-    }
+    context = {"partner": relationship.partner, "agent": agent, "link": link, "relationship": relationship}
     for admin in admins:
-        admin_language = admin.preferred_language or language
+        admin_language = language_of(admin, default=language)
         with translation.override(admin_language):
-            message = render_to_string("admin_relationships/draft_message.txt", context).strip()
+            roles = role_rows(relationship.roles)
+            message = render_to_string("admin_relationships/draft_message.txt", {**context, "roles": roles}).strip()
         email_enqueue(
             to=admin.email,
             template="admin_relationship_request",

@@ -21,6 +21,7 @@ from partnercenter.languages import current_language, language_choices, supporte
 from partnercenter.models import AccessAssignment, AdminRelationship, DirectoryRole, Partner, Tenant
 from partnercenter.roles import CATALOGUE
 from partnercenter.tokens import token_matches_hash
+from partnercenter.words import join_list
 
 from . import services
 from .forms import (
@@ -40,6 +41,7 @@ from .rules import (
 )
 from .selectors import (
     admin_relationships_of,
+    group_label,
     partner_groups,
     pending_requests_of,
     role_rows,
@@ -417,16 +419,53 @@ def assignment_edit(
     )
 
 
-@require_POST
+def _confirmation(request: AuthenticatedRequest, relationship: AdminRelationship, **words) -> HttpResponse:
+    """A confirmation page of a change to an admin relationship, under the relationship; Cancel goes back to it."""
+    customer = relationship.customer
+    assert customer is not None  # only a customer's relationship has security groups and roles to take away
+    back = _relationship_url(relationship)
+    facts = [
+        (_("Customer"), customer.name),
+        (_("Admin relationship name"), relationship.display_name),
+        *words.pop("facts", []),
+    ]
+    breadcrumb = [
+        (_("Customers"), reverse("customers:list")),
+        (customer.name, reverse("customers:detail", args=[customer.public_id])),
+        (relationship.display_name, back),
+    ]
+    context = {"breadcrumb": breadcrumb, "facts": facts, "cancel_url": back, **words}
+    return render(request, "confirm.html", context)
+
+
+@require_http_methods(["GET", "POST"])
 def assignment_remove(
     request: AuthenticatedRequest, tenant_id: UUID, relationship_id: UUID, assignment_id: UUID
 ) -> HttpResponse:
+    """Remove a security group's roles. GET: what it does (its members lose the roles at once), to confirm. POST:
+    remove them."""
     relationship = admin_relationship_for(request, tenant_id, relationship_id, change=True)
     assignment = _assignment_for(relationship, assignment_id)
+    group = assignment.security_group
+    if request.method == "GET":
+        customer_name = relationship.customer.name if relationship.customer else ""
+        return _confirmation(
+            request,
+            relationship,
+            question=_("Remove the roles of %(group)s?") % {"group": group_label(group)},
+            facts=[
+                (_("Security group"), group_label(group)),
+                (_("Roles"), join_list(role["name"] for role in role_rows(assignment.roles))),
+            ],
+            consequence=_(
+                "The members of %(group)s lose these roles in %(customer)s at once. The admin relationship stays: "
+                "to give the group roles again, add it under Security groups."
+            )
+            % {"group": group_label(group), "customer": customer_name},
+            confirm_label=_("Remove"),
+        )
     services.access_assignment_remove(assignment=assignment, removed_by=request.user)
-    messages.success(
-        request, _("%(group)s no longer has roles in this relationship.") % {"group": assignment.security_group.name}
-    )
+    messages.success(request, _("%(group)s no longer has roles in this relationship.") % {"group": group_label(group)})
     return _detail(tenant_id, relationship_id)
 
 
@@ -469,11 +508,31 @@ def relationship_auto_extend(request: AuthenticatedRequest, tenant_id: UUID, rel
     return _detail(tenant_id, relationship_id)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def relationship_remove_global_admin(
     request: AuthenticatedRequest, tenant_id: UUID, relationship_id: UUID
 ) -> HttpResponse:
+    """Remove Global Administrator. GET: what it does (the security groups lose it at once, for good), to confirm.
+    POST: remove it."""
     relationship = admin_relationship_for(request, tenant_id, relationship_id, change=True)
+    if request.method == "GET":
+        if relationship.status != AdminRelationship.Status.ACTIVE or GA not in relationship.roles:
+            messages.error(request, _("This admin relationship doesn't include the Global Administrator role."))
+            return _detail(tenant_id, relationship_id)
+        customer_name = relationship.customer.name if relationship.customer else ""
+        return _confirmation(
+            request,
+            relationship,
+            question=_("Remove Global Administrator from %(name)s?") % {"name": relationship.display_name},
+            facts=[(_("Roles"), join_list(role["name"] for role in role_rows(relationship.roles)))],
+            consequence=_(
+                "Your security groups lose the Global Administrator role in %(customer)s at once; the relationship's "
+                "other roles stay. This can't be undone: to have Global Administrator again, request a new admin "
+                "relationship."
+            )
+            % {"customer": customer_name},
+            confirm_label=_("Remove Global Administrator"),
+        )
     try:
         services.admin_relationship_remove_global_admin(relationship=relationship, removed_by=request.user)
     except ValidationError as error:

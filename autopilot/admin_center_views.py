@@ -160,18 +160,34 @@ def batch_confirm(request: AuthenticatedRequest, tenant_id: UUID, batch_id: UUID
     return redirect("admincenter:device_list", center.tenant.public_id, batch.public_id)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def batch_discard(request: AuthenticatedRequest, tenant_id: UUID, batch_id: UUID) -> HttpResponse:
+    """Discard the list. GET: what it does (none of its rows is registered), to confirm. POST: discard it."""
     center = _center(request, tenant_id, CAN_MANAGE_DEVICES)
     batch = pages.batch_for(center.tenant, batch_id, own=True)
     _require_can_add(center)
+    back = reverse("admincenter:device_list", args=[center.tenant.public_id, batch.public_id])
+    if request.method == "GET":
+        if batch.state != DeviceBatch.State.NEEDS_CONFIRMATION:
+            messages.error(request, _("This device list is not waiting for confirmation."))
+            return redirect(back)
+        context = {
+            "center": center,
+            "breadcrumb": [
+                (_("Devices"), reverse("admincenter:devices", args=[center.tenant.public_id])),
+                (batch.name, back),
+            ],
+            "cancel_url": back,
+            **pages.discard_confirmation(batch),
+        }
+        return render(request, "admin_center/confirm.html", context)
     try:
         services.device_batch_discard(batch=batch, discarded_by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The device list was discarded. No device was registered."))
-    return redirect("admincenter:device_list", center.tenant.public_id, batch.public_id)
+    return redirect(back)
 
 
 @require_POST

@@ -9,10 +9,12 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from partnercenter.csv_export import csv_response
 from partnercenter.models import Partner, Tenant
 from partnercenter.other_partners import ANOTHER_PARTNER, partner_name_as_seen
+from partnercenter.templatetags.when import when
 
 from . import csv_import, selectors
 from .models import Device, DeviceBatch, DeviceSource
@@ -119,6 +121,30 @@ def failure_message(batch: DeviceBatch) -> str:
         ),
         "unreadable": _("The file of this device list could not be read. Upload it again."),
     }.get(batch.failure, "")
+
+
+def discard_confirmation(batch: DeviceBatch) -> dict:
+    """What Discard the list asks, on either side: the list, and that none of its rows will be registered (not even
+    the valid ones, which is what the other button would do)."""
+    return {
+        "question": _("Discard the device list %(name)s?") % {"name": batch.name},
+        "facts": [
+            (_("Device list"), batch.name),
+            (_("File"), batch.file_name or "—"),
+            (_("Uploaded"), when(batch.uploaded_at)),
+            (_("Rows"), number_format(batch.total_rows, force_grouping=True)),
+            (_("Rows with problems"), number_format(batch.invalid_rows, force_grouping=True)),
+        ],
+        "consequence": ngettext(
+            "No device of this list is registered, not even the %(count)s row that could be. Its file is deleted and "
+            "its report of problems kept. This can't be undone: to register these devices, upload a corrected file.",
+            "No device of this list is registered, not even the %(count)s rows that could be. Its file is deleted and "
+            "its report of problems kept. This can't be undone: to register these devices, upload a corrected file.",
+            batch.valid_rows,
+        )
+        % {"count": number_format(batch.valid_rows, force_grouping=True)},
+        "confirm_label": _("Discard the list"),
+    }
 
 
 def report_csv_response(batch: DeviceBatch) -> StreamingHttpResponse:

@@ -240,7 +240,7 @@ def _profile_unassign_confirmation(request, customer, partner, rights, back: str
         tab="lists" if list_ids else "devices",
         **details,
     )
-    return render(request, "autopilot/profile_unassign.html", context)
+    return render(request, "autopilot/confirm.html", context)
 
 
 @require_POST
@@ -391,17 +391,25 @@ def batch_confirm(request: AuthenticatedRequest, tenant_id: UUID, batch_id: UUID
     return redirect("customers:device_list", customer.public_id, batch.public_id)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def batch_discard(request: AuthenticatedRequest, tenant_id: UUID, batch_id: UUID) -> HttpResponse:
-    partner, customer, _rights = _customer(request, tenant_id, *rules.DEVICE_ADDERS)
+    """Discard the list. GET: what it does (none of its rows is registered), to confirm. POST: discard it."""
+    partner, customer, rights = _customer(request, tenant_id, *rules.DEVICE_ADDERS)
     batch = pages.batch_for(customer, batch_id, partner=partner)
+    back = reverse("customers:device_list", args=[customer.public_id, batch.public_id])
+    if request.method == "GET":
+        if batch.state != DeviceBatch.State.NEEDS_CONFIRMATION:
+            messages.error(request, _("This device list is not waiting for confirmation."))
+            return redirect(back)
+        context = _context(customer, partner, rights, tab="lists", cancel_url=back, **pages.discard_confirmation(batch))
+        return render(request, "autopilot/confirm.html", context)
     try:
         services.device_batch_discard(batch=batch, discarded_by=request.user, partner=partner)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The device list was discarded. No device was registered."))
-    return redirect("customers:device_list", customer.public_id, batch.public_id)
+    return redirect(back)
 
 
 # --- profiles ---------------------------------------------------------------------------------------------------------

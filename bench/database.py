@@ -8,11 +8,9 @@ def say(message: str) -> None:
 
 
 def admin_connection(server_url: str):
-    import psycopg2
+    import psycopg
 
-    conn = psycopg2.connect(f"{server_url}/postgres")
-    conn.autocommit = True
-    return conn
+    return psycopg.connect(f"{server_url}/postgres", autocommit=True)
 
 
 def create_database(server_url: str, name: str) -> None:

@@ -14,8 +14,9 @@ from django.db.models import Count, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from azure_subscriptions.selectors import provisioned_by_other_partners
@@ -38,6 +39,7 @@ from partnercenter.models import DelegatedAdminGrant, DirectoryRole, Tenant, Use
 from partnercenter.other_partners import other_partners_for, partner_name_as_seen
 from partnercenter.roles import CATALOGUE
 from partnercenter.selectors import ACTIVITY_SORTING, audit_event_parts_for_tenant, audit_events_for_tenant
+from partnercenter.templatetags.when import when
 
 from . import services
 from .forms import (
@@ -463,15 +465,44 @@ def license_assign(request: AuthenticatedRequest, tenant_id: UUID, subscription_
     return _render_detail(request, center, subscription, form, status=400)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def license_unassign(
     request: AuthenticatedRequest, tenant_id: UUID, subscription_id: UUID, user_id: UUID
 ) -> HttpResponse:
+    """Unassign. GET: what it does (the user can no longer use the product), to confirm. POST: take the license back."""
     center = admin_center_for(request, tenant_id, CAN_MANAGE_LICENSES)
     subscription = _subscription_for(center, subscription_id)
     user = User.objects.filter(public_id=user_id, tenant=center.tenant).first()
     if user is None:
         raise Http404
+    back = reverse("admincenter:subscription_detail", args=[center.tenant.public_id, subscription.public_id])
+    product = subscription.get_product_display()
+    if request.method == "GET":
+        assignment = LicenseAssignment.objects.filter(subscription=subscription, user=user).first()
+        if assignment is None:
+            messages.error(request, _("%(user)s has no license for this subscription.") % {"user": user.email})
+            return redirect(back)
+        context = {
+            "center": center,
+            "breadcrumb": [
+                (_("Subscriptions and licenses"), reverse("admincenter:subscriptions", args=[center.tenant.public_id])),
+                (product, back),
+            ],
+            "question": _("Unassign the license of %(user)s?") % {"user": user.display_name},
+            "facts": [
+                (_("Name"), user.display_name),
+                (_("Email"), user.email),
+                (_("Subscription"), product),
+                (pgettext("date assigned", "Assigned"), when(assignment.assigned_at)),
+            ],
+            "consequence": _(
+                "%(user)s can no longer use %(product)s. The license becomes available to assign to someone else."
+            )
+            % {"user": user.display_name, "product": product},
+            "confirm_label": _("Unassign"),
+            "cancel_url": back,
+        }
+        return render(request, "admin_center/confirm.html", context)
     try:
         services.license_unassign(
             subscription=subscription, user=user, unassigned_by=request.user, partner=center.partner
@@ -481,10 +512,9 @@ def license_unassign(
     else:
         messages.success(
             request,
-            _("%(user)s no longer has a license for %(product)s.")
-            % {"user": user.email, "product": subscription.get_product_display()},
+            _("%(user)s no longer has a license for %(product)s.") % {"user": user.email, "product": product},
         )
-    return redirect("admincenter:subscription_detail", center.tenant.public_id, subscription.public_id)
+    return redirect(back)
 
 
 # --- Activity ---------------------------------------------------------------------------------------------------------

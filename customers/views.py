@@ -32,6 +32,7 @@ from partnercenter.csv_export import csv_response
 from partnercenter.http import AuthenticatedRequest
 from partnercenter.listing import paginate
 from partnercenter.models import ResellerRelationship
+from partnercenter.selectors import customer_count
 
 from .forms import SubscriptionForm
 from .models import Subscription
@@ -44,7 +45,9 @@ from .selectors import (
     azure_portal_availability,
     customers_for,
     customers_of_kind,
+    customers_page_rows,
     customers_search,
+    has_azure_role,
     search_sorts_after_filter,
     with_lost_admin_relationship,
 )
@@ -66,10 +69,17 @@ def customer_list(request: AuthenticatedRequest) -> HttpResponse:
     partner = partner_for(request)
     q = request.GET.get("q", "")[:200]
     kind = request.GET.get("relationship", "")
-    relationships = with_lost_admin_relationship(
-        customers_search(customers_of_kind(customers_for(partner, removal=False), kind), q)
+    # Hand-written SQL on PostgreSQL (CustomerRows); the ORM's query elsewhere.
+    source = customers_page_rows(partner, kind, q)
+    relationships = (
+        None
+        if source is not None
+        else with_lost_admin_relationship(
+            customers_search(customers_of_kind(customers_for(partner, removal=False), kind), q)
+        )
     )
     # The page's rows as tuples of CUSTOMER_ROW_FIELDS (building model instances was a good part of the page's time).
+    # Unfiltered, the count is the partner's kept count (no query); a search counts its matches with its rows.
     page = paginate(
         request,
         relationships,
@@ -77,6 +87,8 @@ def customer_list(request: AuthenticatedRequest) -> HttpResponse:
         per_page=settings.CUSTOMERS_PAGE_SIZE,
         values=CUSTOMER_ROW_FIELDS,
         sort_after_filter=search_sorts_after_filter(q),
+        known_count=None if q.strip() or kind in RELATIONSHIP_KINDS else customer_count(partner),
+        source=source,
     )
     kinds = partner_group_kinds(request.user)
     context = {
@@ -97,7 +109,10 @@ def customer_list(request: AuthenticatedRequest) -> HttpResponse:
 def _customer_row(request: AuthenticatedRequest, tenant_id: UUID) -> tuple[ResellerRelationship, frozenset[str]]:
     """A customer of the agent's partner as a Customers row (404 for any other tenant), with its admin portals as
     the agent may use them now, and the agent's partner roles."""
-    row = partner_relationship_for(request, tenant_id, reseller=False)
+    # The Azure portal's fact comes in the row's query (azure_portal_availability reads it).
+    row = partner_relationship_for(
+        request, tenant_id, reseller=False, annotations={"has_azure_role": has_azure_role(request.user)}
+    )
     kinds = partner_group_kinds(request.user)
     # With a live admin relationship, GDAP decides the agent's roles there (one query, only then).
     granular = (

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from partnercenter.http import AuthenticatedRequest
 from partnercenter.models import ApiApplication
+from partnercenter.templatetags.when import when
 
 from . import app_services
 from .forms import AppForm, AppPermissionsForm, ClientSecretForm
@@ -98,17 +99,68 @@ def app_secret_new(request: AuthenticatedRequest, app_id) -> HttpResponse:
     return _app_page(request, app, new_secret=new.value)
 
 
-@require_POST
+def _confirmation(request: AuthenticatedRequest, app: ApiApplication, **words) -> HttpResponse:
+    """A confirmation page of a change to an app, under it; Cancel goes back to it."""
+    back = reverse("partnersettings:app", args=[app.public_id])
+    context = {
+        "breadcrumb": [(_("Apps"), reverse("partnersettings:apps")), (app.display_name, back)],
+        "cancel_url": back,
+        **words,
+    }
+    return render(request, "confirm.html", context)
+
+
+@require_http_methods(["GET", "POST"])
 def app_secret_revoke(request: AuthenticatedRequest, app_id, secret_id) -> HttpResponse:
+    """Revoke a client secret. GET: what it does (the secret and its tokens stop working), to confirm. POST: revoke
+    it."""
     secret = app_secret_for(request, app_id, secret_id)
+    if request.method == "GET":
+        if secret.revoked_at is not None:
+            messages.info(request, _("This client secret was already revoked."))
+            return redirect("partnersettings:app", app_id=app_id)
+        return _confirmation(
+            request,
+            secret.application,
+            question=_("Revoke this client secret?"),
+            facts=[
+                (_("App"), secret.application.display_name),
+                (_("Description"), secret.description or "—"),
+                (_("Value"), f"{secret.hint}…"),
+                (_("Expires"), when(secret.expires_at)),
+                (_("Last used"), when(secret.last_used_at) if secret.last_used_at else _("Never")),
+            ],
+            consequence=_(
+                "The secret and every token obtained with it stop working at once: a script that uses it can no "
+                "longer call the API. This can't be undone: give the script a new client secret."
+            ),
+            confirm_label=_("Revoke"),
+        )
     app_services.api_client_secret_revoke(secret=secret, revoked_by=request.user)
     messages.success(request, _("The client secret was revoked: it and its tokens no longer work."))
     return redirect("partnersettings:app", app_id=app_id)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def app_remove(request: AuthenticatedRequest, app_id) -> HttpResponse:
+    """Remove the app. GET: what it does (its secrets and tokens stop working), to confirm. POST: remove it."""
     app = app_for(request, app_id)
+    if request.method == "GET":
+        return _confirmation(
+            request,
+            app,
+            question=_("Remove the app %(name)s?") % {"name": app.display_name},
+            facts=[
+                (_("App"), app.display_name),
+                (_("Application (client) ID"), str(app.public_id)),
+                (_("Active client secrets"), str(app.secrets.filter(revoked_at__isnull=True).count())),
+            ],
+            consequence=_(
+                "Its client secrets and every token obtained with them stop working at once, and the app is no "
+                "longer listed. This can't be undone: to call the API again, register a new app."
+            ),
+            confirm_label=_("Remove app"),
+        )
     app_services.api_application_remove(app=app, removed_by=request.user)
     messages.success(request, _("The app %(name)s was removed.") % {"name": app.display_name})
     return redirect("partnersettings:apps")

@@ -6,8 +6,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from partnercenter.http import AuthenticatedRequest
 from partnercenter.models import SecurityGroup, User
@@ -97,12 +98,29 @@ def group_detail(request: AuthenticatedRequest, group_id) -> HttpResponse:
     return _group_page(request, group, form, status=400)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def group_member_remove(request: AuthenticatedRequest, group_id, user_id) -> HttpResponse:
+    """Remove a member. GET: what it does (the roles the group gives are gone for them at once), to confirm. POST:
+    take them out of the group."""
     group = security_group_for(request, group_id, change=True)
     user = security_group_members(group).filter(public_id=user_id).first()
     if user is None:
         raise Http404
+    back = reverse("partnersettings:security_group", args=[group.public_id])
+    if request.method == "GET":
+        context = {
+            "breadcrumb": [(_("Security groups"), reverse("partnersettings:security_groups")), (group.name, back)],
+            "question": _("Remove %(name)s from %(group)s?") % {"name": user.display_name, "group": group.name},
+            "facts": [(_("Name"), user.display_name), (_("Email"), user.email), (_("Security group"), group.name)],
+            "consequence": _(
+                "%(name)s loses at once every role %(group)s gives in customers' tenants through admin "
+                "relationships. Their other security groups and their roles stay."
+            )
+            % {"name": user.display_name, "group": group.name},
+            "confirm_label": _("Remove"),
+            "cancel_url": back,
+        }
+        return render(request, "confirm.html", context)
     services.security_group_member_remove(group=group, user=user, removed_by=request.user)
     messages.success(request, _("%(name)s was removed from the group.") % {"name": user.display_name})
     return redirect("partnersettings:security_group", group_id=group.public_id)

@@ -2,6 +2,7 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -11,6 +12,10 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         # A new customer organization is created from an invitation link (relationships.views.invitation_signup).
         return False
+
+    def get_password_change_redirect_url(self, request) -> str:
+        # Back to Security, where Change password is offered (allauth's default is the form again).
+        return reverse("mfa_index")
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth's emails (a password link, a notice) in the language the user reads, not the page's: whoever

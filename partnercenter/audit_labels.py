@@ -55,6 +55,7 @@ DETAIL_LABELS: dict[str, "StrOrPromise"] = {
     "count": gettext_lazy("Devices"),
     "skipped": gettext_lazy("Skipped"),
     "recipient": gettext_lazy("Recipient"),
+    "how": gettext_lazy("How"),
     "include_delegated_admin": gettext_lazy("Delegated admin"),
     "group": gettext_lazy("Security group"),
     "template": gettext_lazy("Role template"),

@@ -3,6 +3,8 @@
 import os
 
 from celery import Celery
+from celery.signals import task_postrun, task_prerun
+from django.db import close_old_connections
 from kombu.transport import redis as kombu_redis
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnercenter.settings")
@@ -10,6 +12,17 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnercenter.settings")
 app = Celery("partnercenter")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _database_connections_as_between_requests(task=None, **kwargs) -> None:
+    """What Django does before and after each request, before and after each task: a connection older than
+    CONN_MAX_AGE, or that failed, is closed, and one kept is checked (CONN_HEALTH_CHECKS) before its next query. A
+    worker's connection to PostgreSQL then serves task after task (see CELERY_DB_REUSE_MAX in settings). Not for a
+    task run in-process: it runs inside the caller's request, perhaps inside its transaction."""
+    if task is not None and not task.request.is_eager:
+        close_old_connections()
 
 
 _restore_unacked = kombu_redis.QoS.restore_unacked

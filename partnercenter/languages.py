@@ -1,10 +1,15 @@
 """The languages the portal speaks, and the one way a form asks which of them a person reads (the customer an email
 goes to, a new user)."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import get_language_info
+
+if TYPE_CHECKING:
+    from .models import User
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -20,6 +25,12 @@ def supported_language(code: str | None) -> str:
 
 def current_language() -> str:
     return supported_language(translation.get_language()) or settings.LANGUAGE_CODE
+
+
+def language_of(user: "User", default: str = "") -> str:
+    """The language an email to `user` is written in: the one they read the portal in (chosen with the language
+    switcher, or their browser's at sign-in: services.user_language_set), else `default`, else the portal's."""
+    return supported_language(user.preferred_language) or supported_language(default) or settings.LANGUAGE_CODE
 
 
 class LanguageField(forms.ChoiceField):

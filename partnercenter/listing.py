@@ -24,10 +24,10 @@ import datetime
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
-from django.db.models import CharField, F, Model, QuerySet, Value
+from django.db.models import CharField, Count, F, Model, QuerySet, Value, Window
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.db.models.functions import Concat
 from django.http import HttpRequest, QueryDict
@@ -125,6 +125,38 @@ class ListPage:
         return bool(self.rows)
 
 
+@dataclass(frozen=True)
+class Read:
+    """What paginate asks of a RowSource: rows ordered by `fields` (a column's fields, then the tiebreaker), all
+    `descending` or all ascending (the order to read in, reversed already when reading backwards); only the rows
+    after `key` in that order when one is given (a cursor), else from `offset`; at most `limit`. Each row is the
+    source's values, then the row's values of `fields`, then, with `count`, how many rows the list has (before the
+    offset and the limit). `unindexed`: sort text by an expression no index holds (paginate's sort_after_filter)."""
+
+    fields: tuple[str, ...]
+    descending: bool
+    key: list[Any] | None
+    offset: int
+    limit: int
+    count: bool
+    unindexed: bool
+
+
+class RowSource(Protocol):
+    """A list that reads its own rows for paginate (its `source`), in queries written for it."""
+
+    @property
+    def model(self) -> type[Model]:
+        """Whose fields the sort key's values are, to read them back from a cursor."""
+        ...
+
+    def rows(self, read: Read) -> list[tuple]: ...
+
+    def count(self, cap: int) -> int:
+        """How many rows, counting no further than cap + 1."""
+        ...
+
+
 def _encode(values: Sequence[Any]) -> str:
     def plain(value: Any) -> Any:
         if isinstance(value, datetime.datetime | datetime.date):
@@ -137,7 +169,7 @@ def _encode(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode(token: str, queryset: QuerySet, paths: Sequence[str]) -> list[Any] | None:
+def _decode(token: str, model: type[Model], paths: Sequence[str]) -> list[Any] | None:
     """The sort key a cursor carries, each value converted by its model field; None if it does not parse."""
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
@@ -151,7 +183,7 @@ def _decode(token: str, queryset: QuerySet, paths: Sequence[str]) -> list[Any] |
         if not isinstance(value, str | int | float | bool):
             return None
         try:
-            out.append(_field_of(queryset.model, path).to_python(value))
+            out.append(_field_of(model, path).to_python(value))
         except Exception:  # noqa: BLE001 - a malformed value in an edited link is the first page, not a 500
             return None
     return out
@@ -198,7 +230,7 @@ def capped_count(queryset: QuerySet, cap: int) -> tuple[int, bool]:
 
 def paginate(
     request: HttpRequest,
-    queryset: QuerySet,
+    queryset: QuerySet | None,
     sorting: Sorting,
     *,
     per_page: int = 50,
@@ -207,6 +239,8 @@ def paginate(
     count_cap: int | None = None,
     sort_after_filter: bool = False,
     parts: Sequence[QuerySet] = (),
+    known_count: int | None = None,
+    source: "RowSource | None" = None,
 ) -> ListPage:
     """The page of `queryset` that the request asks for, sorted as it asks (see the module's docstring).
 
@@ -216,7 +250,14 @@ def paginate(
     than walk the column's index testing every row until a page of them matches. `parts`: disjoint querysets whose
     union is the list, for a filter with OR that no one index serves (each part reads its own index, a page's worth,
     and the rows are merged here): then `queryset` is only the model, and the orders must not be of text, which
-    Python and the database collate differently."""
+    Python and the database collate differently. `known_count`: the list's count, kept by the caller (no query).
+
+    With `sort_after_filter` and `values`, a numbered page counts its matches in the rows' own query (COUNT(*) OVER
+    (), computed before the LIMIT): the database gathers every match to sort them anyway, so a second query that
+    gathers them again to count them is saved.
+
+    `source`: a list that reads its own rows (RowSource) rather than a queryset's, for a page whose queries are
+    worth writing by hand; `queryset` is then unused and may be None, and `values` names the source's values."""
     params = request.GET
     column, descending = sorting.parse(params.get("sort", ""))
     sort = ("-" if descending else "") + column.key
@@ -224,8 +265,13 @@ def paginate(
     if size not in PAGE_SIZES:
         size = per_page
     paths = [*column.fields, sorting.tiebreaker]
-    keys = {f"sort_key_{i}": _key(queryset.model, path, sort_after_filter) for i, path in enumerate(paths)}
-    sources = list(parts) or [queryset]
+    if source is not None:
+        model, sources = source.model, []
+    elif queryset is not None:
+        model, sources = queryset.model, list(parts) or [queryset]
+    else:
+        raise ValueError("paginate needs a queryset or a source")
+    keys = {f"sort_key_{i}": _key(model, path, sort_after_filter) for i, path in enumerate(paths)}
 
     def ordered(source: QuerySet, reverse: bool) -> QuerySet:
         down = descending != reverse
@@ -243,41 +289,87 @@ def paginate(
             ordered(q, backwards).filter(lookup(Tuple(*(F(k) for k in keys)), tuple(key)), **first) for q in sources
         ]
 
-    if count:
-        counts = [capped_count(q, count_cap or COUNT_CAP) for q in sources]
-        total = sum(n for n, _capped in counts)
-        capped = any(c for _n, c in counts) or total > (count_cap or COUNT_CAP)
-        total = min(total, count_cap or COUNT_CAP)
+    cap = count_cap or COUNT_CAP
+    cursor_token = any(params.get(name) for name in ("after", "before"))
+    count_in_rows = count and known_count is None and sort_after_filter and values is not None and not parts
+    count_in_rows = count_in_rows and not cursor_token
+
+    def count_all() -> tuple[int, bool]:
+        if source is not None:
+            n = source.count(cap)
+            return min(n, cap), n > cap
+        counts = [capped_count(q, cap) for q in sources]
+        n = sum(n for n, _capped in counts)
+        return min(n, cap), any(c for _n, c in counts) or n > cap
+
+    def split(raw: Iterable[tuple], width: int) -> list[tuple[Any, tuple]]:
+        n = len(values or ())
+        return [(row[:n], row[n:width]) for row in raw]
+
+    def read(key: list[Any] | None, backwards: bool, offset: int, with_count: bool) -> list[tuple]:
+        """Rows as (values…, sort key…[, count]), or model instances when there are no `values`: after `key` when
+        given (a cursor), else from `offset`, reading backwards or not; a page's worth and one more."""
+        if source is not None:
+            asked = Read(tuple(paths), descending != backwards, key, offset, size + 1, with_count, sort_after_filter)
+            return source.rows(asked)
+        if key is not None:
+            selected = seek(key, backwards)
+        else:
+            selected = [ordered(q, False) for q in sources]
+            if with_count:
+                selected = [q.annotate(list_total=Window(Count("pk"))) for q in selected]
+        # With parts, each is read from its start: the offset is of the merged rows (at most MAX_NUMBERED_PAGE pages).
+        start = offset if len(selected) == 1 else 0
+        rows: list[Any] = []
+        for rows_qs in selected:
+            fetch = rows_qs[start : offset + size + 1]
+            if values is not None:
+                rows += list(fetch.values_list(*values, *keys, *(["list_total"] if with_count else [])))
+            else:
+                rows += [(obj, *(getattr(obj, k) for k in keys)) for obj in fetch]
+        if len(selected) > 1:
+            n = len(values) if values is not None else 1
+            rows.sort(key=lambda row: row[n:], reverse=descending != backwards)
+            rows = rows[offset : offset + size + 1]
+        return rows
+
+    if known_count is not None:
+        total, capped = min(known_count, cap), known_count > cap
+    elif count_in_rows:
+        total, capped = 0, True  # from the rows, below
+    elif count:
+        total, capped = count_all()
     else:
         total, capped = 0, True
     number = _positive_int(params.get("page")) or 1
-    selected: list[QuerySet] | None = None
+    cursor_key: list[Any] | None = None
     backwards = False
     offset = 0
     for name, back in (("after", False), ("before", True)):
-        if (token := params.get(name)) and (key := _decode(token, queryset, paths)) is not None:
-            selected, backwards = seek(key, back), back
+        if (token := params.get(name)) and (key := _decode(token, model, paths)) is not None:
+            cursor_key, backwards = key, back
             break
-    cursor = selected is not None
-    if selected is None:
+    cursor = cursor_key is not None
+    width = len(values) + len(paths) if values is not None else 1 + len(paths)
+    fetched: list[tuple[Any, tuple]] | None = None
+    if count_in_rows:
         number = min(number, MAX_NUMBERED_PAGE)
-        if count and not capped:
-            number = min(number, max(1, -(-total // size)))
         offset = (number - 1) * size
-        selected = [ordered(q, False) for q in sources]
-
-    fetched: list[tuple[Any, tuple]] = []
-    # With parts, each is read from its start: the offset is of the merged rows (at most MAX_NUMBERED_PAGE pages).
-    start = offset if len(selected) == 1 else 0
-    for rows_qs in selected:
-        fetch = rows_qs[start : offset + size + 1]
-        if values is not None:
-            fetched += [(row[: len(values)], row[len(values) :]) for row in fetch.values_list(*values, *keys)]
-        else:
-            fetched += [(obj, tuple(getattr(obj, k) for k in keys)) for obj in fetch]
-    if len(selected) > 1:
-        fetched.sort(key=lambda row: row[1], reverse=descending != backwards)
-        fetched = fetched[offset : offset + size + 1]
+        raw = read(None, False, offset, with_count=True)
+        if raw or offset == 0:
+            n = raw[0][-1] if raw else 0
+            total, capped = min(n, cap), n > cap
+            fetched = split(raw, width)
+        else:  # a page past the last: count, then show the last page
+            total, capped = count_all()
+    if fetched is None:
+        if not cursor:
+            number = min(number, MAX_NUMBERED_PAGE)
+            if count and not capped:
+                number = min(number, max(1, -(-total // size)))
+            offset = (number - 1) * size
+        raw = read(cursor_key, backwards, offset, with_count=False)
+        fetched = split(raw, width) if values is not None else [(row[0], row[1:]) for row in raw]
     more = len(fetched) > size
     fetched = fetched[:size]
     if backwards:

@@ -286,6 +286,11 @@ class AuditAction(models.TextChoices):
         _("Renewed the link of a reseller relationship request"),
     )
     RELATIONSHIP_REQUEST_SEND = "relationship_request.send", _("Sent a reseller relationship request")
+    RELATIONSHIP_REQUEST_MARK_SENT = (
+        "relationship_request.mark_sent",
+        _("Marked a reseller relationship request as sent"),
+    )
+    RELATIONSHIP_REQUEST_DISCARD = "relationship_request.discard", _("Discarded a draft reseller relationship request")
     RELATIONSHIP_REQUEST_REVOKE = "relationship_request.revoke", _("Revoked a reseller relationship request")
     RELATIONSHIP_REQUEST_DECLINE = "relationship_request.decline", _("Declined a reseller relationship request")
     RESELLER_RELATIONSHIP_CREATE = "reseller_relationship.create", _("Accepted a reseller relationship")

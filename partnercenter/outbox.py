@@ -4,12 +4,16 @@ Idempotent by construction: a row is claimed with a conditional UPDATE, so two w
 never both send it, and a row already sent is never sent again.
 """
 
+import copy
 import re
 import smtplib
+import threading
+import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -27,6 +31,15 @@ STALE_CLAIM = timedelta(minutes=10)
 SWEEP_GRACE = timedelta(seconds=30)
 # A retry may arrive a little before its row's next attempt time (clocks of different workers differ slightly).
 EARLY_RETRY_TOLERANCE = timedelta(seconds=2)
+
+# A worker sends email after email over one connection to the mail server: opening one takes more round trips than
+# sending an email over it (the TCP handshake, the greeting, EHLO, and in production STARTTLS, EHLO again and AUTH;
+# QUIT at the end). Not for long: a connection unused for MAILER_IDLE_LIMIT is dropped before the next email, without
+# QUIT (servers close idle connections, Postfix after 10 seconds when busy, and a firewall may forget one without a
+# word: QUIT would then wait for the timeout); one is closed after MAILER_MAX_MESSAGES emails (servers may limit the
+# emails of a connection) and after any error. Each thread keeps its own: a process of the worker's pool is one thread.
+MAILER_IDLE_LIMIT = 5.0  # seconds
+MAILER_MAX_MESSAGES = 100
 
 # Personalized links in the stored copy are blanked once the email is out (or will never go out): the database
 # keeps no usable token. Invitation links, and the links new partner users get to choose their password.
@@ -120,21 +133,64 @@ def outbox_deliver(email: OutboxEmail) -> str:
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
     ours = OutboxEmail.objects.filter(pk=email.pk, state=OutboxEmail.State.SENDING, claimed_at=email.claimed_at)
-    mailer = mailers.default
+    mailer = _held_mailer()
+    keep = False  # the connection, for the next email: only once this one went out (or was not ours to send)
     try:
         with transaction.atomic():
             # Held until the outcome is recorded: while it is, nobody takes the claim over (see ABANDONED_CLAIM).
             if not list(ours.select_for_update().values_list("pk", flat=True)):
+                keep = True
                 return OutboxEmail.objects.get(pk=email.pk).state  # overtaken before we began: not ours to send
             state, reason, retry_in = _send(email, message, ours, mailer)
+        keep = state == OutboxEmail.State.SENT
     finally:
         # The mail server has the email once it accepts the message; a worker that dies between that and the commit
-        # above leaves a claim that is sent again. That moment is kept as short as it can be: the connection is
-        # closed (QUIT, a round trip) only after the outcome is recorded.
-        mailer.close()
+        # above leaves a claim that is sent again. That moment is kept as short as it can be: nothing is said to the
+        # server after the message until the outcome is recorded (the connection stays open for the next email, or
+        # is closed, QUIT and all, only now).
+        _mailer_release(mailer, keep=keep)
     if reason is not None:
         raise TransientEmailError(reason, retry_in)
     return state
+
+
+class _HeldMailer(threading.local):
+    """This thread's mailer, kept open from one email to the next (see MAILER_IDLE_LIMIT)."""
+
+    mailer: BaseEmailBackend | None = None
+    config: dict | None = None  # the MAILERS entry it was made from
+    messages = 0
+    last_used = 0.0
+
+
+_held = _HeldMailer()
+
+
+def _held_mailer() -> BaseEmailBackend:
+    """The mailer for the next email: this thread's, still open from the last one, if it may be used again; else a new
+    one (opened when the email is sent)."""
+    config = settings.MAILERS.get("default")
+    if _held.mailer is not None:
+        if _held.config == config and time.monotonic() - _held.last_used <= MAILER_IDLE_LIMIT:
+            return _held.mailer
+        smtp = getattr(_held.mailer, "connection", None)  # Django's SMTP mailer; the others hold no connection
+        if smtp is not None:
+            smtp.close()  # no QUIT: see MAILER_IDLE_LIMIT
+    _held.mailer, _held.config, _held.messages = mailers.default, copy.deepcopy(config), 0
+    return _held.mailer
+
+
+def _mailer_release(mailer: BaseEmailBackend, *, keep: bool) -> None:
+    """After an email: the mailer stays open for the next one if `keep` and it has not sent its share; else it is
+    closed (QUIT)."""
+    if keep and mailer is _held.mailer:
+        _held.messages += 1
+        _held.last_used = time.monotonic()
+        if _held.messages < MAILER_MAX_MESSAGES:
+            return
+    if mailer is _held.mailer:
+        _held.mailer = None
+    mailer.close()
 
 
 def _send(email: OutboxEmail, message: EmailMultiAlternatives, ours, mailer) -> tuple[str, str | None, int]:

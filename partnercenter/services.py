@@ -20,6 +20,7 @@ from .models import (
     Tenant,
     User,
 )
+from .selectors import forget_customer_count
 from .timezones import valid_zone
 
 BUILTIN_PARTNER_GROUPS = (
@@ -191,6 +192,7 @@ def customer_through_granular_admin(*, partner: Partner, customer: Tenant, appro
         ResellerRelationship.objects.filter(pk=relationship.pk, granular_admin_since__isnull=True).update(
             granular_admin_since=approved_at
         )
+        forget_customer_count(partner.pk)  # an update sends no post_save
 
 
 def user_language_set(*, user: User, language: str) -> bool:

@@ -4,10 +4,13 @@ from allauth.account.models import EmailAddress
 from allauth.account.signals import password_reset
 from allauth.mfa.signals import authenticator_removed
 from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import translation
 
 from .access import MFA_SESSION_KEY
+from .models import ResellerRelationship
+from .selectors import forget_customer_count
 from .services import user_language_set
 
 
@@ -38,3 +41,10 @@ def remember_language_at_sign_in(sender, request, user, **kwargs) -> None:
     it at sign-in, so that what the portal emails them is in it. A language chosen before is kept."""
     if request is not None and not user.preferred_language:
         user_language_set(user=user, language=translation.get_language_from_request(request))
+
+
+@receiver(post_save, sender=ResellerRelationship)
+@receiver(post_delete, sender=ResellerRelationship)
+def recount_customers(sender, instance: ResellerRelationship, **kwargs) -> None:
+    # Whoever saves it (a service, the Django admin, the demo data), the partner's cached count follows.
+    forget_customer_count(instance.partner_id)

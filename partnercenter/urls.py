@@ -3,11 +3,12 @@ from django.urls import include, path, re_path
 
 from . import health, views
 
-# Parts of allauth this product does not offer, answered 404 before allauth sees them: email addresses belong to the
-# tenant's directory (users do not add their own), nobody signs up on their own, and sign-in is by password.
+# Parts of allauth this product does not offer, answered before allauth sees them: nobody signs up on their own, and
+# sign-in is by password (404). Email addresses belong to the tenant's directory (users do not manage their own): where
+# allauth sends a signed-in user to its email page (from /accounts/, say), the portal's own account page answers.
 not_offered = [
     path("accounts/signup/", views.not_offered, name="account_signup"),
-    path("accounts/email/", views.not_offered, name="account_email"),
+    path("accounts/email/", views.account_settings, name="account_email"),
     path("accounts/confirm-email/", views.not_offered, name="account_email_verification_sent"),
     re_path(r"^accounts/confirm-email/(?P<key>[-:\w]+)/$", views.not_offered, name="account_confirm_email"),
     path("accounts/login/code/confirm/", views.not_offered, name="account_confirm_login_code"),

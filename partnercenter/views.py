@@ -79,6 +79,14 @@ def not_offered(request: HttpRequest, **kwargs) -> HttpResponse:
     raise Http404
 
 
+@require_GET
+def account_settings(request: AuthenticatedRequest) -> HttpResponse:
+    """allauth's email page, which this portal does not have (a user's address is its directory's): allauth sends a
+    signed-in user there from /accounts/, so it goes to the user's own settings, Security (password, two-step
+    verification)."""
+    return redirect("mfa_index")
+
+
 def _mailbox_enabled() -> None:
     """The mailbox pages exist only on a developer's machine: DEBUG on and the local mailbox the mailer. Anywhere else
     they answer 404, whatever LOCAL_MAILBOX_ENABLED says (settings make it false without DEBUG; this does not rely

@@ -159,14 +159,17 @@ REQUEST_SEARCH_MAX_LENGTH = 200
 
 
 def requests_filtered(requests: QuerySet[RelationshipRequest], *, state: str, q: str) -> QuerySet[RelationshipRequest]:
-    """Requests in an effective state (a pending request past its expiry is expired; anything not a state is every
-    state), whose recipient's email address or customer's name contains `q` (case-insensitive)."""
+    """Requests in an effective state (a draft or pending request past its expiry is expired; anything not a state
+    is every state), whose recipient's email address or customer's name contains `q` (case-insensitive). Pending is
+    the invitations customers hold: drafts are a state of their own."""
     now = timezone.now()
     State = RelationshipRequest.State
     if state == State.EXPIRED:
-        requests = requests.filter(Q(state=State.EXPIRED) | Q(state=State.PENDING, expires_at__lte=now))
-    elif state == State.PENDING:
-        requests = requests.filter(state=State.PENDING, expires_at__gt=now)
+        requests = requests.filter(
+            Q(state=State.EXPIRED) | Q(state__in=RelationshipRequest.OPEN_STATES, expires_at__lte=now)
+        )
+    elif state in RelationshipRequest.OPEN_STATES:
+        requests = requests.filter(state=state, expires_at__gt=now)
     elif state in State.values:
         requests = requests.filter(state=state)
     if q := q.strip()[:REQUEST_SEARCH_MAX_LENGTH]:

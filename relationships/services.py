@@ -10,10 +10,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from partnercenter.access import is_own_global_admin, partner_of
 from partnercenter.audit import audit_record
 from partnercenter.emails import email_enqueue
+from partnercenter.languages import language_of
 from partnercenter.models import (
     AuditAction,
     DelegatedAdminGrant,
@@ -25,7 +27,7 @@ from partnercenter.models import (
     User,
 )
 
-from .models import RelationshipRequest
+from .models import RelationshipRequest, ShareMethod
 from .tokens import invitation_link, token_hash, token_matches, token_new
 
 
@@ -42,7 +44,8 @@ class IssuedRequest:
 
 
 class RequestNotUsable(Exception):
-    """The link is expired, revoked, used or declined: `state` says which."""
+    """The request is not in a state that allows this (expired, revoked, discarded, used or declined; or, for what
+    only a draft allows, pending): `state` says which."""
 
     def __init__(self, state: str):
         super().__init__(state)
@@ -63,6 +66,8 @@ def _new_expiry():
 
 @transaction.atomic
 def relationship_request_create(*, partner: Partner, created_by: User, include_delegated_admin: bool) -> IssuedRequest:
+    """A draft: the agent sees its link and email on the draft page, and it becomes pending once they send it (see
+    RelationshipRequest). It expires as any request does, so that drafts nobody finished do not stay open forever."""
     token = token_new()
     relationship_request = RelationshipRequest.objects.create(
         partner=partner,
@@ -82,18 +87,30 @@ def relationship_request_create(*, partner: Partner, created_by: User, include_d
 
 @transaction.atomic
 def relationship_request_reissue(*, relationship_request: RelationshipRequest, reissued_by: User) -> IssuedRequest:
-    """A fresh link (and 90 more days) for a request still waiting for the customer. Only the token's hash is kept,
-    so the old link cannot be shown again; it stops working now."""
+    """A fresh link (and 90 more days) for a request still open: Resend of a pending request, or a draft opened again
+    to finish it. Only the token's hash is kept, so the old link cannot be shown again; it stops working now. The
+    request is a draft again until the new link is sent: nobody outside has it yet."""
     locked = RelationshipRequest.objects.select_for_update().get(pk=relationship_request.pk)
-    if locked.state != RelationshipRequest.State.PENDING:
+    if locked.state not in RelationshipRequest.OPEN_STATES:
         raise RequestNotUsable(locked.state)
+    previous_state = locked.state
     token = token_new()
     locked.token_hash = token_hash(token)
     locked.expires_at = _new_expiry()
+    locked.state = RelationshipRequest.State.DRAFT
     locked.link_sent_at = None  # the new link's draft has not been sent
-    locked.save(update_fields=["token_hash", "expires_at", "link_sent_at"])
-    audit_record(actor=reissued_by, action=AuditAction.RELATIONSHIP_REQUEST_REISSUE, obj=locked)
+    locked.save(update_fields=["token_hash", "expires_at", "state", "link_sent_at"])
+    audit_record(
+        actor=reissued_by,
+        action=AuditAction.RELATIONSHIP_REQUEST_REISSUE,
+        obj=locked,
+        details={"previous_state": previous_state},
+    )
     return IssuedRequest(locked, token)
+
+
+_LINK_NO_LONGER_VALID = gettext_lazy("This link is no longer valid. Open the request again to get a new link.")
+_CANNOT_BE_SENT = gettext_lazy("Only a draft or a pending request can be sent.")
 
 
 @transaction.atomic
@@ -106,12 +123,14 @@ def relationship_request_send(
     message: str,
     language: str,
 ) -> OutboxEmail:
-    """Email the agent's draft to the customer. The draft may be edited but must keep the personalized link. A link
-    is emailed once: sending its draft again raises DraftAlreadySent (Resend issues a new link to send)."""
+    """Email the agent's draft to the customer: the request is pending from now, its link's 90 days counted from now
+    (what the email tells the customer). The draft may be edited but must keep the personalized link. A link is
+    emailed once: sending its draft again raises DraftAlreadySent (Resend issues a new link to send). A draft already
+    made pending by Open in email, Copy to clipboard or Done may still be sent: the portal has not emailed it."""
     if not token_matches(relationship_request, token):
-        raise ValidationError(_("This link is no longer valid. Open the request again to get a new link."))
-    if relationship_request.effective_state != RelationshipRequest.State.PENDING:
-        raise ValidationError(_("Only a pending request can be sent."))
+        raise ValidationError(_LINK_NO_LONGER_VALID)
+    if not relationship_request.is_open:
+        raise ValidationError(_CANNOT_BE_SENT)
     errors = {}
     try:
         validate_email(recipient_email)
@@ -127,21 +146,29 @@ def relationship_request_send(
     # posts at the same moment (a double click, two tabs, two web processes), the second waits on the first's row
     # lock, then finds link_sent_at set and matches nothing, so only one email is written.
     now = timezone.now()
+    expires_at = _new_expiry()
     claimed = RelationshipRequest.objects.filter(
         pk=relationship_request.pk,
-        state=RelationshipRequest.State.PENDING,
+        state__in=RelationshipRequest.OPEN_STATES,
         token_hash=token_hash(token),
         expires_at__gt=now,
         link_sent_at__isnull=True,
-    ).update(link_sent_at=now, recipient_email=recipient_email)
+    ).update(
+        state=RelationshipRequest.State.PENDING,
+        link_sent_at=now,
+        expires_at=expires_at,
+        recipient_email=recipient_email,
+    )
     if not claimed:
         current = RelationshipRequest.objects.get(pk=relationship_request.pk)
         if not token_matches(current, token):
-            raise ValidationError(_("This link is no longer valid. Open the request again to get a new link."))
-        if current.effective_state != RelationshipRequest.State.PENDING:
-            raise ValidationError(_("Only a pending request can be sent."))
+            raise ValidationError(_LINK_NO_LONGER_VALID)
+        if not current.is_open:
+            raise ValidationError(_CANNOT_BE_SENT)
         raise DraftAlreadySent(current.recipient_email)
+    relationship_request.state = RelationshipRequest.State.PENDING
     relationship_request.link_sent_at = now
+    relationship_request.expires_at = expires_at
     relationship_request.recipient_email = recipient_email
     email = email_enqueue(
         to=recipient_email,
@@ -160,6 +187,60 @@ def relationship_request_send(
 
 
 @transaction.atomic
+def relationship_request_mark_sent(
+    *, relationship_request: RelationshipRequest, marked_by: User, token: str, how: ShareMethod
+) -> bool:
+    """The agent let the draft's link out without the portal's email: Done, Open in email or Copy to clipboard. The
+    request is pending from now, its link's 90 days counted from now (as the draft's text says). True if this made
+    it pending; False if it already was, with this link (Copy, then Done: one change, one audit event)."""
+    how = ShareMethod(how)
+    if not token_matches(relationship_request, token):
+        raise ValidationError(_LINK_NO_LONGER_VALID)
+    now = timezone.now()
+    expires_at = _new_expiry()
+    # Conditional, as Send's: of two marks at the same moment (Copy, then Done at once), one changes the request.
+    marked = RelationshipRequest.objects.filter(
+        pk=relationship_request.pk,
+        state=RelationshipRequest.State.DRAFT,
+        token_hash=token_hash(token),
+        expires_at__gt=now,
+    ).update(state=RelationshipRequest.State.PENDING, expires_at=expires_at)
+    if not marked:
+        current = RelationshipRequest.objects.get(pk=relationship_request.pk)
+        if not token_matches(current, token):
+            raise ValidationError(_LINK_NO_LONGER_VALID)
+        if current.effective_state != RelationshipRequest.State.PENDING:
+            raise RequestNotUsable(current.effective_state)
+        return False
+    relationship_request.state = RelationshipRequest.State.PENDING
+    relationship_request.expires_at = expires_at
+    audit_record(
+        actor=marked_by,
+        action=AuditAction.RELATIONSHIP_REQUEST_MARK_SENT,
+        obj=relationship_request,
+        details={"how": how.value},
+    )
+    return True
+
+
+@transaction.atomic
+def relationship_request_discard(*, relationship_request: RelationshipRequest, discarded_by: User) -> None:
+    """Throw a draft away: it is no invitation, and its link stops working (should the agent have copied it by hand).
+    The row stays, as revoked requests do, for the history; the list's state filter leaves it out."""
+    discarded = RelationshipRequest.objects.filter(
+        pk=relationship_request.pk, state=RelationshipRequest.State.DRAFT
+    ).update(state=RelationshipRequest.State.DISCARDED, decided_at=timezone.now(), decided_by=discarded_by)
+    if not discarded:
+        raise RequestNotUsable(RelationshipRequest.objects.get(pk=relationship_request.pk).effective_state)
+    audit_record(
+        actor=discarded_by,
+        action=AuditAction.RELATIONSHIP_REQUEST_DISCARD,
+        obj=relationship_request,
+        details={"include_delegated_admin": relationship_request.include_delegated_admin},
+    )
+
+
+@transaction.atomic
 def relationship_request_revoke(*, relationship_request: RelationshipRequest, revoked_by: User) -> None:
     updated = RelationshipRequest.objects.filter(
         pk=relationship_request.pk, state=RelationshipRequest.State.PENDING
@@ -170,7 +251,8 @@ def relationship_request_revoke(*, relationship_request: RelationshipRequest, re
 
 
 def check_can_decide(relationship_request: RelationshipRequest, user: User) -> None:
-    if relationship_request.effective_state != RelationshipRequest.State.PENDING:
+    # A draft's link may be accepted or declined as a pending one's: see RelationshipRequest.OPEN_STATES for why.
+    if not relationship_request.is_open:
         raise RequestNotUsable(relationship_request.effective_state)
     own_partner = partner_of(user)
     if own_partner is not None and own_partner.pk == relationship_request.partner_id:
@@ -180,10 +262,11 @@ def check_can_decide(relationship_request: RelationshipRequest, user: User) -> N
 
 
 def _close_request(relationship_request: RelationshipRequest, user: User, state: str) -> None:
-    """Move the request out of pending exactly once: the conditional UPDATE lets only one of two racing tabs win."""
+    """Move the request out of draft or pending exactly once: the conditional UPDATE lets only one of two racing tabs
+    win."""
     closed = RelationshipRequest.objects.filter(
         pk=relationship_request.pk,
-        state=RelationshipRequest.State.PENDING,
+        state__in=RelationshipRequest.OPEN_STATES,
         token_hash=relationship_request.token_hash,
         expires_at__gt=timezone.now(),
     ).update(state=state, decided_at=timezone.now(), decided_by=user, customer_id=user.tenant_id)
@@ -291,7 +374,7 @@ def delegated_admin_remove(*, customer: Tenant, partner: Partner, removed_by: Us
                 "removed_at": grant.removed_at,
                 "customers_url": customers_url,
             },
-            language=agent.preferred_language or "en",
+            language=language_of(agent),
             topic=grant,
         )
     return grant

@@ -27,7 +27,7 @@ from partnercenter.templatetags.when import when
 
 from . import services
 from .forms import AcceptForm, DraftEmailForm, EmailLanguageForm, OrganisationSignupForm, RequestOptionsForm
-from .models import RelationshipRequest
+from .models import RelationshipRequest, ShareMethod
 from .rules import REQUESTERS, relationship_request_for
 from .selectors import (
     REQUEST_SEARCH_MAX_LENGTH,
@@ -56,6 +56,7 @@ def _render_draft(
     if form is None:
         form = DraftEmailForm(initial={"token": issued.token, "message": default_message, "language": language})
     mailto = f"mailto:?subject={quote(subject)}&body={quote(default_message)}"
+    public_id = issued.request.public_id
     response = render(
         request,
         "relationships/draft.html",
@@ -65,6 +66,9 @@ def _render_draft(
             "mailto": mailto,
             "default_message": default_message,
             "email_language": dict(language_choices())[language],
+            "send_url": reverse("relationships:request_send", args=[public_id]),
+            "done_action": reverse("relationships:request_done", args=[public_id]),
+            "shared_url": reverse("relationships:request_shared", args=[public_id]),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -110,7 +114,7 @@ def request_send(request: AuthenticatedRequest, public_id) -> HttpResponse:
     relationship_request = relationship_request_for(request, public_id, *REQUESTERS)
     token = request.POST.get("token", "")
     if not token_matches(relationship_request, token):
-        messages.error(request, _("This draft's link is no longer valid. Use Resend to get a new link."))
+        messages.error(request, _STALE_DRAFT)
         return redirect("relationships:request_list")
     form = DraftEmailForm(request.POST)
     issued = IssuedRequest(relationship_request, token)
@@ -150,6 +154,52 @@ def request_send(request: AuthenticatedRequest, public_id) -> HttpResponse:
     return redirect("relationships:request_list")
 
 
+@require_POST
+def request_done(request: AuthenticatedRequest, public_id) -> HttpResponse:
+    """Done on the draft page: the agent says the draft is sent (from their own email, say), and it is pending. Then
+    back to Customers, as Partner Center's Done."""
+    relationship_request = relationship_request_for(request, public_id, *REQUESTERS)
+    try:
+        services.relationship_request_mark_sent(
+            relationship_request=relationship_request,
+            marked_by=request.user,
+            token=request.POST.get("token", "")[:100],
+            how=ShareMethod.DONE,
+        )
+    except ValidationError:
+        messages.error(request, _STALE_DRAFT)
+        return redirect("relationships:request_list")
+    except RequestNotUsable:
+        messages.error(request, _("This request can no longer be marked as sent."))
+        return redirect("relationships:request_list")
+    messages.success(
+        request, _("The request is pending until the customer accepts it. Follow it in Relationship requests.")
+    )
+    return redirect("customers:list")
+
+
+@require_POST
+def request_shared(request: AuthenticatedRequest, public_id) -> HttpResponse:
+    """Open in email or Copy to clipboard on the draft page (static/js/app.js posts here as the agent clicks): the
+    link has left the portal, so the request is pending. Answers the script only: 204, or why not (400, 409)."""
+    relationship_request = relationship_request_for(request, public_id, *REQUESTERS)
+    how = request.POST.get("how", "")
+    if how not in (ShareMethod.EMAIL_APP, ShareMethod.CLIPBOARD):
+        return HttpResponse(status=400)
+    try:
+        services.relationship_request_mark_sent(
+            relationship_request=relationship_request,
+            marked_by=request.user,
+            token=request.POST.get("token", "")[:100],
+            how=ShareMethod(how),
+        )
+    except ValidationError:
+        return HttpResponse(status=400)
+    except RequestNotUsable:
+        return HttpResponse(status=409)
+    return HttpResponse(status=204)
+
+
 def _request_facts(relationship_request: RelationshipRequest) -> list[tuple[str, str]]:
     """What names a request on its confirmation pages: when, by whom, what it asks, where it was sent."""
     return [
@@ -175,27 +225,47 @@ def _request_confirmation(request: AuthenticatedRequest, relationship_request: R
     return response
 
 
+_STALE_DRAFT = gettext_lazy(
+    "This draft's link is no longer valid: the request was opened again with a new link. Find it in Relationship "
+    "requests."
+)
 _NOT_PENDING_RESEND = gettext_lazy("Only a request that is still waiting for the customer can be sent again.")
 _NOT_PENDING_REVOKE = gettext_lazy("Only a pending request can be revoked.")
+_NOT_DRAFT_DISCARD = gettext_lazy("Only a draft can be discarded.")
 
 
 @require_http_methods(["GET", "POST"])
 def request_reissue(request: AuthenticatedRequest, public_id) -> HttpResponse:
-    """Resend. GET: what it does (the link sent before stops working), to confirm. POST: a new link and its draft."""
+    """Resend a pending request, or open a draft again to finish it: the link's token is never stored, so either
+    gives a new link and its draft email. GET: what it does (the link before stops working), to confirm, with the
+    email's language. POST: the new link's draft."""
     relationship_request = relationship_request_for(request, public_id, *REQUESTERS)
     if request.method == "GET":
-        if relationship_request.effective_state != RelationshipRequest.State.PENDING:
+        if not relationship_request.is_open:
             messages.error(request, _NOT_PENDING_RESEND)
             return redirect("relationships:request_list")
+        if relationship_request.state == RelationshipRequest.State.DRAFT:
+            words = {
+                "question": _("Open this draft?"),
+                "consequence": _(
+                    "You get the draft email again, with a new personalized link, to send. The draft's earlier link "
+                    "was never sent and stops working: if you shared it by hand, share the new one instead."
+                ),
+                "confirm_label": _("Open draft"),
+            }
+        else:
+            words = {
+                "question": _("Resend this request?"),
+                "consequence": _(
+                    "You get a new personalized link and a new draft email to send. The link you shared before stops "
+                    "working at once: a customer who opens it is told it is no longer valid."
+                ),
+                "confirm_label": _("Resend"),
+            }
         return _request_confirmation(
             request,
             relationship_request,
-            question=_("Resend this request?"),
-            consequence=_(
-                "You get a new personalized link and a new draft email to send. The link you shared before stops "
-                "working at once: a customer who opens it is told it is no longer valid."
-            ),
-            confirm_label=_("Resend"),
+            **words,
             safe_action=True,
             form=EmailLanguageForm(),
             fields_template="relationships/_email_language.html",
@@ -239,6 +309,33 @@ def request_revoke(request: AuthenticatedRequest, public_id) -> HttpResponse:
     return redirect("relationships:request_list")
 
 
+@require_http_methods(["GET", "POST"])
+def request_discard(request: AuthenticatedRequest, public_id) -> HttpResponse:
+    """Discard a draft. GET: what it does, to confirm. POST: the draft is discarded and its link stops working."""
+    relationship_request = relationship_request_for(request, public_id, *REQUESTERS)
+    if request.method == "GET":
+        if relationship_request.effective_state != RelationshipRequest.State.DRAFT:
+            messages.error(request, _NOT_DRAFT_DISCARD)
+            return redirect("relationships:request_list")
+        return _request_confirmation(
+            request,
+            relationship_request,
+            question=_("Discard this draft?"),
+            consequence=_(
+                "Its personalized link stops working: if you shared it by hand, the customer can no longer accept "
+                "it. This can't be undone: to invite the customer, request a new reseller relationship."
+            ),
+            confirm_label=_("Discard"),
+        )
+    try:
+        services.relationship_request_discard(relationship_request=relationship_request, discarded_by=request.user)
+    except RequestNotUsable:
+        messages.error(request, _NOT_DRAFT_DISCARD)
+    else:
+        messages.success(request, _("The draft was discarded. Its link no longer works."))
+    return redirect("relationships:request_list")
+
+
 # The customer's side: the page behind the personalized link.
 
 
@@ -264,11 +361,12 @@ def _invitation_page(request, relationship_request, token, form=None, status=200
 
 
 def _load(token: str) -> tuple[RelationshipRequest | None, str | None]:
-    """The pending request behind the link, or why there is none ("unknown", "expired", "accepted" …)."""
+    """The open request behind the link (pending, or a draft: see RelationshipRequest.OPEN_STATES), or why there is
+    none ("unknown", "expired", "accepted" …)."""
     relationship_request = relationship_request_by_token(token)
     if relationship_request is None:
         return None, "unknown"
-    if relationship_request.effective_state != RelationshipRequest.State.PENDING:
+    if not relationship_request.is_open:
         return None, relationship_request.effective_state
     return relationship_request, None
 
@@ -389,7 +487,7 @@ def invitation_signup(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as error:
             _add_signup_errors(form, error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="partnercenter.backends.ModelBackend")
             return redirect("relationships:invitation", token=token)
     return render(
         request,

@@ -4,7 +4,8 @@ has customer X's User Administrator, Helpdesk Administrator and Global Reader (t
 build their own, with the same addresses).
 
 Partner A has a reseller relationship with delegated admin with customer X; partner B a reseller relationship
-(no delegated admin) with customer Y. Customer Y's Global admin is invited by partner A (a pending request).
+(no delegated admin) with customer Y. Customer Y's Global admin is invited by partner A (a pending request: its
+draft marked as sent).
 
 The isolation matrix's world (build_world(customer_x_admins=True)) adds customer X's Security Reader (a role of the
 catalogue beyond the first four) and partner A's "Tier 1" user, a member of a custom security group only (no
@@ -29,8 +30,8 @@ from admin_relationships.services import (
     admin_relationship_finalize,
 )
 from partnercenter.models import AdminRelationship, DirectoryRole, Partner, SecurityGroup, Tenant, User
-from relationships.models import RelationshipRequest
-from relationships.services import IssuedRequest, relationship_request_create
+from relationships.models import RelationshipRequest, ShareMethod
+from relationships.services import IssuedRequest, relationship_request_create, relationship_request_mark_sent
 
 from .factories import (
     PASSWORD,
@@ -129,7 +130,7 @@ def build_world(*, customer_x_admins: bool = False) -> World:
         x_ga=UserFactory(tenant=customer_x, email="ga@contoso.test", roles=[GA]),
         x_user=UserFactory(tenant=customer_x, email="user@contoso.test"),
         y_ga=UserFactory(tenant=customer_y, email="ga@litware.test", roles=[GA]),
-        pending=relationship_request_create(partner=partner_a, created_by=a_admin, include_delegated_admin=True),
+        pending=_pending_request(partner_a, a_admin),
     )
     for agent in (world.a_admin, world.a_sales, world.a_helpdesk, world.b_admin):
         mfa_enable(agent)
@@ -143,6 +144,15 @@ def build_world(*, customer_x_admins: bool = False) -> World:
         world.x_secreader = UserFactory(tenant=customer_x, email="securityreader@contoso.test", roles=[SR])
         _granular_admin_for_x(world)
     return world
+
+
+def _pending_request(partner: Partner, agent: User) -> IssuedRequest:
+    """A request whose link the agent let out (Done on its draft): an invitation the customer holds."""
+    issued = relationship_request_create(partner=partner, created_by=agent, include_delegated_admin=True)
+    relationship_request_mark_sent(
+        relationship_request=issued.request, marked_by=agent, token=issued.token, how=ShareMethod.DONE
+    )
+    return issued
 
 
 def _granular_admin_for_x(world: World) -> None:

@@ -6,8 +6,8 @@ data of tenants the persona has no business with.
 Columns, in order: partner A's admin, sales and helpdesk agents; partner A's "Tier 1" user (a custom security group
 only, User Administrator of X through GDAP); partner B's admin agent; customer X's Global admin, User Administrator,
 Helpdesk Administrator, Global Reader, Security Reader and plain user; customer Y's Global admin; anonymous.
-Partner A resells to X with delegated admin, partner B resells to Y; partner A has a pending request (not yet sent to
-anyone).
+Partner A resells to X with delegated admin, partner B resells to Y; partner A has a pending request (marked as sent,
+not emailed by the portal).
 
 The world is built once for the module (tests/conftest.py's `world_per_module`); each case runs in a savepoint rolled
 back after it, on its own copy of the world's objects, so it sees exactly the world a fresh build would give it.

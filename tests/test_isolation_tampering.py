@@ -434,8 +434,11 @@ CASES: dict[str, list[Case]] = {
         Case("a_admin", method, lambda w, o, name=name: reverse(f"relationships:{name}", args=[o.b_request.public_id]))
         for name, methods in (
             ("request_send", ["post"]),
+            ("request_done", ["post"]),
+            ("request_shared", ["post"]),
             ("request_reissue", ["get", "post"]),
             ("request_revoke", ["get", "post"]),
+            ("request_discard", ["get", "post"]),
         )
         for method in methods
     ],

@@ -1,6 +1,7 @@
 """Emails go out in the language their recipient reads: a user's language is remembered when they choose it (the
-language switcher) or, when they never chose one, from their browser at sign-in; emails to a user are in it; and the
-agent chooses the customer's language for a relationship request's draft email and the email the portal sends.
+language switcher) or, when they never chose one, from their browser at sign-in; emails to a user are in it; the
+agent chooses the customer's language for a relationship request's draft email and the email the portal sends; and a
+request sent to several customers at once reaches each Global admin in their own language.
 
 Through the pages, as a browser posts them, with the catalogue compiled from the committed .po."""
 
@@ -12,10 +13,11 @@ from django.core import mail
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from admin_relationships.services import admin_relationship_create
-from partnercenter.models import DirectoryRole, DirectoryRoleAssignment, OutboxEmail, User
+from admin_relationships.services import admin_relationship_create, role_template_create
+from partnercenter.models import DirectoryRole, DirectoryRoleAssignment, OutboxEmail, SecurityGroup, User
 
-from .factories import PASSWORD
+from .admin_relationships.test_bulk_requests import add_customer, post_data
+from .factories import PASSWORD, UserFactory
 from .test_translations import PO, parse_po, write_mo
 
 
@@ -159,3 +161,53 @@ def test_the_agent_chooses_the_customers_language_for_an_admin_relationship_requ
     assert response.status_code == 302
     email = OutboxEmail.objects.get()
     assert email.language == "zh-hant" and "要求貴組織的系統管理角色" in email.subject
+
+
+# Sent by the portal to several customers at once: each Global admin in their own language.
+
+
+def test_bulk_requests_reach_each_global_admin_in_their_own_language(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    """Contoso's Global admin reads the portal in English, Adatum's in Traditional Chinese (each chose it with the
+    language switcher); the agent requests from both in Traditional Chinese. Each email, subject, message and role
+    names alike, is in its reader's language; a Global admin who never chose one gets the agent's."""
+    helpdesk = SecurityGroup.objects.get(tenant=world.partner_a.tenant, kind=SecurityGroup.Kind.HELPDESK_AGENTS)
+    template = role_template_create(
+        partner=world.partner_a,
+        created_by=world.a_admin,
+        name="Helpdesk",
+        entries={DirectoryRole.HELPDESK_ADMINISTRATOR: helpdesk, DirectoryRole.USER_ADMINISTRATOR: helpdesk},
+    )
+    adatum = add_customer(world, "Adatum")  # its Global admin: ga@adatum.test
+    newcomer = UserFactory(tenant=adatum, email="new-ga@adatum.test", roles=[DirectoryRole.GLOBAL_ADMINISTRATOR])
+    for email, language in [(world.x_ga.email, "en"), ("ga@adatum.test", "zh-hant")]:
+        reader = Client()
+        reader.force_login(User.objects.get(email=email))
+        reader.post(reverse("set_language"), {"language": language, "next": "/"})
+    assert _language(newcomer) == ""
+
+    with django_capture_on_commit_callbacks(execute=True):  # the task runs after the commit, in-process
+        response = client_for("a_admin").post(
+            reverse("customers:admin_relationships_bulk_new"),
+            post_data(template, [world.customer_x, adatum]),
+            HTTP_ACCEPT_LANGUAGE="zh-hant",
+        )
+    assert response.status_code == 302
+    emails = {email.to: email for email in OutboxEmail.objects.all()}
+    assert set(emails) == {world.x_ga.email, "ga@adatum.test", "new-ga@adatum.test"}
+
+    english = emails[world.x_ga.email]
+    assert english.language == "en"
+    assert english.subject == "Fabrikam requests admin roles in your organization"
+    assert english.body_text.startswith("Dear customer,")
+    assert "- Helpdesk Administrator\n- User Administrator" in english.body_text
+    assert not re.search(r"[\u4e00-\u9fff]", english.body_text + english.body_html + english.subject)
+
+    for to in ("ga@adatum.test", "new-ga@adatum.test"):
+        chinese = emails[to]
+        assert chinese.language == "zh-hant", to
+        assert chinese.subject == "Fabrikam 要求貴組織的系統管理角色"
+        assert chinese.body_text.startswith("親愛的客戶您好")
+        assert "- 技術服務管理員\n- 使用者管理員" in chinese.body_text
+        assert "Administrator" not in chinese.body_text and "檢閱合作夥伴角色" in chinese.body_html

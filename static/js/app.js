@@ -86,11 +86,41 @@
     if (!ok) field.focus();
     return ok ? field : null;
   };
+  // A draft whose link leaves the page (Open in email, Copy to clipboard, or the agent copying the link by hand) is
+  // no longer a draft: the form's data-shared-url is told, once, and the page says the request is pending. Without
+  // script, Done says it.
+  var shared = false;
+  var markShared = function (form, how) {
+    var url = form && form.getAttribute("data-shared-url");
+    if (!url || shared || !window.fetch || !window.FormData) return;
+    shared = true;
+    var body = new FormData();
+    body.append("csrfmiddlewaretoken", form.elements.csrfmiddlewaretoken.value);
+    body.append("token", form.elements.token.value);
+    body.append("how", how);
+    fetch(url, { method: "POST", body: body, credentials: "same-origin", keepalive: true })
+      .then(function (response) {
+        if (!response.ok) { shared = false; return; }
+        var status = document.querySelector("[data-shared-status]");
+        if (status) status.hidden = false;
+      }, function () { shared = false; });
+  };
+  document.addEventListener("copy", function (event) {
+    var form = document.querySelector("form[data-shared-url]");
+    var link = document.querySelector("input.link-field");
+    var copied = event.target;
+    if (!form || !link || !copied || (copied !== link && copied.form !== form)) return;
+    if (typeof copied.selectionStart !== "number") return;
+    if (copied.value.substring(copied.selectionStart, copied.selectionEnd).indexOf(link.value) !== -1) {
+      markShared(form, "clipboard");
+    }
+  });
   document.addEventListener("click", function (event) {
     var mail = event.target.closest("a[data-mail-from]");
     if (!mail) return;
     var field = draftText(mail.getAttribute("data-mail-from"));
     if (!field) { event.preventDefault(); return; }
+    markShared(field.form, "email_app");
     var href = mail.getAttribute("href");
     var body = "body=" + encodeURIComponent(field.value);
     mail.setAttribute("href", /[?&]body=/.test(href) ? href.replace(/([?&])body=[^&]*/, function (m, sep) { return sep + body; })
@@ -104,6 +134,7 @@
     var field = draftText(button.getAttribute("data-copy-from"));
     if (!field) return;
     var done = function () {
+      markShared(field.form, "clipboard");
       var label = button.innerHTML;  // the words and their icon
       button.textContent = button.getAttribute("data-copied-text") || button.textContent;
       setTimeout(function () { button.innerHTML = label; }, 2000);

@@ -98,7 +98,7 @@ def test_wrong_methods(world, client_for, finalized):
     client = client_for("x_ga")
     assert client.post(url(finalized)).status_code == 405
     assert client.get(url(finalized, "approval_approve")).status_code == 405
-    assert client.get(url(finalized, "approval_reject")).status_code == 405
+    assert client.delete(url(finalized, "approval_reject")).status_code == 405  # GET asks, POST rejects
 
 
 def test_both_sides_are_told_who_approved_which_roles_until_when(world, client_for, finalized):

@@ -1,7 +1,7 @@
 """Settings > Apps in a real browser, the way a person goes: the partner's Admin agent registers an app with its
 permissions and adds a client secret, which the page shows once; a tool (plain HTTP here) takes the client ID, the
 token endpoint and the secret from that page and gets a token, which the API accepts; the secret's "Last used"
-changes; the agent revokes the secret, and neither it nor its token works any more.
+changes; the agent revokes the secret (asked first), and neither it nor its token works any more.
 
 Every page on the way must pass axe-core (no serious or critical violation) and cause no CSP violation."""
 
@@ -97,13 +97,16 @@ def test_an_admin_agent_registers_an_app_whose_secret_gets_tokens_until_revoked(
     expect(row.get_by_role("cell").nth(3)).to_have_text(re.compile(r"\d"))
 
     # Revoked: the secret gets no more tokens, and the token it got no longer opens the API.
-    row.get_by_role("button", name=t("Revoke"), exact=True).click()
+    row.get_by_role("link", name=t("Revoke"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Revoke this client secret?"))
+    check(page, "Revoke this client secret?")
+    page.get_by_role("button", name=t("Revoke"), exact=True).click()
     expect(page.get_by_role("status")).to_contain_text(
         t("The client secret was revoked: it and its tokens no longer work.")
     )
     row = page.get_by_role("row").filter(has_text="CI pipeline")
     expect(row).to_contain_text(t("Revoked"))
-    expect(row.get_by_role("button", name=t("Revoke"), exact=True)).to_have_count(0)
+    expect(row.get_by_role("link", name=t("Revoke"), exact=True)).to_have_count(0)
     check(page, "the revoked secret")
     status, refused = _http(relationships, token=token["access_token"])
     assert (status, refused["error"]["code"]) == (401, "InvalidAuthenticationToken")

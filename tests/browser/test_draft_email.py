@@ -1,5 +1,5 @@
 """The draft email of a personalized link: Open in email and Copy to clipboard take the text as the agent edited it,
-and refuse it, as Send does, once the link is gone from it."""
+and refuse it, as Send does, once the link is gone from it; once they let the link out, the request is pending."""
 
 from urllib.parse import unquote
 
@@ -43,6 +43,10 @@ def test_open_in_email_and_copy_use_the_edited_text_and_keep_the_link(site, worl
     agent.get_by_role("button", name=t("Copy to clipboard")).click()
     mailto = agent.evaluate("window.__mailto")
     assert len(mailto) == 1 and not mailto[0]["refused"]
+    # The link is out: the page told the portal, and says the request is pending, no longer a draft.
+    status = agent.locator("[data-shared-status]")
+    expect(status).to_be_visible()
+    expect(status).to_have_text(t("The request is pending: it waits for the customer to accept it."))
     assert unquote(mailto[0]["href"].split("body=", 1)[1]) == edited
     assert "subject=" in mailto[0]["href"]  # the subject stays
     expect(agent.get_by_role("button", name=t("Copied"))).to_be_visible()

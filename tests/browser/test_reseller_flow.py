@@ -78,7 +78,7 @@ def run_reseller_flow(site, world, smtp_mailbox, new_context, t: Labels, *, swit
     expect(link_field).to_have_value(re.compile("^" + re.escape(site) + r"/invitations/[\w-]{40,}/$"))
     link = link_field.input_value()
     expect(agent.get_by_label(t("Email message"))).to_have_value(re.compile(re.escape(link)))
-    expect(agent.get_by_role("link", name=t("Done"), exact=True)).to_be_visible()
+    expect(agent.get_by_role("button", name=t("Done"), exact=True)).to_be_visible()
     check_agent(agent, "draft email")
     agent.get_by_label(t("Customer's email address")).fill(world.y_ga.email)
     agent.get_by_role("button", name=t("Send"), exact=True).click()

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnercenter.models import AdminRelationship, DelegatedAdminGrant, ResellerRelationship, Tenant
+from partnercenter.selectors import forget_customer_count
+from partnercenter.services import customer_through_granular_admin
 
 
 def add_customers(partner, start: int, count: int) -> None:
@@ -18,6 +20,7 @@ def add_customers(partner, start: int, count: int) -> None:
         Tenant(name=f"Tailspin {n:05d}", primary_domain=f"tailspin{n:05d}.example") for n in range(start, start + count)
     )
     ResellerRelationship.objects.bulk_create(ResellerRelationship(partner=partner, customer=t) for t in tenants)
+    forget_customer_count(partner.pk)  # a bulk insert sends no post_save
     DelegatedAdminGrant.objects.bulk_create(DelegatedAdminGrant(partner=partner, customer=t) for t in tenants[::2])
 
 
@@ -54,13 +57,13 @@ def test_query_count_does_not_grow_with_customers(world, client_for, params, mat
 
 
 def test_query_count_is_small(world, client_for, django_assert_max_num_queries):
-    """Session, user, partner, the agent's partner groups and own roles (one query: the navigation), count and page:
-    the page's whole budget. The admin portals (and the Azure role assignments they need) are a row's details,
-    fetched when it is expanded."""
+    """Session, user (with its partner), the agent's partner groups and own roles (one query: the navigation), and
+    the page's rows with their count (a search counts its matches in the same query): the page's whole budget. The
+    admin portals (and the Azure role assignments they need) are a row's details, fetched when it is expanded."""
     client = client_for("a_admin")
     add_customers(world.partner_a, 0, 120)
     client.get(reverse("customers:list"))
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(4):
         assert client.get(reverse("customers:list"), {"q": "tailspin", "page": 2}).status_code == 200
 
 
@@ -95,3 +98,38 @@ def test_lost_admin_relationships_cost_no_query(world, client_for):
 
     assert page.count("Admin relationship ended on") == 49  # every Tailspin row of page 1, not Contoso's
     assert large == small, f"{small} queries without lost admin relationships, {large} with"
+
+
+def test_a_search_counts_its_matches_with_its_rows(world, client_for):
+    client = client_for("a_admin")
+    add_customers(world.partner_a, 0, 120)
+    queries, page = load(client, {"q": "tailspin", "page": 2})
+    assert "120 customers" in page and "Page 2 of 3" in page and "Tailspin 00050" in page
+    # A page past the last match shows the last page, counted on its own.
+    _queries, page = load(client, {"q": "tailspin", "page": 7})
+    assert "120 customers" in page and "Page 3 of 3" in page and "Tailspin 00119" in page
+    _queries, page = load(client, {"q": "no such customer"})
+    assert "No customers match" in page
+
+
+def test_the_kept_count_follows_new_customers(world, client_for):
+    """The partner's count is kept between visits and follows every change of its relationships: a customer who
+    accepts a request, and one who approves an admin relationship, count at once."""
+    client = client_for("a_admin")
+    _n, page = load(client, {})
+    assert "1 customer" in page
+    # An old relationship that no longer makes the tenant a customer, saved without a signal.
+    ResellerRelationship.objects.bulk_create(
+        [ResellerRelationship(partner=world.partner_a, customer=world.customer_y, is_active=False)]
+    )
+    _n, page = load(client, {})
+    assert "1 customer" in page
+
+    customer_through_granular_admin(partner=world.partner_a, customer=world.customer_y, approved_at=timezone.now())
+    _n, page = load(client, {})
+    assert "2 customers" in page
+
+    add_customers(world.partner_a, 0, 3)
+    ResellerRelationship.objects.create(partner=world.partner_a, customer=Tenant.objects.create(name="Wingtip"))
+    _n, page = load(client, {})
+    assert "6 customers" in page

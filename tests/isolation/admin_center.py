@@ -30,6 +30,17 @@ def _x_subscription(w):
     return subscription.public_id
 
 
+def _x_license_of_user(w):
+    """That subscription, with a license assigned to X's plain user."""
+    from customers.models import LicenseAssignment, Subscription
+
+    subscription_id = _x_subscription(w)
+    LicenseAssignment.objects.get_or_create(
+        subscription=Subscription.objects.get(public_id=subscription_id), user=w.x_user
+    )
+    return subscription_id
+
+
 ROUTES: dict[str, Route] = {
     # Home, users and roles. Every administrator role sees them: X's own Global, User and Helpdesk Administrators and
     # Global Reader; partner A's Admin agent, Global Administrator of X through delegated admin, and its Helpdesk agent,
@@ -123,9 +134,10 @@ ROUTES: dict[str, Route] = {
         post=row("400 403 403 404 | 400 400 403 403 403 | 404 302", a_tier1=400),
         delete=SIGNED_IN_ONLY_405,
     ),
+    # Unassign X's plain user's license: the question first (GET), then the license is taken back.
     "admincenter:license_unassign": Route(
-        lambda w: reverse("admincenter:license_unassign", args=[_x(w), _x_subscription(w), w.x_user.public_id]),
-        get=SIGNED_IN_ONLY_405,
+        lambda w: reverse("admincenter:license_unassign", args=[_x(w), _x_license_of_user(w), w.x_user.public_id]),
+        get=row("200 403 403 404 | 200 200 403 403 403 | 404 302", a_tier1=200),
         post=row("302 403 403 404 | 302 302 403 403 403 | 404 302", a_tier1=302),
         delete=SIGNED_IN_ONLY_405,
     ),

@@ -58,6 +58,24 @@ def _active_url(name: str):
     return lambda w: reverse(f"customers:{name}", args=[w.customer_x.public_id, _active(w).public_id])
 
 
+def _with_global_admin_url(name: str):
+    """A URL of partner A's active relationship with X that has Global Administrator and Helpdesk Administrator."""
+
+    def url(w) -> str:
+        relationship = admin_relationship_create(
+            partner=w.partner_a,
+            customer=w.customer_x,
+            created_by=w.a_admin,
+            display_name="Everything",
+            roles=[DirectoryRole.GLOBAL_ADMINISTRATOR, DirectoryRole.HELPDESK_ADMINISTRATOR],
+        )
+        relationship = admin_relationship_finalize(relationship=relationship, finalized_by=w.a_admin).relationship
+        admin_relationship_approve(relationship=relationship, approved_by=w.x_ga)
+        return reverse(f"customers:{name}", args=[w.customer_x.public_id, relationship.public_id])
+
+    return url
+
+
 def _assignment_url(name: str):
     def url(w) -> str:
         relationship = _active(w)
@@ -151,14 +169,15 @@ ROUTES: dict[str, Route] = {
         post=APPROVAL_POST,
         delete=row("405 405 405 405 | 405 405 405 405 405 | 405 405"),
     ),
+    # Reject: the question first (GET), for the same people as the approval page; the POST rejects.
     "adminrelationships:approval_reject": Route(
         lambda w: reverse("adminrelationships:approval_reject", args=[_token(w)]),
-        get=row("405 405 405 405 | 405 405 405 405 405 | 405 405"),
+        get=APPROVAL_GET,
         post=APPROVAL_POST,
         delete=row("405 405 405 405 | 405 405 405 405 405 | 405 405"),
     ),
     # On an active relationship, Admin agents only: Add security groups (an empty POST: the form and its errors),
-    # remove an assignment, Terminate relationship (a confirmation, then back to the relationship).
+    # remove an assignment and Terminate relationship (each a confirmation, then back to the relationship).
     "customers:access_assignment_new": Route(
         _active_url("access_assignment_new"),
         get=row("200 403 403 404 | 404 404 404 404 404 | 404 302"),
@@ -166,7 +185,7 @@ ROUTES: dict[str, Route] = {
     ),
     "customers:access_assignment_remove": Route(
         _assignment_url("access_assignment_remove"),
-        get=SIGNED_IN_ONLY_405,
+        get=row("200 403 403 404 | 404 404 404 404 404 | 404 302"),
         post=row("302 403 403 404 | 404 404 404 404 404 | 404 302"),
     ),
     # Edit roles of an assignment: Admin agents; an empty POST chooses no role (the form and its error).
@@ -180,16 +199,17 @@ ROUTES: dict[str, Route] = {
         get=row("200 403 403 404 | 404 404 404 404 404 | 404 302"),
         post=row("302 403 403 404 | 404 404 404 404 404 | 404 302"),
     ),
-    # Auto extend on or off, and removing Global Administrator: Admin agents, back to the relationship (with the
-    # reason when the relationship refuses: this one has no Global Administrator).
+    # Auto extend on or off: Admin agents, back to the relationship.
     "customers:admin_relationship_auto_extend": Route(
         _active_url("admin_relationship_auto_extend"),
         get=SIGNED_IN_ONLY_405,
         post=row("302 403 403 404 | 404 404 404 404 404 | 404 302"),
     ),
+    # Remove Global Administrator, from a relationship that has it and another role: Admin agents, the question
+    # first, then back to the relationship.
     "customers:admin_relationship_remove_global_admin": Route(
-        _active_url("admin_relationship_remove_global_admin"),
-        get=SIGNED_IN_ONLY_405,
+        _with_global_admin_url("admin_relationship_remove_global_admin"),
+        get=row("200 403 403 404 | 404 404 404 404 404 | 404 302"),
         post=row("302 403 403 404 | 404 404 404 404 404 | 404 302"),
     ),
 }

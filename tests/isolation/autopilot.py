@@ -44,6 +44,20 @@ def _partner_batch(w) -> str:
     return str(batch.public_id)
 
 
+def _waiting(batch_of):
+    """The same device list, checked, with a row that has a problem: waiting for its uploader to register only the
+    valid rows or to discard it."""
+
+    def batch_id(w) -> str:
+        public_id = batch_of(w)
+        DeviceBatch.objects.filter(public_id=public_id).update(
+            state=DeviceBatch.State.NEEDS_CONFIRMATION, total_rows=2, checked_rows=2, invalid_rows=1
+        )
+        return public_id
+
+    return batch_id
+
+
 def _customer_batch(w) -> str:
     """A device list customer X's Global admin uploaded through Intune, still being checked."""
     batch = DeviceBatch.objects.create(
@@ -84,8 +98,9 @@ ROUTES: dict[str, Route] = {
     "customers:device_list_confirm": Route(
         _p("device_list_confirm", _partner_batch), get=SIGNED_IN_ONLY_405, post=PARTNER_ADD_ACTION
     ),
+    # Discard the list: the question first (GET), then the list is discarded.
     "customers:device_list_discard": Route(
-        _p("device_list_discard", _partner_batch), get=SIGNED_IN_ONLY_405, post=PARTNER_ADD_ACTION
+        _p("device_list_discard", _waiting(_partner_batch)), get=PARTNER_ADD, post=PARTNER_ADD_ACTION
     ),
     "customers:profiles": Route(_p("profiles"), get=PARTNER_VIEW, post=SIGNED_IN_ONLY_405),
     "customers:profile_new": Route(_p("profile_new"), get=PARTNER_MANAGE, post=PARTNER_MANAGE_BAD_FORM),
@@ -108,6 +123,6 @@ ROUTES: dict[str, Route] = {
         _c("device_list_confirm", _customer_batch), get=SIGNED_IN_ONLY_405, post=CENTER_ADD_ACTION
     ),
     "admincenter:device_list_discard": Route(
-        _c("device_list_discard", _customer_batch), get=SIGNED_IN_ONLY_405, post=CENTER_ADD_ACTION
+        _c("device_list_discard", _waiting(_customer_batch)), get=CENTER_ADD, post=CENTER_ADD_ACTION
     ),
 }

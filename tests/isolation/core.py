@@ -89,7 +89,20 @@ ROUTES: dict[str, Route] = {
         get=SIGNED_IN_ONLY_405,
         post=row("302 302 403 404 | 404 404 404 404 404 | 404 302", a_tier1=403),
     ),
-    # Resend and Revoke: GET is the confirmation page, POST does it.
+    # Done on the draft page, and what the page's script posts when Open in email or Copy lets the link out. An empty
+    # POST carries no valid link: Done goes back to the list with an error; the script's URL answers 400.
+    "relationships:request_done": Route(
+        lambda w: reverse("relationships:request_done", args=[request_id(w)]),
+        get=SIGNED_IN_ONLY_405,
+        post=row("302 302 403 404 | 404 404 404 404 404 | 404 302", a_tier1=403),
+    ),
+    "relationships:request_shared": Route(
+        lambda w: reverse("relationships:request_shared", args=[request_id(w)]),
+        get=SIGNED_IN_ONLY_405,
+        post=row("400 400 403 404 | 404 404 404 404 404 | 404 302", a_tier1=403),
+    ),
+    # Resend (or Open draft), Revoke and Discard: GET is the confirmation page, POST does it. The world's request is
+    # pending: Discard, for drafts only, goes back to the list with an error.
     "relationships:request_reissue": Route(
         lambda w: reverse("relationships:request_reissue", args=[request_id(w)]),
         get=row("200 200 403 404 | 404 404 404 404 404 | 404 302", a_tier1=403),
@@ -98,6 +111,11 @@ ROUTES: dict[str, Route] = {
     "relationships:request_revoke": Route(
         lambda w: reverse("relationships:request_revoke", args=[request_id(w)]),
         get=row("200 200 403 404 | 404 404 404 404 404 | 404 302", a_tier1=403),
+        post=row("302 302 403 404 | 404 404 404 404 404 | 404 302", a_tier1=403),
+    ),
+    "relationships:request_discard": Route(
+        lambda w: reverse("relationships:request_discard", args=[request_id(w)]),
+        get=row("302 302 403 404 | 404 404 404 404 404 | 404 302", a_tier1=403),
         post=row("302 302 403 404 | 404 404 404 404 404 | 404 302", a_tier1=403),
     ),
     # The page behind the link: open to anyone holding it; only a customer's Global admin may decide. Partner A's own
@@ -190,6 +208,13 @@ ROUTES: dict[str, Route] = {
         post=ALL_405,
         delete=ALL_405,
     ),
+    # allauth's email page: the portal has none; a signed-in user (sent there from /accounts/) goes to Security.
+    "account_email": Route(
+        lambda w: reverse("account_email"),
+        get=row("302 302 302 302 | 302 302 302 302 302 | 302 302"),
+        post=SIGNED_IN_ONLY_405,
+        delete=SIGNED_IN_ONLY_405,
+    ),
     # allauth pages this product does not offer: 404 for everyone, whatever the method.
     **{
         name: Route(
@@ -200,7 +225,6 @@ ROUTES: dict[str, Route] = {
         )
         for name, args in [
             ("account_signup", []),
-            ("account_email", []),
             ("account_email_verification_sent", []),
             ("account_confirm_email", ["some-key"]),
             ("account_confirm_login_code", []),

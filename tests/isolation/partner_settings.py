@@ -88,7 +88,8 @@ ROUTES: dict[str, Route] = {
         lambda w: reverse(
             "partnersettings:security_group_member_remove", args=[_a_group(w).public_id, w.a_sales.public_id]
         ),
-        get=SIGNED_IN_ONLY_405,
+        # The question first (GET), then the member is removed: Admin agents, of their own partner's groups.
+        get=row("200 403 403 404 | 404 404 404 404 404 | 404 302"),
         post=row("302 403 403 404 | 404 404 404 404 404 | 404 302"),
         delete=SIGNED_IN_ONLY_405,
     ),
@@ -116,6 +117,7 @@ def _secret_revoke_url(w) -> str:
 # Settings > Apps: partner A's and B's Admin agents each manage their own partner's apps; the other agents are refused
 # (403); a customer's users are not partner users (403 on the list, 404 for an app); partner B does not know A's apps.
 APP_CHANGE = row("302 403 403 404 | 404 404 404 404 404 | 404 302")
+APP_ASK = row("200 403 403 404 | 404 404 404 404 404 | 404 302")
 ROUTES.update(
     {
         "partnersettings:apps": Route(
@@ -139,7 +141,8 @@ ROUTES.update(
             get=SIGNED_IN_ONLY_405,
             post=row("400 403 403 404 | 404 404 404 404 404 | 404 302"),
         ),
-        "partnersettings:app_secret_revoke": Route(_secret_revoke_url, get=SIGNED_IN_ONLY_405, post=APP_CHANGE),
-        "partnersettings:app_remove": Route(_app_url("app_remove"), get=SIGNED_IN_ONLY_405, post=APP_CHANGE),
+        # Revoke a secret, Remove app: the question first (GET), then the change.
+        "partnersettings:app_secret_revoke": Route(_secret_revoke_url, get=APP_ASK, post=APP_CHANGE),
+        "partnersettings:app_remove": Route(_app_url("app_remove"), get=APP_ASK, post=APP_CHANGE),
     }
 )

@@ -19,6 +19,7 @@ from partnercenter.models import (
     Tenant,
     User,
 )
+from partnercenter.selectors import forget_customer_count
 from relationships.models import RelationshipRequest
 
 
@@ -28,21 +29,24 @@ def customers(world, count: int) -> None:
         Tenant(name=f"Seed {n:06d}", primary_domain=f"seed{n:06d}.example") for n in range(count)
     )
     ResellerRelationship.objects.bulk_create(ResellerRelationship(partner=world.partner_a, customer=t) for t in tenants)
+    forget_customer_count(world.partner_a.pk)  # a bulk insert sends no post_save
     DelegatedAdminGrant.objects.bulk_create(
         DelegatedAdminGrant(partner=world.partner_a, customer=t) for t in tenants[::3]
     )
 
 
 def relationship_requests(world, count: int) -> None:
-    """`count` more requests of partner A, pending, expired and revoked, some accepted by a customer."""
+    """`count` more requests of partner A, drafts, pending, expired and revoked, some accepted by a customer."""
     now = timezone.now()
+    State = RelationshipRequest.State
+    states = (State.REVOKED, State.DRAFT, State.DRAFT, State.DRAFT, State.PENDING)
     RelationshipRequest.objects.bulk_create(
         RelationshipRequest(
             partner=world.partner_a,
             created_by=world.a_admin,
             token_hash=f"{n:064d}",
             expires_at=now + timedelta(days=(n % 7) - 2),
-            state=RelationshipRequest.State.REVOKED if n % 5 == 0 else RelationshipRequest.State.PENDING,
+            state=states[n % 5],
             recipient_email=f"seed{n}@example.com",
             customer=world.customer_x if n % 4 == 0 else None,
         )

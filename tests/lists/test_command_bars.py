@@ -6,13 +6,14 @@ from pathlib import Path
 from django.conf import settings
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
-PAGER = re.compile(r"""\{% include "(lists/pages|pagination|autopilot/_pagination)\.html" """)
+PAGER = re.compile(r"""\{% (include "(lists/pages|pagination|autopilot/_pagination)\.html"|list_pages) """)
 BAR = '<div class="commandbar" role="toolbar" aria-label="{% translate \'Commands\' %}">'
 COMMAND = re.compile(r"""<(a|button)\b[^>]*\bclass="btn\b[^"]*"[^>]*>(.*?)</\1>""", re.DOTALL)
 
-# Pages with a pager that are not lists: an object's page with a list of its parts, a step that picks a user, the
-# progress of a device list.
+# Pages with a pager that are not lists: the pager itself, an object's page with a list of its parts, a step that
+# picks a user, the progress of a device list.
 NOT_LIST_PAGES = {
+    "lists/pages.html",
     "customers/detail.html",
     "customers/admin_center/subscription_detail.html",
     "customers/admin_center/role_assign.html",

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from partnercenter.models import DelegatedAdminGrant, ResellerRelationship, Tenant
+from partnercenter.selectors import forget_customer_count
 
 from .helpers import NEXT, PREVIOUS, get, link
 
@@ -21,6 +22,7 @@ def add_customers(partner, count: int, *, same_name: bool = False) -> list[Tenan
         for n in range(count)
     )
     ResellerRelationship.objects.bulk_create(ResellerRelationship(partner=partner, customer=t) for t in tenants)
+    forget_customer_count(partner.pk)  # a bulk insert sends no post_save
     DelegatedAdminGrant.objects.bulk_create(DelegatedAdminGrant(partner=partner, customer=t) for t in tenants[::3])
     return tenants
 

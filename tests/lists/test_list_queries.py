@@ -26,49 +26,65 @@ class Case:
     sorts: tuple[str, ...]
     budget: int
     params: dict = field(default_factory=dict)
+    # Pages reached by Next, when they differ: a search of the Customers page counts its matches in the
+    # rows' query on a numbered page, and on its own from a cursor (whose rows start at the cursor).
+    cursor_budget: int | None = None
+
+    @property
+    def by_cursor(self) -> int:
+        return self.budget if self.cursor_budget is None else self.cursor_budget
 
 
 CASES = {
-    "customers": Case("customers", "a_admin", lambda w: reverse("customers:list"), ("name", "domain"), 6),
+    "customers": Case("customers", "a_admin", lambda w: reverse("customers:list"), ("name", "domain"), 4),
     "customers-search": Case(
         "customers",
         "a_admin",
         lambda w: reverse("customers:list"),
         ("name", "domain"),
-        6,
+        4,
         {"q": "seed", "relationship": "reseller"},
+        cursor_budget=5,
     ),
     "relationship-requests": Case(
         "relationship-requests",
         "a_admin",
         lambda w: reverse("relationships:request_list"),
         ("created", "expires", "state"),
-        7,
+        6,
     ),
     "relationship-requests-filtered": Case(
         "relationship-requests",
         "a_admin",
         lambda w: reverse("relationships:request_list"),
         ("created",),
-        7,
+        6,
         {"state": "expired", "q": "seed"},
     ),
+    "relationship-requests-drafts": Case(
+        "relationship-requests",
+        "a_admin",
+        lambda w: reverse("relationships:request_list"),
+        ("created", "expires"),
+        7,
+        {"state": "draft"},
+    ),
     "admin-center-users": Case(
-        "users", "x_ga", lambda w: reverse("admincenter:users", args=[w.customer_x.public_id]), ("name", "email"), 8
+        "users", "x_ga", lambda w: reverse("admincenter:users", args=[w.customer_x.public_id]), ("name", "email"), 6
     ),
     "admin-center-role-members": Case(
         "users",
         "x_ga",
         lambda w: reverse("admincenter:role_detail", args=[w.customer_x.public_id, "helpdesk_admin"]),
         ("name", "email"),
-        8,
+        6,
     ),
     "admin-center-role-candidates": Case(
         "users",
         "x_ga",
         lambda w: reverse("admincenter:role_assign", args=[w.customer_x.public_id, "helpdesk_admin"]),
         ("name", "email"),
-        8,
+        6,
         {"q": "seed"},
     ),
     "devices": Case(
@@ -91,7 +107,7 @@ CASES = {
         "x_ga",
         lambda w: reverse("admincenter:devices", args=[w.customer_x.public_id]),
         ("added", "serial", "model"),
-        8,
+        6,
         {"status": "assigned"},
     ),
     "device-lists": Case(
@@ -104,44 +120,44 @@ CASES = {
     "profiles": Case(
         "profiles", "a_admin", lambda w: reverse("customers:profiles", args=[w.customer_x.public_id]), ("name",), 6
     ),
-    "partner-activity": Case("events", "a_admin", lambda w: reverse("partnersettings:activity"), ("when",), 8),
+    "partner-activity": Case("events", "a_admin", lambda w: reverse("partnersettings:activity"), ("when",), 7),
     "partner-activity-filtered": Case(
         "events",
         "a_admin",
         lambda w: reverse("partnersettings:activity"),
         ("when",),
-        8,
+        7,
         {"action": "subscription.create", "customer_q": "contoso"},
     ),
     "customer-activity": Case(
-        "events", "x_ga", lambda w: reverse("admincenter:activity", args=[w.customer_x.public_id]), ("when",), 7
+        "events", "x_ga", lambda w: reverse("admincenter:activity", args=[w.customer_x.public_id]), ("when",), 5
     ),
     "subscriptions": Case(
         "subscriptions",
         "x_ga",
         lambda w: reverse("admincenter:subscriptions", args=[w.customer_x.public_id]),
         ("product", "seats", "created"),
-        7,
+        5,
     ),
     "azure-subscriptions": Case(
         "azure-subscriptions",
         "x_ga",
         lambda w: reverse("admincenter:azure_subscriptions", args=[w.customer_x.public_id]),
         ("name", "status"),
-        8,
+        6,
     ),
     "partner-relationships": Case(
         "partner-relationships",
         "x_ga",
         lambda w: reverse("admincenter:partner_relationships", args=[w.customer_x.public_id]),
         ("name",),
-        7,
+        5,
     ),
     "user-management": Case(
-        "partner-users", "a_admin", lambda w: reverse("partnersettings:users"), ("name", "email"), 8
+        "partner-users", "a_admin", lambda w: reverse("partnersettings:users"), ("name", "email"), 7
     ),
     "user-management-search": Case(
-        "partner-users", "a_admin", lambda w: reverse("partnersettings:users"), ("name",), 8, {"q": "seed"}
+        "partner-users", "a_admin", lambda w: reverse("partnersettings:users"), ("name",), 7, {"q": "seed"}
     ),
 }
 
@@ -154,7 +170,7 @@ def test_roles_page_query_count_is_flat(world, client_for, size):
     url = reverse("admincenter:roles", args=[world.customer_x.public_id])
     client.get(url)
     n, page = get(client, url)
-    assert n == 6, f"{n} queries at {size} users"
+    assert n == 4, f"{n} queries at {size} users"
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -173,7 +189,7 @@ def test_query_count_is_flat(world, client_for, name, size):
             next_query = link(NEXT, page)
             assert next_query is not None, f"{name}: {size} rows fit on one page"
             n, page = get(client, url + next_query)
-            assert n == case.budget, f"{name} ?sort={direction}{sort}: {n} queries on page 2 at {size} rows"
+            assert n == case.by_cursor, f"{name} ?sort={direction}{sort}: {n} queries on page 2 at {size} rows"
             n, page = get(client, url + link(PREVIOUS, page))
             assert n == case.budget, f"{name}: {n} queries on the way back at {size} rows"
             n, _page = get(client, url, {**params, "page": 2})

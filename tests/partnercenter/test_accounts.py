@@ -114,7 +114,16 @@ def test_a_password_chosen_from_the_emailed_link_verifies_the_address(world):
 
 def test_signing_up_on_ones_own_is_not_offered(world):
     assert Client().get("/accounts/signup/").status_code == 404
-    assert Client().get("/accounts/email/").status_code == 404
+
+
+def test_the_accounts_pages_of_a_signed_in_user_are_security(world, client_for):
+    """allauth sends a signed-in user from /accounts/ to its email page, which the portal does not have (addresses
+    are the directory's): Security answers instead, with the password and two-step verification."""
+    client = client_for("x_ga")
+    response = client.get("/accounts/", follow=True)
+    assert [url for url, _status in response.redirect_chain] == [reverse("account_email"), reverse("mfa_index")]
+    assert reverse("account_change_password") in response.content.decode()
+    assert Client().get("/accounts/email/")["Location"].startswith(reverse("account_login"))
 
 
 def test_password_reset_answers_the_same_for_known_and_unknown_addresses(world, settings):

@@ -218,7 +218,8 @@ def test_the_set_up_pages_speak_traditional_chinese(world):
     client = sign_in("ga@contoso.test")
     page = client.get(reverse("mfa_index"), HTTP_ACCEPT_LANGUAGE="zh-hant")
     assert '<html lang="zh-hant">' in page.content.decode()
-    assert "兩步驟驗證" in page.content.decode()
+    assert "<h1>安全性</h1>" in page.content.decode()  # Security: the password and two-step verification
+    assert "驗證器應用程式" in page.content.decode()
 
 
 # The demo without a phone.

@@ -3,6 +3,7 @@ sweep, and the worker's broker options. tests/services/ runs the same paths agai
 
 import contextlib
 import smtplib
+import threading
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from partnercenter import emails
+from partnercenter import emails, outbox
 from partnercenter.emails import email_enqueue, outbox_dispatch
 from partnercenter.models import OutboxEmail
 from partnercenter.outbox import (
@@ -47,6 +48,55 @@ class ScriptedBackend(BaseEmailBackend):
             raise ScriptedBackend.errors.pop(0)
         ScriptedBackend.sent.extend(email_messages)
         return len(email_messages)
+
+
+class CountingBackend(BaseEmailBackend):
+    """A mailer that logs the connections it opens, closes (QUIT) and that are dropped, and the emails it sends over
+    them; raises the scripted errors first."""
+
+    log: list[str] = []
+    errors: list[Exception] = []
+
+    class Connection:
+        def __init__(self, log: list[str]) -> None:
+            self.log = log
+
+        def close(self) -> None:
+            self.log.append("drop")
+
+    def __init__(self, *, server: str = "mail.example", **kwargs):
+        super().__init__(**kwargs)
+        self.server = server
+        self.connection: CountingBackend.Connection | None = None
+
+    def open(self):
+        if self.connection is not None:
+            return False
+        self.connection = CountingBackend.Connection(CountingBackend.log)
+        CountingBackend.log.append("open")
+        return True
+
+    def close(self):
+        if self.connection is not None:
+            CountingBackend.log.append("quit")
+            self.connection = None
+
+    def send_messages(self, email_messages):
+        assert self.connection is not None, "sent without a connection"
+        if CountingBackend.errors:
+            raise CountingBackend.errors.pop(0)
+        CountingBackend.log.extend("send" for _ in email_messages)
+        return len(email_messages)
+
+
+@pytest.fixture
+def connections(settings, monkeypatch):
+    """The counting mailer, and no connection kept from an earlier test."""
+    CountingBackend.log = []
+    CountingBackend.errors = []
+    settings.MAILERS = {"default": {"BACKEND": "tests.partnercenter.test_outbox.CountingBackend"}}
+    monkeypatch.setattr(outbox, "_held", outbox._HeldMailer())
+    return CountingBackend
 
 
 @pytest.fixture
@@ -330,6 +380,66 @@ def test_a_worker_that_lost_its_claim_sends_nothing_and_changes_nothing(db, mail
     assert mailer.sent == []
     slow.refresh_from_db()
     assert (slow.state, slow.last_error) == ("sent", "")
+
+
+# The connection to the mail server
+
+
+def test_emails_one_after_another_go_over_one_connection(db, connections):
+    for _ in range(3):
+        assert outbox_deliver(claimed()) == "sent"
+
+    assert connections.log == ["open", "send", "send", "send"]
+
+
+def test_after_an_error_the_connection_is_closed_and_the_next_email_opens_another(db, connections):
+    outbox_deliver(claimed())
+    connections.errors = [smtplib.SMTPDataError(451, b"4.3.0 Try again later")]
+    with pytest.raises(TransientEmailError):
+        outbox_deliver(claimed())
+
+    assert outbox_deliver(claimed()) == "sent"
+
+    assert connections.log == ["open", "send", "quit", "open", "send"]
+
+
+def test_a_connection_unused_for_a_while_is_dropped_without_quit_and_another_opened(db, connections):
+    outbox_deliver(claimed())
+    outbox._held.last_used -= outbox.MAILER_IDLE_LIMIT + 1  # as if it had been unused that long
+
+    assert outbox_deliver(claimed()) == "sent"
+
+    assert connections.log == ["open", "send", "drop", "open", "send"]
+
+
+def test_a_connection_is_closed_after_its_share_of_emails(db, connections, monkeypatch):
+    monkeypatch.setattr(outbox, "MAILER_MAX_MESSAGES", 2)
+
+    for _ in range(3):
+        outbox_deliver(claimed())
+
+    assert connections.log == ["open", "send", "send", "quit", "open", "send"]
+
+
+def test_a_changed_mailer_setting_applies_from_the_next_email(db, connections, settings):
+    outbox_deliver(claimed())
+    settings.MAILERS = {"default": {**settings.MAILERS["default"], "OPTIONS": {"server": "relay.example"}}}
+
+    outbox_deliver(claimed())
+
+    assert connections.log == ["open", "send", "drop", "open", "send"]
+    assert outbox._held.mailer.server == "relay.example"
+
+
+def test_each_thread_has_a_connection_of_its_own(db, connections):
+    """Two emails sent at the same moment from two threads must not share a conversation with the server."""
+    here = outbox._held_mailer()
+    there = []
+    thread = threading.Thread(target=lambda: there.append(outbox._held_mailer()))
+    thread.start()
+    thread.join(timeout=10)
+
+    assert there and there[0] is not here
 
 
 # The task, dispatch and the sweep

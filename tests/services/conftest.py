@@ -53,14 +53,16 @@ def wait_until(condition: Callable[[], object], timeout: float, interval: float 
 
 class ScriptedSMTPHandler:
     """Accepts mail, unless told to answer the next messages with a given reply (e.g. "451 4.3.0 Try later") at
-    RCPT or DATA time, or to take `data_delay` seconds to answer DATA. Keeps what it accepted, and the Message-ID of
-    every message it refused at DATA."""
+    RCPT or DATA time, or to take `data_delay` seconds to answer DATA. Keeps what it accepted, with the client's
+    address and port for each (which connection it came over), and the Message-ID of every message it refused at
+    DATA."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._script: list[tuple[str, str]] = []
         self.data_delay = 0.0
         self.messages: list[email.message.EmailMessage] = []
+        self.peers: list[tuple[str, int]] = []
         self.refused_message_ids: list[str] = []
 
     def reset(self) -> None:
@@ -68,6 +70,7 @@ class ScriptedSMTPHandler:
             self._script.clear()
             self.data_delay = 0.0
             self.messages.clear()
+            self.peers.clear()
             self.refused_message_ids.clear()
 
     def fail_next(self, reply: str, count: int = 1, at: str = "DATA") -> None:
@@ -99,6 +102,7 @@ class ScriptedSMTPHandler:
             return reply
         with self._lock:
             self.messages.append(message)
+            self.peers.append(session.peer)
         return "250 Message accepted for delivery"
 
     def wait_for_messages(self, count: int, timeout: float = DELIVERY_TIMEOUT) -> list[email.message.EmailMessage]:
@@ -350,11 +354,29 @@ def shared_database_url(django_db_setup) -> str:
     return _database_url(connection.settings_dict)
 
 
+def start_worker(env: dict[str, str], log_path: Path, *options: str) -> Worker:
+    """A `celery -A partnercenter worker` subprocess with `env` and `options`, once it says it is ready; the test
+    fails if it is not within WORKER_READY_TIMEOUT."""
+    command = [sys.executable, "-m", "celery", "-A", "partnercenter", "worker", "-l", "info", *options]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    worker = Worker(process, log_path)
+    ready = wait_until(
+        lambda: " ready." in log_path.read_text(errors="replace") or process.poll() is not None,
+        WORKER_READY_TIMEOUT,
+    )
+    if process.poll() is not None or not ready:
+        worker.stop()
+        pytest.fail(f"The Celery worker did not start within {WORKER_READY_TIMEOUT:.0f} s:\n{worker.log()}")
+    return worker
+
+
 @pytest.fixture(scope="session")
 def celery_worker(shared_database_url, smtp_listener, redis_server, tmp_path_factory) -> Iterator[Worker]:
     """A real `celery worker` subprocess on the private Redis, the test database that pytest-django created and the
     SMTP listener."""
-    log_path = tmp_path_factory.mktemp("celery") / "worker.log"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
@@ -366,35 +388,18 @@ def celery_worker(shared_database_url, smtp_listener, redis_server, tmp_path_fac
         # Seconds, not minutes, between tries: the worker's own retries must happen within the test.
         "EMAIL_RETRY_DELAY": "1",
     }
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "partnercenter",
-        "worker",
+    worker = start_worker(
+        env,
+        tmp_path_factory.mktemp("celery") / "worker.log",
         "--pool=solo",
         "--concurrency=1",  # one task in hand at a time: a single lost acknowledgement would stop it
-        "-l",
-        "info",
         "--hostname",
         f"outbox-tests-{os.getpid()}@%h",
         "--without-gossip",
         "--without-mingle",
         "--without-heartbeat",
-    ]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    worker = Worker(process, log_path)
+    )
     try:
-        ready = wait_until(
-            lambda: " ready." in log_path.read_text(errors="replace") or process.poll() is not None,
-            WORKER_READY_TIMEOUT,
-        )
-        if process.poll() is not None or not ready:
-            pytest.fail(f"The Celery worker did not start within {WORKER_READY_TIMEOUT:.0f} s:\n{worker.log()}")
         yield worker
     finally:
         worker.stop()

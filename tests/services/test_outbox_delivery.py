@@ -1,5 +1,6 @@
 """The outbox against a real SMTP listener: the task sends both parts, retries a passing refusal after its backoff,
-gives up on a permanent one with the reason on the agent's page, and never sends a row twice.
+gives up on a permanent one with the reason on the agent's page, never sends a row twice, and sends email after email
+over one connection.
 
 The tasks run in this process here (as in the embedded default); test_worker_delivery.py runs them in a worker."""
 
@@ -134,6 +135,28 @@ def test_a_sent_email_is_never_sent_again(smtp, world, client_for):
     email.refresh_from_db()
     assert email.attempts == 1
     assert len(smtp.messages) == 1
+
+
+def test_emails_sent_one_after_another_go_over_one_connection(smtp):
+    emails = [queued_email(f"customer{i}@litware.test") for i in range(3)]
+
+    for email in emails:
+        assert send_outbox_email.apply(args=[email.pk]).result == "sent"
+
+    assert [message["To"] for message in smtp.messages] == [email.to for email in emails]
+    assert len(set(smtp.peers)) == 1
+
+
+def test_after_a_refusal_the_next_email_goes_over_a_new_connection(smtp):
+    first, refused, third = (queued_email(f"customer{i}@litware.test") for i in range(3))
+    assert send_outbox_email.apply(args=[first.pk]).result == "sent"
+    smtp.fail_next("451 4.3.0 Try again later")
+
+    assert send_outbox_email.apply(args=[refused.pk]).result == "retry later"
+    assert send_outbox_email.apply(args=[third.pk]).result == "sent"
+
+    assert [message["To"] for message in smtp.messages] == [first.to, third.to]
+    assert smtp.peers[0] != smtp.peers[1]
 
 
 def _run_concurrently(count: int, target) -> list:

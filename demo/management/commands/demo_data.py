@@ -51,8 +51,12 @@ from partnercenter.models import (
 )
 from partnercenter.services import partner_create, tenant_create, user_create
 from partnercenter.tokens import token_hash
-from relationships.models import RelationshipRequest
-from relationships.services import relationship_request_create, relationship_request_reissue
+from relationships.models import RelationshipRequest, ShareMethod
+from relationships.services import (
+    relationship_request_create,
+    relationship_request_mark_sent,
+    relationship_request_reissue,
+)
 
 DEMO_PASSWORD = "Demo-password-2026"  # noqa: S105 -- documented demo sign-in, never in production
 # Partner users and site staff must use an authenticator app (TOTP). The demo's are published, so that a newcomer can
@@ -162,6 +166,16 @@ class Command(BaseCommand):
             issued = relationship_request_create(partner=fabrikam, created_by=agent, include_delegated_admin=True)
         else:
             issued = relationship_request_reissue(relationship_request=pending, reissued_by=agent)
+        # Printed below for the newcomer to open: the link is out, as if the agent had sent it and selected Done.
+        relationship_request_mark_sent(
+            relationship_request=issued.request, marked_by=agent, token=issued.token, how=ShareMethod.DONE
+        )
+        # A draft the Sales agent left without sending: Relationship requests shows it as a draft, to open or discard.
+        sales = User.objects.get(email="sales@fabrikam.example")
+        if not RelationshipRequest.objects.filter(
+            partner=fabrikam, created_by=sales, state=RelationshipRequest.State.DRAFT, expires_at__gt=timezone.now()
+        ).exists():
+            relationship_request_create(partner=fabrikam, created_by=sales, include_delegated_admin=False)
 
         self._azure(fabrikam, agent)
         self._autopilot(fabrikam, agent)

@@ -31,9 +31,16 @@ def sort_header(h: SortLink, extra: str = "") -> SafeString:
 @register.simple_tag
 def list_pages(page: ListPage) -> SafeString:
     """Previous/Next by cursor, the first pages by number, the page size."""
-    parts = [f'<nav class="pagination" aria-label="{escape(_("Pages"))}">']
+    # Each word outside the f-strings: makemessages (xgettext) does not look inside them.
+    pages, previous, next_, per_page = (
+        escape(_("Pages")),
+        escape(_("Previous")),
+        escape(_("Next")),
+        escape(_("Per page:")),
+    )
+    parts = [f'<nav class="pagination" aria-label="{pages}">']
     if page.previous_url:
-        parts.append(f'<a href="{escape(page.previous_url)}" rel="prev">{escape(_("Previous"))}</a>')
+        parts.append(f'<a href="{escape(page.previous_url)}" rel="prev">{previous}</a>')
     if page.has_other_pages:
         for n, url in page.numbered:
             if n == page.number:
@@ -47,11 +54,11 @@ def list_pages(page: ListPage) -> SafeString:
         where = _("Page %(number)s") % {"number": number}
     parts.append(f'<span class="page-of">{escape(where)}</span>')
     if page.next_url:
-        parts.append(f'<a href="{escape(page.next_url)}" rel="next">{escape(_("Next"))}</a>')
+        parts.append(f'<a href="{escape(page.next_url)}" rel="next">{next_}</a>')
     sizes = " · ".join(
         f'<span aria-current="true">{size}</span>' if current else f'<a href="{escape(url)}">{size}</a>'
         for size, url, current in page.size_urls
     )
-    parts.append(f'<span class="page-size">{escape(_("Per page:"))} {sizes}</span>')
+    parts.append(f'<span class="page-size">{per_page} {sizes}</span>')
     parts.append("</nav>")
     return SafeString("\n".join(parts))

@@ -1,4 +1,5 @@
-"""A list's sortable column headers and its paging (partnercenter/listing.py's ListPage), rendered in Python.
+"""A list's sortable column headers, its paging (partnercenter/listing.py's ListPage) and its Refresh command,
+rendered in Python.
 
 Every list page shows them, and as included templates they cost the Customers page about a fifth of its template
 time (an include, its context, a dozen tags each). lists/th.html and lists/pages.html call these tags, so the markup
@@ -11,6 +12,7 @@ from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from partnercenter.icons import icon_html
 from partnercenter.listing import ListPage, SortLink
 
 register = template.Library()
@@ -62,3 +64,11 @@ def list_pages(page: ListPage) -> SafeString:
     parts.append(f'<span class="page-size">{per_page} {sizes}</span>')
     parts.append("</nav>")
     return SafeString("\n".join(parts))
+
+
+@register.simple_tag(takes_context=True)
+def list_refresh(context: template.Context) -> SafeString:
+    """Refresh, the last command of every list's command bar, as in the Microsoft 365 admin center: the same page,
+    with its filters."""
+    url, label = escape(context["request"].get_full_path()), escape(_("Refresh"))
+    return SafeString(f'<a class="btn" href="{url}">{icon_html("arrow_clockwise")}{label}</a>')

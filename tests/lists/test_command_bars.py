@@ -49,6 +49,6 @@ def test_every_list_page_has_a_command_bar_above_its_list_always_there_ending_wi
         opened = len(re.findall(r"\{% if ", before)) - len(re.findall(r"\{% endif %\}", before))
         assert opened == 0, f"{name}: the bar is conditional"
         bar = text[start : text.find("</form>" if form_bar else "</div>", start)]
-        assert '{% include "lists/refresh.html" %}' in bar, f"{name}: no Refresh"
+        assert "{% list_refresh %}" in bar, f"{name}: no Refresh"
         for _, command in COMMAND.findall(bar):
             assert "{% icon " in command, f"{name}: a command without its icon: {command}"

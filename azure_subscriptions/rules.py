@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db import connection
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -48,6 +50,23 @@ NO_AZURE_ROLE = gettext_lazy("No role assignment on this customer's subscription
 def azure_assignments_of(user: User):
     """The Azure role assignments that apply to the user: its own, and its groups'."""
     return AzureRoleAssignment.objects.filter(Q(user=user) | Q(group__members=user))
+
+
+def has_azure_role(user: User) -> RawSQL:
+    """Whether `user` holds a role on at least one Azure subscription of a row's customer, its own or its groups' (as
+    azure_assignments_of): an annotation of a query of ResellerRelationship rows, for azure_portal_availability.
+    Written as SQL for the query of partner_relationship_for, which is too (it says why); the names are the models'."""
+    quote = connection.ops.quote_name
+    assignments, subscriptions = quote(AzureRoleAssignment._meta.db_table), quote(AzureSubscription._meta.db_table)
+    members = quote(SecurityGroup.members.through._meta.db_table)
+    row = quote(ResellerRelationship._meta.db_table)
+    return RawSQL(  # noqa: S611
+        f"EXISTS (SELECT 1 FROM {assignments} a JOIN {subscriptions} s ON s.id = a.subscription_id"  # noqa: S608
+        f" WHERE s.tenant_id = {row}.customer_id AND (a.user_id = %s OR a.group_id IN"
+        f" (SELECT m.securitygroup_id FROM {members} m WHERE m.user_id = %s)))",
+        (user.pk, user.pk),
+        output_field=BooleanField(),
+    )
 
 
 def azure_roles(user: User, subscription) -> frozenset[str]:

@@ -8,7 +8,7 @@ from datetime import datetime
 from uuid import UUID
 
 from django.db import connection
-from django.db.models import CharField, DateTimeField, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import CharField, DateTimeField, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -119,7 +119,7 @@ def customers_for(partner: Partner, *, removal: bool = True) -> QuerySet[Reselle
     ).order_by("customer__name", "customer_id")
 
 
-def _last_admin_relationship(column: str) -> str:
+def _last_admin_relationship(column: str, outer: str = "") -> str:
     """SQL of one column (`status`, or `ends` for when it ended or ends) of the partner's admin relationship with a
     row's customer that ended or ends last, among the active ones and those lost: expired or terminated after
     giving roles, or rejected (a request that expired unapproved never gave anything). A subquery correlated with
@@ -127,7 +127,7 @@ def _last_admin_relationship(column: str) -> str:
     quote = connection.ops.quote_name
     ends = "COALESCE(ar.ended_at, ar.ends_at)"
     value = {"status": "ar.status", "ends": ends}[column]
-    outer = quote(ResellerRelationship._meta.db_table)
+    outer = outer or quote(ResellerRelationship._meta.db_table)  # the row's table, or the alias of its query
     # No input reaches this SQL: the names are the models' and the statuses go as parameters (_LAST_PARAMS).
     return (
         f"(SELECT {value} FROM {quote(AdminRelationship._meta.db_table)} ar"  # noqa: S608 -- see above
@@ -320,12 +320,6 @@ def search_sorts_after_filter(q: str) -> bool:
     return len(q.strip()) >= SEARCH_SORT_AFTER_FILTER_MIN_LENGTH
 
 
-def has_azure_role(user: User) -> Exists:
-    """Whether `user` holds a role on at least one Azure subscription of a row's customer: an annotation of a query of
-    ResellerRelationship rows, for azure_portal_availability."""
-    return Exists(azure_assignments_of(user).filter(subscription__tenant=OuterRef("customer")))
-
-
 def azure_portal_availability(*, user: User, rows: Iterable) -> None:
     """The Azure portal of each customer on the partner's Customers rows (rows of customers_for,
     after admin_portal_availability): a link to the customer's Azure subscriptions the agent may open, when it holds
@@ -400,32 +394,46 @@ class CustomerRows:
             return cursor.fetchone()[0]
 
     def rows(self, read: Read) -> list[tuple]:
-        rr, tenant, grants = _table(ResellerRelationship), _table(Tenant), _table(DelegatedAdminGrant)
+        """The page's rows in two steps: the matches, sorted, counted and cut to the page (the inner query), then the
+        facts of those rows alone (the outer one). In one query, a search's per-row facts were worked out for every
+        match before the sort and the count, and a search matches hundreds."""
+        rr, grants = _table(ResellerRelationship), _table(DelegatedAdminGrant)
         where, params = self._where()
         keys = [_SORT_KEYS[field] for field in read.fields]
         if read.unindexed:  # sorts as the column does, but no index holds it (paginate's sort_after_filter)
-            keys = [
-                f"({key} || '')" if field in _TEXT_KEYS else key for field, key in zip(read.fields, keys, strict=True)
-            ]
+            keys = [f"({k} || '')" if f in _TEXT_KEYS else k for f, k in zip(read.fields, keys, strict=True)]
         if read.key is not None:
             # After the cursor in the order read, with its first column's bound repeated on its own (see paginate).
             sign = "<" if read.descending else ">"
             where += f" AND ({', '.join(keys)}) {sign} ({', '.join(['%s'] * len(keys))}) AND {keys[0]} {sign}= %s"
             params += [*read.key, read.key[0]]
         direction = " DESC" if read.descending else " ASC"
-        total = ", COUNT(*) OVER ()" if read.count else ""
+        aliases = [f"k{n}" for n in range(len(keys))]
+        tenant = _table(Tenant)
         # The names are the models'; the values are parameters.
-        select = (
-            f"{tenant}.public_id, {tenant}.name, {tenant}.primary_domain,"  # noqa: S608
-            f" (SELECT g.id FROM {grants} g WHERE g.customer_id = {rr}.customer_id"
-            f" AND g.partner_id = {rr}.partner_id AND g.removed_at IS NULL LIMIT 1) IS NOT NULL,"
-            f" {rr}.is_active, {_last_admin_relationship('status')}, {_last_admin_relationship('ends')},"
-            f" {', '.join(keys)}{total}"
+        inner = (
+            f"SELECT {tenant}.public_id, {tenant}.name, {tenant}.primary_domain, {rr}.is_active,"  # noqa: S608
+            f" {rr}.partner_id, {rr}.customer_id, "
+            + ", ".join(f"{key} AS {alias}" for key, alias in zip(keys, aliases, strict=True))
+            + (", COUNT(*) OVER () AS total" if read.count else "")
+            + f" FROM {self._from()} WHERE {where}"
+            + " ORDER BY "
+            + ", ".join(f"{n}{direction}" for n in range(7, 7 + len(keys)))
+            + " LIMIT %s OFFSET %s"
         )
-        order = ", ".join(f"{n}{direction}" for n in range(8, 8 + len(keys)))  # the sort keys, by their position
-        sql = f"SELECT {select} FROM {self._from()} WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"  # noqa: S608
+        outer = (
+            "SELECT page.public_id, page.name, page.primary_domain,"  # noqa: S608
+            f" (SELECT g.id FROM {grants} g WHERE g.customer_id = page.customer_id"
+            " AND g.partner_id = page.partner_id AND g.removed_at IS NULL LIMIT 1) IS NOT NULL,"
+            f" page.is_active, {_last_admin_relationship('status', 'page')},"
+            f" {_last_admin_relationship('ends', 'page')}, "
+            + ", ".join(f"page.{alias}" for alias in aliases)
+            + (", page.total" if read.count else "")
+            + f" FROM ({inner}) AS page ORDER BY "
+            + ", ".join(f"page.{alias}{direction}" for alias in aliases)
+        )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*_LAST_PARAMS, *_LAST_PARAMS, *params, read.limit, read.offset])
+            cursor.execute(outer, [*_LAST_PARAMS, *_LAST_PARAMS, *params, read.limit, read.offset])
             return cursor.fetchall()
 
 

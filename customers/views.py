@@ -18,7 +18,7 @@ from admin_relationships.rules import MANAGERS as ADMIN_RELATIONSHIP_MANAGERS
 from admin_relationships.rules import READERS as ADMIN_RELATIONSHIP_READERS
 from admin_relationships.rules import can_request_in_bulk
 from admin_relationships.selectors import admin_relationships_of, role_rows
-from azure_subscriptions.rules import PROVISIONERS
+from azure_subscriptions.rules import PROVISIONERS, has_azure_role
 from azure_subscriptions.selectors import provisioned_for_customer
 from partnercenter.access import (
     assigned_granular_roles,
@@ -47,7 +47,6 @@ from .selectors import (
     customers_of_kind,
     customers_page_rows,
     customers_search,
-    has_azure_role,
     search_sorts_after_filter,
     with_lost_admin_relationship,
 )

@@ -66,7 +66,7 @@ CASES = {
         "a_admin",
         lambda w: reverse("relationships:request_list"),
         ("created", "expires"),
-        7,
+        6,
         {"state": "draft"},
     ),
     "admin-center-users": Case(

@@ -53,3 +53,8 @@ class RememberingURLNode(URLNode):
 def remembering_url(parser, token) -> RememberingURLNode:
     node = url(parser, token)
     return RememberingURLNode(node.view_name, node.args, node.kwargs, node.asvar)
+
+
+def remembered_reverse(view_name: str, *args: Any) -> str:
+    """reverse() for Python that renders markup (the page shell), with the same memory as {% url %}."""
+    return _reversed(view_name, args, (), None, get_script_prefix(), get_resolver(get_urlconf()))

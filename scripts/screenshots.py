@@ -3,8 +3,8 @@
 It serves the embedded default on a scratch SQLite database with the demo data, then signs in and clicks through
 the pages as a person would, in Debian's Chromium: Customers (a row expanded), the draft email of a reseller
 relationship request, the customer's Settings > Partner relationships with its details pane, and a list sorted and
-filtered (the partner's Activity log). `make screenshots` runs it; the README's tour links the pictures, so that
-they show the portal as it is rather than as it was when someone last took them by hand.
+filtered (Relationship requests: the pending ones, by expiry). `make screenshots` runs it; the README's tour links
+the pictures, so that they show the portal as it is rather than as it was when someone last took them by hand.
 
     .venv/bin/python scripts/screenshots.py [OUT_DIR]
 """
@@ -121,11 +121,14 @@ def take(out: Path) -> list[Path]:
             agent.locator("main form button[type=submit]").first.click()
             agent.wait_for_selector("textarea[name=message]")
             taken += _shoot(agent, out, "draft-email")
-            agent.goto(site + "/settings/activity/")
-            agent.locator("main form.commandbar select").first.select_option(index=1)
-            agent.locator("main form button[type=submit]").first.click()
+            # A list with sorting and filters: Relationship requests, pending ones, by when their links expire.
+            agent.get_by_role("link", name="Relationship requests").first.click()
+            agent.locator("#request-state").select_option("pending")
+            agent.locator("#request-state").locator("xpath=ancestor::form").locator("button[type=submit]").click()
             agent.wait_for_load_state("load")
-            taken += _shoot(agent, out, "activity-log-filtered")
+            agent.get_by_role("link", name="Expires").first.click()
+            agent.wait_for_load_state("load")
+            taken += _shoot(agent, out, "requests-sorted-filtered")
 
             customer = browser.new_context(locale="en-US", viewport=VIEWPORTS["desktop"]).new_page()
             _sign_in(customer, site, env, "globaladmin@contoso.example", authenticator=False)

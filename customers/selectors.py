@@ -364,16 +364,10 @@ class CustomerRows:
 
     def _where(self) -> tuple[str, list]:
         rr, tenant = _table(ResellerRelationship), _table(Tenant)
-        grants = _table(DelegatedAdminGrant)
         sql = [f"{rr}.partner_id = %s AND ({rr}.is_active OR {rr}.granular_admin_since IS NOT NULL)"]
         params: list = [self.partner.pk]
         if self.kind in ("delegated", "reseller"):
-            # As with_delegated_admin: a scalar subquery (an index probe per row), not EXISTS.
-            active_grant = (
-                f"(SELECT g.id FROM {grants} g WHERE g.customer_id = {rr}.customer_id"  # noqa: S608 -- names only
-                f" AND g.partner_id = {rr}.partner_id AND g.removed_at IS NULL LIMIT 1)"
-            )
-            sql.append(f"{active_grant} IS {'NOT ' if self.kind == 'delegated' else ''}NULL")
+            sql.append(f"{_active_grant(rr)} IS {'NOT ' if self.kind == 'delegated' else ''}NULL")
         if self.q:
             # As the ORM's icontains: the expressions of the trigram indexes (customers' migration 0001).
             pattern = "%" + connection.ops.prep_for_like_query(self.q) + "%"
@@ -397,7 +391,7 @@ class CustomerRows:
         """The page's rows in two steps: the matches, sorted, counted and cut to the page (the inner query), then the
         facts of those rows alone (the outer one). In one query, a search's per-row facts were worked out for every
         match before the sort and the count, and a search matches hundreds."""
-        rr, grants = _table(ResellerRelationship), _table(DelegatedAdminGrant)
+        rr = _table(ResellerRelationship)
         where, params = self._where()
         keys = [_SORT_KEYS[field] for field in read.fields]
         if read.unindexed:  # sorts as the column does, but no index holds it (paginate's sort_after_filter)
@@ -424,8 +418,7 @@ class CustomerRows:
         )
         outer = (
             "SELECT page.public_id, page.name, page.primary_domain,"  # noqa: S608
-            f" (SELECT g.id FROM {grants} g WHERE g.customer_id = page.customer_id"
-            " AND g.partner_id = page.partner_id AND g.removed_at IS NULL LIMIT 1) IS NOT NULL,"
+            f" {_active_grant('page')} IS NOT NULL,"
             f" page.is_active, {_last_admin_relationship('status', 'page')},"
             f" {_last_admin_relationship('ends', 'page')}, "
             + ", ".join(f"page.{alias}" for alias in aliases)
@@ -436,6 +429,16 @@ class CustomerRows:
         with connection.cursor() as cursor:
             cursor.execute(outer, [*_LAST_PARAMS, *_LAST_PARAMS, *params])
             return cursor.fetchall()
+
+
+def _active_grant(row: str) -> str:
+    """SQL of the active delegated admin grant of the row `row` (a table or an alias with partner_id and customer_id),
+    or NULL: as with_delegated_admin, a scalar subquery (an index probe per row), not EXISTS."""
+    grants = _table(DelegatedAdminGrant)
+    return (
+        f"(SELECT g.id FROM {grants} g WHERE g.customer_id = {row}.customer_id"  # noqa: S608 -- names only
+        f" AND g.partner_id = {row}.partner_id AND g.removed_at IS NULL LIMIT 1)"
+    )
 
 
 def _table(model) -> str:

@@ -116,7 +116,7 @@ def customers_for(partner: Partner, *, removal: bool = True) -> QuerySet[Reselle
             "customer"
         ),
         removal=removal,
-    ).order_by("customer__name", "customer_id")
+    ).order_by("customer_name", "customer_id")
 
 
 def _last_admin_relationship(column: str, outer: str = "") -> str:
@@ -177,20 +177,21 @@ def lost_admin_relationship(status: str | None, end: datetime | None, now: datet
 # What a Customers row shows, in this order; see customer_rows. `is_active`: a reseller relationship (otherwise a
 # customer through granular delegated admin alone).
 CUSTOMER_ROW_FIELDS = (
-    "customer__public_id",
-    "customer__name",
-    "customer__primary_domain",
+    "customer_public_id",
+    "customer_name",
+    "customer_domain",
     "has_delegated_admin",
     "is_active",
     "admin_relationship_status",
     "admin_relationship_end",
 )
 
-# The Customers page's orders: each walks a (column, id) index of the tenants (customers' migrations 0001, 0005).
+# The Customers page's orders: each walks a (partner, column, customer) index of the partner's own rows, on the copies
+# of its customers' names and domains (ResellerRelationship.customer_name).
 CUSTOMER_SORTING = Sorting(
     columns=(
-        Column("name", gettext_lazy("Company name"), ("customer__name",)),
-        Column("domain", gettext_lazy("Primary domain name"), ("customer__primary_domain",)),
+        Column("name", gettext_lazy("Company name"), ("customer_name",)),
+        Column("domain", gettext_lazy("Primary domain name"), ("customer_domain",)),
     ),
     default="name",
     tiebreaker="customer_id",
@@ -305,17 +306,18 @@ def customers_search(queryset: QuerySet[ResellerRelationship], q: str) -> QueryS
     q = q.strip()
     if not q:
         return queryset
-    matches = queryset.filter(
-        Q(customer__name__icontains=q) | Q(customer__primary_domain__icontains=q) | Q(customer__public_id__icontains=q)
+    # The copies on the partner's own rows (ResellerRelationship.customer_name), with trigram indexes on PostgreSQL
+    # (customers' migration 0008).
+    return queryset.filter(
+        Q(customer_name__icontains=q) | Q(customer_domain__icontains=q) | Q(customer_public_id__icontains=q)
     )
-    return matches
 
 
 def search_sorts_after_filter(q: str) -> bool:
     """Whether a search of the Customers page is sorted after filtering, not read in order from the name index.
 
     For three characters or more: on PostgreSQL the matches come from the trigram indexes (customers' migration
-    0001), and a name search's matches sort together (every "Woodgrove …" after every "Contoso …"), so walking the
+    0008), and a name search's matches sort together (every "Woodgrove …" after every "Contoso …"), so walking the
     name index and testing each customer until 50 match can read nearly every customer."""
     return len(q.strip()) >= SEARCH_SORT_AFTER_FILTER_MIN_LENGTH
 
@@ -363,26 +365,22 @@ class CustomerRows:
         self.partner, self.kind, self.q = partner, kind, q.strip()
 
     def _where(self) -> tuple[str, list]:
-        rr, tenant = _table(ResellerRelationship), _table(Tenant)
+        rr = _table(ResellerRelationship)
         sql = [f"{rr}.partner_id = %s AND ({rr}.is_active OR {rr}.granular_admin_since IS NOT NULL)"]
         params: list = [self.partner.pk]
         if self.kind in ("delegated", "reseller"):
             sql.append(f"{_active_grant(rr)} IS {'NOT ' if self.kind == 'delegated' else ''}NULL")
         if self.q:
-            # As the ORM's icontains: the expressions of the trigram indexes (customers' migration 0001).
+            # As the ORM's icontains: the expressions of the trigram indexes (customers' migration 0008).
             pattern = "%" + connection.ops.prep_for_like_query(self.q) + "%"
-            sql.append("(" + " OR ".join(f"UPPER({tenant}.{c}::text) LIKE UPPER(%s)" for c in _SEARCHED) + ")")
+            sql.append("(" + " OR ".join(f"UPPER({rr}.{c}::text) LIKE UPPER(%s)" for c in _SEARCHED) + ")")
             params += [pattern] * len(_SEARCHED)
         return " AND ".join(sql), params
-
-    def _from(self) -> str:
-        rr, tenant = _table(ResellerRelationship), _table(Tenant)
-        return f"{rr} INNER JOIN {tenant} ON ({rr}.customer_id = {tenant}.id)"
 
     def count(self, cap: int) -> int:
         where, params = self._where()
         # The names are the models'; the values are parameters.
-        sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM {self._from()} WHERE {where} LIMIT %s) AS matches"  # noqa: S608
+        sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM {_table(ResellerRelationship)} WHERE {where} LIMIT %s) AS matches"  # noqa: S608
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, cap + 1])
             return cursor.fetchone()[0]
@@ -403,21 +401,20 @@ class CustomerRows:
             params += [*read.key, read.key[0]]
         direction = " DESC" if read.descending else " ASC"
         aliases = [f"k{n}" for n in range(len(keys))]
-        tenant = _table(Tenant)
         # The names are the models'; the values are parameters.
         inner = (
-            f"SELECT {tenant}.public_id, {tenant}.name, {tenant}.primary_domain, {rr}.is_active,"  # noqa: S608
+            f"SELECT {rr}.customer_public_id, {rr}.customer_name, {rr}.customer_domain, {rr}.is_active,"  # noqa: S608
             f" {rr}.partner_id, {rr}.customer_id, "
             + ", ".join(f"{key} AS {alias}" for key, alias in zip(keys, aliases, strict=True))
             + (", COUNT(*) OVER () AS total" if read.count else "")
-            + f" FROM {self._from()} WHERE {where}"
+            + f" FROM {rr} WHERE {where}"
             + " ORDER BY "
             + ", ".join(f"{n}{direction}" for n in range(7, 7 + len(keys)))
             # Numbers in the text, as the ORM writes them: a LIMIT the planner cannot see makes it sort every match.
             + f" LIMIT {int(read.limit)} OFFSET {int(read.offset)}"
         )
         outer = (
-            "SELECT page.public_id, page.name, page.primary_domain,"  # noqa: S608
+            "SELECT page.customer_public_id, page.customer_name, page.customer_domain,"  # noqa: S608
             f" {_active_grant('page')} IS NOT NULL,"
             f" page.is_active, {_last_admin_relationship('status', 'page')},"
             f" {_last_admin_relationship('ends', 'page')}, "
@@ -446,13 +443,11 @@ def _table(model) -> str:
 
 
 # The columns a search reads (customers_search), and each sort field's SQL (CUSTOMER_SORTING).
-_SEARCHED = ("name", "primary_domain", "public_id")
+_SEARCHED = ("customer_name", "customer_domain", "customer_public_id")
 _SORT_KEYS = {
-    "customer__name": f"{_table(Tenant)}.name",
-    "customer__primary_domain": f"{_table(Tenant)}.primary_domain",
-    "customer_id": f"{_table(ResellerRelationship)}.customer_id",
+    field: f"{_table(ResellerRelationship)}.{field}" for field in ("customer_name", "customer_domain", "customer_id")
 }
-_TEXT_KEYS = {"customer__name", "customer__primary_domain"}
+_TEXT_KEYS = {"customer_name", "customer_domain"}
 
 
 def customers_page_rows(partner: Partner, kind: str, q: str) -> RowSource | None:

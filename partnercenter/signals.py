@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from django.utils import translation
 
 from .access import MFA_SESSION_KEY
-from .models import ResellerRelationship
+from .models import ResellerRelationship, Tenant
 from .selectors import forget_customer_count
 from .services import user_language_set
 
@@ -48,3 +48,14 @@ def remember_language_at_sign_in(sender, request, user, **kwargs) -> None:
 def recount_customers(sender, instance: ResellerRelationship, **kwargs) -> None:
     # Whoever saves it (a service, the Django admin, the demo data), the partner's cached count follows.
     forget_customer_count(instance.partner_id)
+
+
+@receiver(post_save, sender=Tenant)
+def keep_customer_copies(sender, instance: Tenant, created: bool, update_fields=None, **kwargs) -> None:
+    """A tenant's name and domain are copied onto its reseller relationships (ResellerRelationship.customer_name):
+    whoever changes them, the copies follow in the same transaction. A new tenant has no relationships yet."""
+    if created or (update_fields is not None and not {"name", "primary_domain"} & set(update_fields)):
+        return
+    ResellerRelationship.objects.filter(customer=instance).exclude(
+        customer_name=instance.name, customer_domain=instance.primary_domain
+    ).update(customer_name=instance.name, customer_domain=instance.primary_domain)

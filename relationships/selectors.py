@@ -131,7 +131,6 @@ def partner_with_history(customer: Tenant, partner_tenant_id: UUID) -> Partner |
     )
 
 
-# A search shorter than this matches too many customers for an index to help; see customers_search.
 def relationship_request_by_token(token: str) -> RelationshipRequest | None:
     if not token or len(token) > 100:
         return None

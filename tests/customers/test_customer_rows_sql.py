@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -112,3 +113,27 @@ def test_a_partial_microsoft_id_finds_its_customer(world, client_for):
     customer = Tenant.objects.get(name="50% Fabrics")
     _n, page = get(client_for("a_admin"), reverse("customers:list"), {"q": str(customer.public_id)[4:16].upper()})
     assert "1 customer" in page and "50% Fabrics" in page
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the hand-written query is PostgreSQL's")
+@pytest.mark.parametrize(
+    ("params", "values"),
+    [
+        ({}, []),  # page 1: planned once per connection and partner (CustomerRows.rows)
+        ({"relationship": "delegated"}, []),
+        ({"q": "tailspin"}, ["%tailspin%"] * 3),  # input is a parameter, never text
+    ],
+)
+def test_only_input_goes_as_parameters(world, client_for, params, values):
+    seed(world.partner_a)
+    sent = []
+
+    def record(execute, sql, parameters, many, context):
+        if "page.customer_name" in sql:  # the rows query
+            sent.append(list(parameters or []))
+        return execute(sql, parameters, many, context)
+
+    with connection.execute_wrapper(record):
+        response = client_for("a_admin").get(reverse("customers:list"), params)
+    assert response.status_code == 200
+    assert sent == [values]

@@ -322,11 +322,12 @@ def customers_search(queryset: QuerySet[ResellerRelationship], q: str) -> QueryS
 
 
 def search_sorts_after_filter(q: str) -> bool:
-    """Whether a search of the Customers page is sorted after filtering, not read in order from the name index.
+    """Whether a search of the Customers page is sorted after filtering, not read in order from the partner's
+    (partner, name) index.
 
     For three characters or more: on PostgreSQL the matches come from the trigram indexes (customers' migration
     0008), and a name search's matches sort together (every "Woodgrove …" after every "Contoso …"), so walking the
-    name index and testing each customer until 50 match can read nearly every customer."""
+    partner's names in order and testing each customer until 50 match can read nearly all of them."""
     return len(q.strip()) >= SEARCH_SORT_AFTER_FILTER_MIN_LENGTH
 
 

@@ -29,7 +29,7 @@ from partnercenter.models import (
     Tenant,
     User,
 )
-from partnercenter.selectors import with_delegated_admin
+from partnercenter.selectors import active_grant_sql, with_delegated_admin
 
 Status = AdminRelationship.Status
 
@@ -380,7 +380,7 @@ class CustomerRows:
         sql = [f"{rr}.partner_id = {partner} AND ({rr}.is_active OR {rr}.granular_admin_since IS NOT NULL)"]
         params: list = []
         if self.kind in ("delegated", "reseller"):
-            sql.append(f"{_active_grant(rr)} IS {'NOT ' if self.kind == 'delegated' else ''}NULL")
+            sql.append(f"{active_grant_sql(rr)} IS {'NOT ' if self.kind == 'delegated' else ''}NULL")
         if self.q:
             # As the ORM's icontains: the expressions of the trigram indexes (customers' migration 0008).
             pattern = "%" + connection.ops.prep_for_like_query(self.q) + "%"
@@ -431,7 +431,7 @@ class CustomerRows:
         )
         outer = (
             "SELECT page.customer_public_id, page.customer_name, page.customer_domain,"  # noqa: S608
-            f" {_active_grant('page')} IS NOT NULL,"
+            f" {active_grant_sql('page')} IS NOT NULL,"
             f" page.is_active, {_last_admin_relationship('status', 'page', literal=True)},"
             f" {_last_admin_relationship('ends', 'page', literal=True)}, "
             + ", ".join(f"page.{alias}" for alias in aliases)
@@ -442,16 +442,6 @@ class CustomerRows:
         with connection.cursor() as cursor:
             cursor.execute(outer, params)
             return cursor.fetchall()
-
-
-def _active_grant(row: str) -> str:
-    """SQL of the active delegated admin grant of the row `row` (a table or an alias with partner_id and customer_id),
-    or NULL: as with_delegated_admin, a scalar subquery (an index probe per row), not EXISTS."""
-    grants = _table(DelegatedAdminGrant)
-    return (
-        f"(SELECT g.id FROM {grants} g WHERE g.customer_id = {row}.customer_id"  # noqa: S608 -- names only
-        f" AND g.partner_id = {row}.partner_id AND g.removed_at IS NULL LIMIT 1)"
-    )
 
 
 def _table(model) -> str:

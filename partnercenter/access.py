@@ -34,7 +34,7 @@ from .models import (
     Tenant,
     User,
 )
-from .selectors import has_active_delegated_admin
+from .selectors import active_grant_sql, has_active_delegated_admin
 
 Kind = SecurityGroup.Kind
 
@@ -360,7 +360,7 @@ def _relationship_facts(user: User, load_groups: bool) -> dict[str, RawSQL]:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     facts = {
         "has_delegated_admin": RawSQL(  # noqa: S611
-            f"(SELECT g.id FROM {grants} g WHERE g.{same.format(t='g')} AND g.removed_at IS NULL LIMIT 1) IS NOT NULL",  # noqa: S608
+            f"{active_grant_sql(row)} IS NOT NULL",
             (),
             output_field=BooleanField(),
         ),

@@ -4,7 +4,7 @@ them."""
 from datetime import date, datetime, time, timedelta
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.lookups import IsNull
 from django.utils import timezone
@@ -78,6 +78,17 @@ def with_delegated_admin(
         .values("removed_at")[:1]
     )
     return relationships.annotate(delegated_admin_removed_at=Subquery(last_removal))
+
+
+def active_grant_sql(row: str) -> str:
+    """with_delegated_admin's `has_delegated_admin` as SQL text, for the queries written by hand (a customer's
+    relationship, the Customers rows): the active grant of the row `row` (a table or an alias with partner_id and
+    customer_id), or NULL. A scalar subquery, not EXISTS, for the reason with_delegated_admin gives."""
+    grants = connection.ops.quote_name(DelegatedAdminGrant._meta.db_table)
+    return (
+        f"(SELECT g.id FROM {grants} g WHERE g.customer_id = {row}.customer_id"  # noqa: S608 -- names only
+        f" AND g.partner_id = {row}.partner_id AND g.removed_at IS NULL LIMIT 1)"
+    )
 
 
 # The activity pages' order: by time, newest first by default, from the (actor_tenant, at) and (target_tenant, at)

@@ -90,7 +90,13 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.email
+        return self.display_name_of(self.first_name, self.last_name, self.email)
+
+    @staticmethod
+    def display_name_of(first_name: str, last_name: str, email: str) -> str:
+        """display_name from the user's values, for lists that read values rather than users: the full name as
+        get_full_name() writes it, else the email address."""
+        return f"{first_name} {last_name}".strip() or email
 
 
 class Partner(models.Model):

@@ -1,6 +1,8 @@
 """Reads of the directory core that cross tables: delegated admin state, and audit events as the activity pages show
 them."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.core.cache import cache
@@ -148,3 +150,68 @@ def audit_events_for_partner(
             | Q(actor__last_name__icontains=actor_q)
         )
     return events.select_related("actor", "target_tenant").order_by("-at", "-id")
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityRow:
+    """An event of the partner's Activity log as its page reads it: the event's values and the few of its user's and
+    its customer's that the row shows. Read with values_list (ACTIVITY_ROW_FIELDS): a page of events as model
+    instances, each with its user and its customer, cost more than the rest of the rows' work."""
+
+    pk: int
+    at: datetime
+    action: str
+    on_behalf: bool
+    details: dict
+    actor_email: str
+    actor_display_name: str | None  # None: no user (an app, the system, or a user since deleted)
+    target_tenant_id: int | None
+    customer_name: str | None
+
+
+# audit_events_for_partner's values that make an ActivityRow (paginate's `values`).
+ACTIVITY_ROW_FIELDS = (
+    "pk",
+    "at",
+    "action",
+    "on_behalf",
+    "details",
+    "actor_email",
+    "actor_id",
+    "actor__first_name",
+    "actor__last_name",
+    "actor__email",
+    "target_tenant_id",
+    "target_tenant__name",
+)
+
+
+def activity_rows(values: Iterable[tuple]) -> list[ActivityRow]:
+    """ActivityRows from rows of ACTIVITY_ROW_FIELDS."""
+    return [
+        ActivityRow(
+            pk=pk,
+            at=at,
+            action=action,
+            on_behalf=on_behalf,
+            details=details,
+            actor_email=actor_email,
+            actor_display_name=None if actor_id is None else User.display_name_of(first_name, last_name, email),
+            target_tenant_id=target_tenant_id,
+            customer_name=customer_name,
+        )
+        for (
+            pk,
+            at,
+            action,
+            on_behalf,
+            details,
+            actor_email,
+            actor_id,
+            first_name,
+            last_name,
+            email,
+            target_tenant_id,
+            customer_name,
+        ) in values
+    ]

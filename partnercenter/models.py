@@ -104,14 +104,25 @@ class Partner(models.Model):
 
     tenant = models.OneToOneField(Tenant, on_delete=models.PROTECT, related_name="partner")
     partner_id = models.CharField(_("partner ID"), max_length=20, unique=True)
+    # The tenant's name, copied (save() fills it; a tenant's name never changes): a customer's Settings > Partner
+    # relationships lists its partners by name, page after page, from the (tenant_name, tenant) index below. The
+    # tenants' own name index holds every tenant, customers too: a customer with many partners paid for walking
+    # past every other tenant. Shown names are always read from the tenant.
+    tenant_name = models.CharField(max_length=200, editable=False)
 
     class Meta:
         ordering = ["tenant__name"]
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
+        indexes = [models.Index(fields=["tenant_name", "tenant"], name="partner_tenant_name")]
 
     def __str__(self) -> str:
         return self.tenant.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.tenant_name:
+            self.tenant_name = self.tenant.name
+        super().save(*args, **kwargs)
 
     @property
     def name(self) -> str:
@@ -229,6 +240,14 @@ class ResellerRelationship(models.Model):
             models.Index(fields=["partner", "is_active"], name="relationshi_partner_eadff8_idx"),
             # The partner's newest customers (the Activity log's Customer filter offers them).
             models.Index(fields=["partner", "id"], name="reseller_partner_id"),
+            # A customer's partners (Settings > Partner relationships): its active relationships counted and gathered
+            # from the index alone, and a partner's probed by (customer, partner), its date with it. Without the
+            # date, PostgreSQL preferred the partner's own index for the probe: all its customers, for the one.
+            models.Index(
+                fields=["customer", "partner", "created_at"],
+                condition=Q(is_active=True),
+                name="reseller_active_customer",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -262,6 +281,15 @@ class DelegatedAdminGrant(models.Model):
             models.UniqueConstraint(
                 fields=["partner", "customer"], condition=Q(removed_at__isnull=True), name="one_active_grant"
             )
+        ]
+        indexes = [
+            # A customer's partners with delegated admin (Settings > Partner relationships), as for
+            # ResellerRelationship's reseller_active_customer.
+            models.Index(
+                fields=["customer", "partner", "granted_at"],
+                condition=Q(removed_at__isnull=True),
+                name="grant_active_customer",
+            ),
         ]
 
     def __str__(self) -> str:

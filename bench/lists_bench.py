@@ -279,7 +279,8 @@ def seed(n: int, tag: str) -> World:
             batch_size=BATCH,
         )
         others = Partner.objects.bulk_create(
-            (Partner(tenant=t, partner_id=f"{tag}{i:07d}") for i, t in enumerate(partner_tenants)), batch_size=BATCH
+            (Partner(tenant=t, partner_id=f"{tag}{i:07d}", tenant_name=t.name) for i, t in enumerate(partner_tenants)),
+            batch_size=BATCH,
         )
         ResellerRelationship.objects.bulk_create(
             (ResellerRelationship(partner=p, customer=customer) for p in others), batch_size=BATCH

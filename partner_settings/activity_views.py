@@ -4,10 +4,9 @@ Every partner user may read the log (Admin, Sales and Helpdesk agents alike): it
 users did, which each of them is accountable for, and no customer data beyond the names of its own customers. What of
 each event a user may read is access.activity_log_withheld_details: the page and the export follow the same rule."""
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
-from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import translation
@@ -19,9 +18,16 @@ from partnercenter.access import partner_for
 from partnercenter.audit_labels import action_choices, action_label, actor_name, details_summary
 from partnercenter.csv_export import csv_response
 from partnercenter.http import AuthenticatedRequest
-from partnercenter.listing import paginate
-from partnercenter.models import AuditEvent, Partner, ResellerRelationship, Tenant, User
-from partnercenter.selectors import ACTIVITY_SORTING, audit_events_for_partner
+from partnercenter.listing import annotate_rows, paginate
+from partnercenter.models import Partner, ResellerRelationship, Tenant, User
+from partnercenter.selectors import (
+    ACTIVITY_ROW_FIELDS,
+    ACTIVITY_SORTING,
+    activity_rows,
+    activity_source,
+    audit_events_for_partner,
+)
+from partnercenter.widgets import PlainSelect
 
 from .rules import activity_log_withheld_details
 
@@ -56,6 +62,7 @@ class ActivityFilterForm(forms.Form):
         to_field_name="public_id",
         required=False,
         empty_label=gettext_lazy("All customers"),
+        widget=PlainSelect,
         error_messages={"invalid_choice": gettext_lazy("Select one of your customers.")},
     )
     customer_q = forms.CharField(
@@ -67,6 +74,7 @@ class ActivityFilterForm(forms.Form):
     action = forms.ChoiceField(
         label=gettext_lazy("Action"),
         required=False,
+        widget=PlainSelect,
         error_messages={"invalid_choice": gettext_lazy("Select an action from the list.")},
     )
     user = _UserByEmailField(
@@ -75,6 +83,7 @@ class ActivityFilterForm(forms.Form):
         to_field_name="public_id",
         required=False,
         empty_label=gettext_lazy("All users"),
+        widget=PlainSelect,
         error_messages={"invalid_choice": gettext_lazy("Select one of your organization's users.")},
     )
     user_q = forms.CharField(
@@ -94,11 +103,10 @@ class ActivityFilterForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["customer"]).queryset = customers
         newest = (
             ResellerRelationship.objects.filter(partner=partner)
-            .select_related("customer")
-            .only("customer__public_id", "customer__name")
-            .order_by("-pk")[:CUSTOMER_CHOICES]
+            .order_by("-pk")
+            .values_list("customer__public_id", "customer__name")[:CUSTOMER_CHOICES]
         )
-        self.customer_choices = sorted(((r.customer.public_id, r.customer.name) for r in newest), key=lambda c: c[1])
+        self.customer_choices = sorted(newest, key=lambda c: c[1])
         customer_field = cast(forms.ModelChoiceField, self.fields["customer"])
         customer_field.widget.choices = [("", customer_field.empty_label), *self.customer_choices]
         # Likewise the users: any of them is accepted, the first few by email are offered (a partner with thousands
@@ -106,8 +114,7 @@ class ActivityFilterForm(forms.Form):
         users = User.objects.filter(tenant=partner.tenant_id)
         user_field = cast(forms.ModelChoiceField, self.fields["user"])
         user_field.queryset = users
-        first = users.only("public_id", "email").order_by("email", "pk")[:USER_CHOICES]
-        self.user_choices = [(u.public_id, u.email) for u in first]
+        self.user_choices = list(users.order_by("email", "pk").values_list("public_id", "email")[:USER_CHOICES])
         user_field.widget.choices = [("", user_field.empty_label), *self.user_choices]
         cast(forms.ChoiceField, self.fields["action"]).choices = [("", _("All actions")), *action_choices()]
 
@@ -132,56 +139,48 @@ class ActivityFilterForm(forms.Form):
         return cleaned
 
 
-def _filtered(
-    request: AuthenticatedRequest, partner: Partner
-) -> tuple[ActivityFilterForm, QuerySet[AuditEvent] | None]:
-    """The filter form and the events it selects; no events when the filter is not valid."""
+def _filtered(request: AuthenticatedRequest, partner: Partner) -> tuple[ActivityFilterForm, dict[str, Any] | None]:
+    """The filter form and what it selects, as audit_events_for_partner's filters; None when it is not valid."""
     form = ActivityFilterForm(request.GET, partner=partner)
     if not form.is_valid():
         return form, None
     data = form.cleaned_data
-    events = audit_events_for_partner(
-        partner,
-        date_from=data["date_from"],
-        date_to=data["date_to"],
-        customer=data["customer"],
-        customer_q=data["customer_q"],
-        action=data["action"],
-        actor=data["user"],
-        actor_q=data["user_q"],
-    )
-    return form, events
+    return form, {
+        "date_from": data["date_from"],
+        "date_to": data["date_to"],
+        "customer": data["customer"],
+        "customer_q": data["customer_q"],
+        "action": data["action"],
+        "actor": data["user"],
+        "actor_q": data["user_q"],
+    }
 
 
 def _render_log(
-    request: AuthenticatedRequest, form: ActivityFilterForm, events: QuerySet[AuditEvent] | None
+    request: AuthenticatedRequest, form: ActivityFilterForm, partner: Partner, filters: dict[str, Any] | None
 ) -> HttpResponse:
-    withheld = activity_log_withheld_details(request.user)
-    page = rows = None
-    if events is not None:
-        page = paginate(request, events, ACTIVITY_SORTING, per_page=ACTIVITY_PAGE_SIZE)
-        rows = [
-            {
-                "event": event,
-                "who": actor_name(event),
-                "action": action_label(event.action),
-                "details": details_summary(event, withheld=withheld),
-            }
-            for event in page.rows
-        ]
+    page = None
+    if filters is not None:
+        source = activity_source(partner, **filters)
+        events = audit_events_for_partner(partner, **filters) if source is None else None
+        page = paginate(
+            request, events, ACTIVITY_SORTING, per_page=ACTIVITY_PAGE_SIZE, values=ACTIVITY_ROW_FIELDS, source=source
+        )
+        annotate_rows(page, activity_rows)
     return render(
         request,
         "partner_settings/activity.html",
-        {"form": form, "page": page, "rows": rows},
-        status=200 if events is not None else 400,
+        # The rows are rendered in Python (partner_settings/templatetags/activity_log.py).
+        {"form": form, "page": page, "withheld": activity_log_withheld_details(request.user)},
+        status=200 if filters is not None else 400,
     )
 
 
 @require_GET
 def activity_log(request: AuthenticatedRequest) -> HttpResponse:
     partner = partner_for(request)
-    form, events = _filtered(request, partner)
-    return _render_log(request, form, events)
+    form, filters = _filtered(request, partner)
+    return _render_log(request, form, partner, filters)
 
 
 EXPORT_CHUNK = 2000
@@ -190,9 +189,10 @@ EXPORT_CHUNK = 2000
 @require_GET
 def activity_export(request: AuthenticatedRequest) -> HttpResponseBase:
     partner = partner_for(request)
-    form, events = _filtered(request, partner)
-    if events is None:
-        return _render_log(request, form, None)
+    form, filters = _filtered(request, partner)
+    if filters is None:
+        return _render_log(request, form, partner, None)
+    events = audit_events_for_partner(partner, **filters)
     language = translation.get_language()
     withheld = activity_log_withheld_details(request.user)
 

@@ -6,14 +6,15 @@ choices (a product, an Azure role) is shown in their words once the app register
 (`register_detail_values`, in its AppConfig.ready()): the core imports no app.
 """
 
+import functools
 from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.timezone import is_aware, localtime
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from .models import AuditAction, AuditEvent, DirectoryRole, SecurityGroup, Tenant
 from .other_partners import ANOTHER_PARTNER, OtherPartners
@@ -23,14 +24,25 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise  # a test dependency: the types only, not at run time
 
 
+# AuditAction.values builds its list on every read: about 80 µs, once per row of an activity page.
+_ACTION_LABELS = dict(AuditAction.choices)
+
+
 def action_label(code: str) -> str:
     """The action in words; a code that is no longer an AuditAction (kept by an old event) as the code itself."""
-    return str(AuditAction(code).label) if code in AuditAction.values else code
+    label = _ACTION_LABELS.get(code)
+    return code if label is None else str(label)
 
 
 def action_choices() -> list[tuple[str, str]]:
     """The actions a filter offers, every AuditAction, in the page's language, sorted by their words."""
-    return sorted(((action.value, str(action.label)) for action in AuditAction), key=lambda choice: choice[1])
+    return list(_action_choices(get_language()))
+
+
+@functools.cache
+def _action_choices(language: str | None) -> tuple[tuple[str, str], ...]:
+    # The words of every action, sorted, once per language: a filter asked for them on every visit.
+    return tuple(sorted(((action.value, str(action.label)) for action in AuditAction), key=lambda choice: choice[1]))
 
 
 # Details shown on the activity pages: a key of `AuditEvent.details` and its label. Other keys stay in the record
@@ -110,23 +122,35 @@ def details_summary(
     read (access.activity_log_withheld_details)."""
     if others is not None and others.withholds_event_details(event):
         return []
-    details = event.details if isinstance(event.details, dict) else {}
-    summary = [
-        (str(label), _detail_value(key, details[key]))
-        for key, label in DETAIL_LABELS.items()
-        if details.get(key) not in (None, "") and key not in withheld
-    ]
+    summary = details_summary_of(event.details, withheld=withheld)
     if others is not None:
         summary = [(label, others.redact(value)) for label, value in summary]
     return summary
 
 
+def details_summary_of(details: object, *, withheld: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """details_summary of an event's `details` alone, for a list that reads the events' values (no `others`)."""
+    if not isinstance(details, dict):
+        details = {}
+    return [
+        (str(label), _detail_value(key, details[key]))
+        for key, label in DETAIL_LABELS.items()
+        if details.get(key) not in (None, "") and key not in withheld
+    ]
+
+
 def actor_name(event: AuditEvent) -> str:
-    if event.actor is not None:
-        return event.actor.display_name
-    if event.actor_email:
-        return event.actor_email
-    if app := event.details.get("app"):
+    display_name = event.actor.display_name if event.actor is not None else None
+    return actor_name_of(display_name, event.actor_email, event.details)
+
+
+def actor_name_of(display_name: str | None, actor_email: str, details: dict) -> str:
+    """actor_name from an event's values: `display_name` is its user's (None when there is no user)."""
+    if display_name is not None:
+        return display_name
+    if actor_email:
+        return actor_email
+    if app := details.get("app"):
         return _("%(app)s (app)") % {"app": app}
     return _("System")
 

@@ -92,7 +92,13 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.email
+        return self.display_name_of(self.first_name, self.last_name, self.email)
+
+    @staticmethod
+    def display_name_of(first_name: str, last_name: str, email: str) -> str:
+        """display_name from the user's values, for lists that read values rather than users: the full name as
+        get_full_name() writes it, else the email address."""
+        return f"{first_name} {last_name}".strip() or email
 
 
 class Partner(models.Model):
@@ -100,14 +106,25 @@ class Partner(models.Model):
 
     tenant = models.OneToOneField(Tenant, on_delete=models.PROTECT, related_name="partner")
     partner_id = models.CharField(_("partner ID"), max_length=20, unique=True)
+    # The tenant's name, copied (save() fills it, signals.keep_tenant_copies keeps it): a customer's Settings > Partner
+    # relationships lists its partners by name, page after page, from the (tenant_name, tenant) index below. The
+    # tenants' own name index holds every tenant, customers too: a customer with many partners paid for walking
+    # past every other tenant. Shown names are always read from the tenant.
+    tenant_name = models.CharField(max_length=200, editable=False)
 
     class Meta:
         ordering = ["tenant__name"]
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
+        indexes = [models.Index(fields=["tenant_name", "tenant"], name="partner_tenant_name")]
 
     def __str__(self) -> str:
         return self.tenant.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.tenant_name:
+            self.tenant_name = self.tenant.name
+        super().save(*args, **kwargs)
 
     @property
     def name(self) -> str:
@@ -227,7 +244,7 @@ class ResellerRelationship(models.Model):
     # searches and shows its customers in the partner's own rows. Sorting by the tenants' name index walked past every
     # other partner's customers: a partner with 1,000 customers, in a database of 100,000 tenants, read most of them
     # for a deep page. Never stale: copy_customer fills them whenever a row is made (save and bulk_create), and a
-    # tenant's change of either is copied to its rows in the same transaction (signals.keep_customer_copies).
+    # tenant's change of either is copied to its rows in the same transaction (signals.keep_tenant_copies).
     customer_name = models.CharField(max_length=200, default="", editable=False)
     customer_domain = models.CharField(max_length=253, default="", editable=False)
     customer_public_id = models.UUIDField(null=True, editable=False)
@@ -247,6 +264,14 @@ class ResellerRelationship(models.Model):
             # The Customers page's orders, within the partner's own rows (the copies above).
             models.Index(fields=["partner", "customer_name", "customer_id"], name="reseller_partner_name"),
             models.Index(fields=["partner", "customer_domain", "customer_id"], name="reseller_partner_domain"),
+            # A customer's partners (Settings > Partner relationships): its active relationships counted and gathered
+            # from the index alone, and a partner's probed by (customer, partner), its date with it. Without the
+            # date, PostgreSQL preferred the partner's own index for the probe: all its customers, for the one.
+            models.Index(
+                fields=["customer", "partner", "created_at"],
+                condition=Q(is_active=True),
+                name="reseller_active_customer",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -292,6 +317,15 @@ class DelegatedAdminGrant(models.Model):
             models.UniqueConstraint(
                 fields=["partner", "customer"], condition=Q(removed_at__isnull=True), name="one_active_grant"
             )
+        ]
+        indexes = [
+            # A customer's partners with delegated admin (Settings > Partner relationships), as for
+            # ResellerRelationship's reseller_active_customer.
+            models.Index(
+                fields=["customer", "partner", "granted_at"],
+                condition=Q(removed_at__isnull=True),
+                name="grant_active_customer",
+            ),
         ]
 
     def __str__(self) -> str:

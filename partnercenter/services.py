@@ -64,7 +64,7 @@ def partner_create(*, name: str, primary_domain: str, partner_id: str, created_b
     """A partner tenant with its built-in Admin Agents, Helpdesk Agents and Sales Agents groups. `created_by` is the
     site staff member who added it (None: the system, e.g. the demo data)."""
     tenant = tenant_create(name=name, primary_domain=primary_domain)
-    partner = Partner(tenant=tenant, partner_id=partner_id)
+    partner = Partner(tenant=tenant, partner_id=partner_id, tenant_name=tenant.name)
     partner.full_clean()
     partner.save()
     SecurityGroup.objects.bulk_create(

@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from django.utils import translation
 
 from .access import MFA_SESSION_KEY
-from .models import ResellerRelationship, Tenant
+from .models import Partner, ResellerRelationship, Tenant
 from .selectors import forget_customer_count
 from .services import user_language_set
 
@@ -51,11 +51,13 @@ def recount_customers(sender, instance: ResellerRelationship, **kwargs) -> None:
 
 
 @receiver(post_save, sender=Tenant)
-def keep_customer_copies(sender, instance: Tenant, created: bool, update_fields=None, **kwargs) -> None:
-    """A tenant's name and domain are copied onto its reseller relationships (ResellerRelationship.customer_name):
-    whoever changes them, the copies follow in the same transaction. A new tenant has no relationships yet."""
+def keep_tenant_copies(sender, instance: Tenant, created: bool, update_fields=None, **kwargs) -> None:
+    """A tenant's name and domain are copied onto its reseller relationships (ResellerRelationship.customer_name), and
+    its name onto its partner profile (Partner.tenant_name): whoever changes them, the copies follow in the same
+    transaction. A new tenant has neither yet."""
     if created or (update_fields is not None and not {"name", "primary_domain"} & set(update_fields)):
         return
     ResellerRelationship.objects.filter(customer=instance).exclude(
         customer_name=instance.name, customer_domain=instance.primary_domain
     ).update(customer_name=instance.name, customer_domain=instance.primary_domain)
+    Partner.objects.filter(tenant=instance).exclude(tenant_name=instance.name).update(tenant_name=instance.name)

@@ -14,16 +14,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from partnercenter.access import AdminCenter, own_global_admin_center_for
 from partnercenter.http import AuthenticatedRequest
-from partnercenter.listing import paginate
+from partnercenter.listing import annotate_rows, paginate
 
 from . import services
 from .selectors import (
     PARTNER_RELATIONSHIP_SORTING,
+    PARTNER_ROW_FIELDS,
     PartnerRelationship,
     admin_relationships_for_customer,
     partner_relationship_of,
-    partner_relationship_rows,
+    partner_relationship_source,
     partner_relationships_of,
+    partner_rows,
     partner_with_history,
     role_names,
 )
@@ -39,14 +41,23 @@ def _render(
     extra: dict | None = None,
 ) -> HttpResponse:
     """The list of partners, with the selected partner's pane (details or confirmation) when there is one."""
-    page = paginate(request, partner_relationships_of(center.tenant), PARTNER_RELATIONSHIP_SORTING, per_page=PAGE_SIZE)
+    source = partner_relationship_source(center.tenant)
+    page = paginate(
+        request,
+        None if source is not None else partner_relationships_of(center.tenant),
+        PARTNER_RELATIONSHIP_SORTING,
+        per_page=PAGE_SIZE,
+        values=PARTNER_ROW_FIELDS,
+        source=source,
+    )
+    annotate_rows(page, partner_rows)
     return render(
         request,
         template,
         {
             "center": center,
             "page": page,
-            "rows": partner_relationship_rows(page.rows),
+            "rows": page.rows,
             "selected": selected,
             **(extra or {}),
         },

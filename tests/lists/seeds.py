@@ -168,7 +168,9 @@ def partner_relationships(world, count: int) -> None:
     tenants = Tenant.objects.bulk_create(
         Tenant(name=f"Seed partner {n:06d}", primary_domain=f"partner{n:06d}.example") for n in range(count)
     )
-    partners = Partner.objects.bulk_create(Partner(tenant=t, partner_id=f"8{n:07d}") for n, t in enumerate(tenants))
+    partners = Partner.objects.bulk_create(
+        Partner(tenant=t, partner_id=f"8{n:07d}", tenant_name=t.name) for n, t in enumerate(tenants)
+    )
     ResellerRelationship.objects.bulk_create(
         ResellerRelationship(partner=p, customer=world.customer_x) for p in partners
     )

@@ -57,3 +57,11 @@ def test_the_customers_page_shows_and_finds_a_renamed_customer(world, client_for
     page = client_for("a_admin").get(reverse("customers:list"), {"q": "zeta renamed"}).content.decode()
     assert "Zeta Renamed Holdings" in page
     assert "1 customer" in page
+
+
+def test_a_partner_tenants_new_name_reaches_its_partner_profile(world):
+    tenant = world.partner_a.tenant
+    tenant.name = "Fabrikam Renamed"
+    tenant.save()
+    world.partner_a.refresh_from_db()
+    assert world.partner_a.tenant_name == "Fabrikam Renamed"

@@ -74,3 +74,35 @@ def test_next_may_not_lead_off_the_site(world, client_for):
         reverse("time_zone"), {"time_zone": "Europe/Paris", "next": "https://evil.example/"}
     )
     assert response["Location"] == reverse("time_zone")
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Taipei", "Europe/Paris", "America/St_Johns"])
+@pytest.mark.parametrize("language", ["en", "zh-hant"])
+@pytest.mark.parametrize(
+    "moment",
+    [MOMENT, datetime(2026, 1, 1, 0, 0, 5, 123456, tzinfo=UTC), datetime(2025, 12, 31, 23, 59, tzinfo=UTC), None],
+)
+def test_moments_of_a_list_read_as_when_always_did(zone, language, moment):
+    """Moments (a list's rows, rendered in Python) writes what the `when` filter wrote with date_format and
+    format_html."""
+    from zoneinfo import ZoneInfo
+
+    from django.contrib.humanize.templatetags.humanize import naturaltime
+    from django.utils import timezone, translation
+    from django.utils.formats import date_format
+    from django.utils.html import format_html
+
+    from partnercenter.templatetags.when import Moments, when
+
+    with timezone.override(ZoneInfo(zone)), translation.override(language):
+        if moment is None:
+            expected = "—"
+        else:
+            exact = (
+                f"{date_format(timezone.localtime(moment), 'DATETIME_FORMAT')} ({timezone.get_current_timezone_name()})"
+            )
+            expected = format_html(
+                '<time datetime="{}" title="{}">{}</time>', moment.isoformat(), exact, naturaltime(moment)
+            )
+        assert Moments()(moment) == expected
+        assert when(moment) == expected

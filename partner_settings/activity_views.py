@@ -97,13 +97,13 @@ class ActivityFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Its customers, current and former (their events stay in the log), are what the filter accepts; checking a
         # choice reads that one customer. The select offers only the newest few (newest relationship first, from the
-        # primary key's index, without sorting every customer), plus the one chosen: a partner with 10,000 customers
+        # partner's index of them, without sorting every customer), plus the one chosen: a partner with 10,000 customers
         # would otherwise get a megabyte of options on every visit. The text filter reaches any other customer.
         customers = Tenant.objects.filter(reseller_relationships__partner=partner)
         cast(forms.ModelChoiceField, self.fields["customer"]).queryset = customers
         newest = (
             ResellerRelationship.objects.filter(partner=partner)
-            .order_by("-pk")
+            .order_by("-created_at", "-pk")  # from reseller_partner_newest (ResellerRelationship says why)
             .values_list("customer__public_id", "customer__name")[:CUSTOMER_CHOICES]
         )
         self.customer_choices = sorted(newest, key=lambda c: c[1])

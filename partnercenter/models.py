@@ -259,8 +259,10 @@ class ResellerRelationship(models.Model):
         constraints = [models.UniqueConstraint(fields=["partner", "customer"], name="one_reseller_relationship")]
         indexes = [
             models.Index(fields=["partner", "is_active"], name="relationshi_partner_eadff8_idx"),
-            # The partner's newest customers (the Activity log's Customer filter offers them).
-            models.Index(fields=["partner", "id"], name="reseller_partner_id"),
+            # The partner's newest customers (the Activity log's Customer filter offers them), by date: an order by
+            # id alone the primary key serves too, and PostgreSQL walked it back past every newer relationship of
+            # other partners when the partner had many.
+            models.Index(fields=["partner", "created_at", "id"], name="reseller_partner_newest"),
             # The Customers page's orders, within the partner's own rows (the copies above).
             models.Index(fields=["partner", "customer_name", "customer_id"], name="reseller_partner_name"),
             models.Index(fields=["partner", "customer_domain", "customer_id"], name="reseller_partner_domain"),

@@ -34,6 +34,7 @@ from .models import (
     Tenant,
     User,
 )
+from .plans import reused_plan
 from .selectors import active_grant_sql, has_active_delegated_admin
 
 Kind = SecurityGroup.Kind
@@ -324,7 +325,8 @@ def _relationship_by_sql(user: User, tenant_id: UUID, facts: dict[str, Any]) -> 
         f" AND {row}.customer_id = (SELECT t.id FROM {tenants} t WHERE t.public_id = %s)"
         f" AND {row}.partner_id = %s LIMIT 1"
     )
-    with connection.cursor() as cursor:
+    # A lookup by keys: one plan fits every customer and agent (partnercenter/plans.py).
+    with reused_plan(), connection.cursor() as cursor:
         cursor.execute(sql, [*params, public_id, partner.pk])
         found = cursor.fetchone()
     if found is None:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import connection
+from psycopg import Error as DriverError
 
 
 def _prepares() -> bool:
@@ -38,7 +39,7 @@ def reused_plan() -> Iterator[None]:
     finally:
         try:
             session.execute("RESET plan_cache_mode")  # back to the connection's own value (the settings')
-        except connection.Database.Error:
+        except DriverError:
             # The block failed inside a transaction, which the error aborted: nothing runs until it is rolled back,
             # and rolling it back (to its savepoint too) undoes the SET with it.
             if not connection.in_atomic_block:

@@ -4,7 +4,7 @@ It seeds one partner with 10,000 customers (active reseller relationships, a sha
 one Admin agent, then measures the Customers page (page 1 and a search) and a row's details (fetched on expand)
 beside a bare signed-in 50-row Django page in the same run (bench/harness.py says how).
 
-    .venv/bin/python bench/customers_bench.py [--seconds 10] [--rounds 3] [--connections 4] [--keep]
+    .venv/bin/python bench/customers_bench.py [--seconds 6] [--rounds 5] [--connections 4] [--keep]
 
 The target is the Customers page (page 1 and a search) at 70% or more of the bare page's requests/s, and a row's
 details (fetched when the row is expanded) at 100% or more.

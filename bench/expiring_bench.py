@@ -7,7 +7,7 @@ relationships, the "within 30 days" tile, a search) beside a bare signed-in 50-r
 (bench/harness.py says how), and the Customers page with as many customers as a yardstick: on a busy machine every
 ratio drops, and the Customers page's shows by how much.
 
-    .venv/bin/python bench/expiring_bench.py [--seconds 10] [--rounds 3] [--relationships 10000] [--keep]
+    .venv/bin/python bench/expiring_bench.py [--seconds 6] [--rounds 5] [--relationships 10000] [--keep]
 
 The target is each of the page's views at 70% or more of the bare page's requests/s, as for the Customers page (whose
 row here has the same target).

@@ -58,8 +58,10 @@ class Result:
 
 def arguments(parser: argparse.ArgumentParser, *, db_name: str) -> argparse.ArgumentParser:
     """The options every page benchmark takes (the benchmark adds its own, such as how many rows to seed)."""
-    parser.add_argument("--seconds", type=int, default=10, help="duration of each measurement (default 10)")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds over every page; medians printed (default 3)")
+    parser.add_argument("--seconds", type=int, default=6, help="duration of each measurement (default 6)")
+    # Five short rounds rather than three long ones: the median of five rounds' ratios moves less with what else the
+    # machine does (one round in three read 20 points apart from the others on a quiet machine).
+    parser.add_argument("--rounds", type=int, default=5, help="rounds over every page; medians printed (default 5)")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of load before each measurement (default 2)")
     parser.add_argument("--connections", type=int, default=4, help="wrk connections (default 4)")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1)")

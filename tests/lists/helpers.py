@@ -26,3 +26,15 @@ def get(client, url: str, params: dict | None = None) -> tuple[int, str]:
 def follow(client, url: str, query: str) -> tuple[int, str]:
     """A link of the page at `url` (its query string starting with "?")."""
     return get(client, url + query)
+
+
+def walk_shown(client, url: str, params: dict, shown: re.Pattern) -> list[str]:
+    """What the list at `url` shows (the parts `shown` matches) at each step of a person paging through it: page 1,
+    Next to the end, then Previous back to the start."""
+    _n, page = get(client, url, params)
+    steps = ["".join(shown.findall(page))]
+    for pattern in (NEXT, PREVIOUS):
+        while query := link(pattern, page):
+            _n, page = follow(client, url, query)
+            steps.append("".join(shown.findall(page)))
+    return steps

@@ -12,7 +12,7 @@ from partnercenter.models import DelegatedAdminGrant, Partner, ResellerRelations
 from relationships import admin_center_views
 from relationships.selectors import PartnerRelationshipRows
 
-from ..lists.helpers import NEXT, PREVIOUS, get, link
+from ..lists.helpers import get, walk_shown
 
 SHOWN = re.compile(r"<tbody>.*?</tbody>|<nav class=\"pagination\".*?</nav>|<p class=\"empty\">.*?</p>", re.S)
 
@@ -43,16 +43,7 @@ def seed(world) -> None:
 
 
 def walk(client, url: str, params: dict) -> list[str]:
-    """What the page shows at each step: page 1, Next to the end, and Previous back to the start."""
-    _n, page = get(client, url, params)
-    shown = ["".join(SHOWN.findall(page))]
-    while query := link(NEXT, page):
-        _n, page = get(client, url + query)
-        shown.append("".join(SHOWN.findall(page)))
-    while query := link(PREVIOUS, page):
-        _n, page = get(client, url + query)
-        shown.append("".join(SHOWN.findall(page)))
-    return shown
+    return walk_shown(client, url, params, SHOWN)
 
 
 @pytest.mark.parametrize("gather_max", [PartnerRelationshipRows.GATHER_MAX, 0], ids=["gathered", "walked"])

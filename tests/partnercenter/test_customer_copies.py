@@ -65,3 +65,13 @@ def test_a_partner_tenants_new_name_reaches_its_partner_profile(world):
     tenant.save()
     world.partner_a.refresh_from_db()
     assert world.partner_a.tenant_name == "Fabrikam Renamed"
+
+
+def test_site_staff_find_a_relationship_by_its_copies(world, staff_client):
+    url = reverse("admin:partnercenter_resellerrelationship_changelist")
+    ResellerRelationship.objects.filter(customer=world.customer_x).update(customer_domain="renamed.example")
+    for q in ("renamed.exa", str(world.customer_x.public_id)[:13], world.partner_a.tenant.name[:5]):
+        page = staff_client.get(url, {"q": q}).content.decode()
+        assert "1 reseller relationship" in page and world.customer_x.name in page, q
+    # The copy is what is searched: the tenant's own domain is no longer on the row.
+    assert "0 reseller relationships" in staff_client.get(url, {"q": world.customer_x.primary_domain}).content.decode()

@@ -4,7 +4,7 @@ Every partner user may read the log (Admin, Sales and Helpdesk agents alike): it
 users did, which each of them is accountable for, and no customer data beyond the names of its own customers. What of
 each event a user may read is access.activity_log_withheld_details: the page and the export follow the same rule."""
 
-from typing import Any, cast
+from typing import cast
 
 from django import forms
 from django.http import HttpResponse, HttpResponseBase
@@ -23,6 +23,7 @@ from partnercenter.models import Partner, ResellerRelationship, Tenant, User
 from partnercenter.selectors import (
     ACTIVITY_ROW_FIELDS,
     ACTIVITY_SORTING,
+    ActivityFilters,
     activity_rows,
     activity_source,
     audit_events_for_partner,
@@ -139,30 +140,30 @@ class ActivityFilterForm(forms.Form):
         return cleaned
 
 
-def _filtered(request: AuthenticatedRequest, partner: Partner) -> tuple[ActivityFilterForm, dict[str, Any] | None]:
-    """The filter form and what it selects, as audit_events_for_partner's filters; None when it is not valid."""
+def _filtered(request: AuthenticatedRequest, partner: Partner) -> tuple[ActivityFilterForm, ActivityFilters | None]:
+    """The filter form and what it selects; None when it is not valid."""
     form = ActivityFilterForm(request.GET, partner=partner)
     if not form.is_valid():
         return form, None
     data = form.cleaned_data
-    return form, {
-        "date_from": data["date_from"],
-        "date_to": data["date_to"],
-        "customer": data["customer"],
-        "customer_q": data["customer_q"],
-        "action": data["action"],
-        "actor": data["user"],
-        "actor_q": data["user_q"],
-    }
+    return form, ActivityFilters(
+        date_from=data["date_from"],
+        date_to=data["date_to"],
+        customer=data["customer"],
+        customer_q=data["customer_q"],
+        action=data["action"],
+        actor=data["user"],
+        actor_q=data["user_q"],
+    )
 
 
 def _render_log(
-    request: AuthenticatedRequest, form: ActivityFilterForm, partner: Partner, filters: dict[str, Any] | None
+    request: AuthenticatedRequest, form: ActivityFilterForm, partner: Partner, filters: ActivityFilters | None
 ) -> HttpResponse:
     page = None
     if filters is not None:
-        source = activity_source(partner, **filters)
-        events = audit_events_for_partner(partner, **filters) if source is None else None
+        source = activity_source(partner, filters)
+        events = audit_events_for_partner(partner, filters) if source is None else None
         page = paginate(
             request, events, ACTIVITY_SORTING, per_page=ACTIVITY_PAGE_SIZE, values=ACTIVITY_ROW_FIELDS, source=source
         )
@@ -192,7 +193,7 @@ def activity_export(request: AuthenticatedRequest) -> HttpResponseBase:
     form, filters = _filtered(request, partner)
     if filters is None:
         return _render_log(request, form, partner, None)
-    events = audit_events_for_partner(partner, **filters)
+    events = audit_events_for_partner(partner, filters)
     language = translation.get_language()
     withheld = activity_log_withheld_details(request.user)
 

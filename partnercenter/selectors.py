@@ -135,38 +135,41 @@ def _activity_bounds(date_from: date | None, date_to: date | None) -> tuple[date
     return start, end
 
 
-def audit_events_for_partner(
-    partner: Partner,
-    *,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    customer: Tenant | None = None,
-    customer_q: str = "",
-    action: str = "",
-    actor: User | None = None,
-    actor_q: str = "",
-) -> QuerySet[AuditEvent]:
+@dataclass(frozen=True, slots=True)
+class ActivityFilters:
+    """What the partner's Activity log is narrowed to (audit_events_for_partner, ActivityRows). `date_to` is
+    inclusive (the whole day, in the current time zone); `customer_q` keeps the events whose customer's name or
+    primary domain contains it (case-insensitive); `actor_q` those whose user's email address or name contains it."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    customer: Tenant | None = None
+    customer_q: str = ""
+    action: str = ""
+    actor: User | None = None
+    actor_q: str = ""
+
+
+def audit_events_for_partner(partner: Partner, filters: ActivityFilters = ActivityFilters()) -> QuerySet[AuditEvent]:
     """The partner's activity log: what its users did (actor_tenant is the partner's tenant), newest first, narrowed
-    by the filters. `date_to` is inclusive (the whole day, in the current time zone); `customer_q` keeps the events
-    whose customer's name or primary domain contains it (case-insensitive); `actor_q` those whose user's email
-    address or name contains it."""
+    by the filters."""
     events = AuditEvent.objects.filter(actor_tenant=partner.tenant_id)
-    start, end = _activity_bounds(date_from, date_to)
+    start, end = _activity_bounds(filters.date_from, filters.date_to)
     if start is not None:
         events = events.filter(at__gte=start)
     if end is not None:
         events = events.filter(at__lt=end)
-    if customer is not None:
-        events = events.filter(target_tenant=customer)
-    if customer_q := customer_q.strip():
+    if filters.customer is not None:
+        events = events.filter(target_tenant=filters.customer)
+    if customer_q := filters.customer_q.strip():
         events = events.filter(
             Q(target_tenant__name__icontains=customer_q) | Q(target_tenant__primary_domain__icontains=customer_q)
         )
-    if action:
-        events = events.filter(action=action)
-    if actor is not None:
-        events = events.filter(actor=actor)
-    if actor_q := actor_q.strip():
+    if filters.action:
+        events = events.filter(action=filters.action)
+    if filters.actor is not None:
+        events = events.filter(actor=filters.actor)
+    if actor_q := filters.actor_q.strip():
         events = events.filter(
             Q(actor_email__icontains=actor_q)
             | Q(actor__first_name__icontains=actor_q)
@@ -250,41 +253,30 @@ class ActivityRows:
 
     model = AuditEvent
 
-    def __init__(
-        self,
-        partner: Partner,
-        *,
-        date_from: date | None = None,
-        date_to: date | None = None,
-        customer: Tenant | None = None,
-        customer_q: str = "",
-        action: str = "",
-        actor: User | None = None,
-        actor_q: str = "",
-    ) -> None:
+    def __init__(self, partner: Partner, filters: ActivityFilters) -> None:
         sql: list[str] = ["e.actor_tenant_id = %s"]
         params: list[Any] = [partner.tenant_id]
-        start, end = _activity_bounds(date_from, date_to)
+        start, end = _activity_bounds(filters.date_from, filters.date_to)
         if start is not None:
             sql.append("e.at >= %s")
             params.append(start)
         if end is not None:
             sql.append("e.at < %s")
             params.append(end)
-        if customer is not None:
+        if filters.customer is not None:
             sql.append("e.target_tenant_id = %s")
-            params.append(customer.pk)
-        if customer_q := customer_q.strip():
+            params.append(filters.customer.pk)
+        if customer_q := filters.customer_q.strip():
             # As the ORM's icontains.
             sql.append("(UPPER(t.name::text) LIKE UPPER(%s) OR UPPER(t.primary_domain::text) LIKE UPPER(%s))")
             params += [_contains(customer_q)] * 2
-        if action:
+        if filters.action:
             sql.append("e.action = %s")
-            params.append(action)
-        if actor is not None:
+            params.append(filters.action)
+        if filters.actor is not None:
             sql.append("e.actor_id = %s")
-            params.append(actor.pk)
-        if actor_q := actor_q.strip():
+            params.append(filters.actor.pk)
+        if actor_q := filters.actor_q.strip():
             sql.append(
                 "(UPPER(e.actor_email::text) LIKE UPPER(%s) OR UPPER(u.first_name::text) LIKE UPPER(%s)"
                 " OR UPPER(u.last_name::text) LIKE UPPER(%s))"
@@ -339,7 +331,6 @@ def _contains(text: str) -> str:
     return "%" + connection.ops.prep_for_like_query(text) + "%"
 
 
-def activity_source(partner: Partner, **filters) -> RowSource | None:
-    """The partner's Activity log as ActivityRows on PostgreSQL, with audit_events_for_partner's filters; None
-    elsewhere (read the ORM's query)."""
-    return ActivityRows(partner, **filters) if connection.vendor == "postgresql" else None
+def activity_source(partner: Partner, filters: ActivityFilters) -> RowSource | None:
+    """The partner's Activity log as ActivityRows on PostgreSQL; None elsewhere (read the ORM's query)."""
+    return ActivityRows(partner, filters) if connection.vendor == "postgresql" else None

@@ -247,7 +247,7 @@ class ResellerRelationship(models.Model):
     # tenant's change of either is copied to its rows in the same transaction (signals.keep_tenant_copies).
     customer_name = models.CharField(max_length=200, default="", editable=False)
     customer_domain = models.CharField(max_length=253, default="", editable=False)
-    customer_public_id = models.UUIDField(null=True, editable=False)
+    customer_public_id = models.UUIDField(editable=False)
 
     objects = ResellerRelationshipManager()
 

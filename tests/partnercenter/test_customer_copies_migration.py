@@ -2,7 +2,7 @@
 exist, in one UPDATE."""
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("partnercenter", "0020_relationship_request_draft_actions"), ("customers", "0007_subscription_list_orders")]
@@ -36,6 +36,40 @@ def test_existing_relationships_get_their_customers_copies():
         assert [(r.customer_name, r.customer_domain, r.customer_public_id) for r in rows] == [
             (c.name, c.primary_domain, c.public_id) for c in customers
         ]
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+REQUIRED_BEFORE = [("partnercenter", "0024_reseller_partner_newest_index")]
+REQUIRED_AFTER = [("partnercenter", "0025_reseller_customer_public_id_required")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_microsoft_id_copy_becomes_required_and_a_row_without_it_takes_it():
+    executor = MigrationExecutor(connection)
+    executor.migrate(REQUIRED_BEFORE)
+    try:
+        old = executor.loader.project_state(REQUIRED_BEFORE).apps
+        Tenant = old.get_model("partnercenter", "Tenant")
+        partner = old.get_model("partnercenter", "Partner").objects.create(
+            tenant=Tenant.objects.create(name="Fabrikam", primary_domain="fabrikam.test"), partner_id="5000001"
+        )
+        customer = Tenant.objects.create(name="Contoso", primary_domain="contoso.test")
+        relationships = old.get_model("partnercenter", "ResellerRelationship").objects
+        relationships.create(partner=partner, customer=customer, customer_name="Contoso")  # no Microsoft ID copied
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(REQUIRED_AFTER)
+        new = executor.loader.project_state(REQUIRED_AFTER).apps
+        row = new.get_model("partnercenter", "ResellerRelationship").objects.get()
+        assert row.customer_public_id == customer.public_id
+        assert not row._meta.get_field("customer_public_id").null
+        # The column refuses a row without it.
+        with pytest.raises(IntegrityError), transaction.atomic():
+            new.get_model("partnercenter", "ResellerRelationship").objects.filter(pk=row.pk).update(
+                customer_public_id=None
+            )
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())

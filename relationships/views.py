@@ -1,6 +1,7 @@
 """Partner side: request a reseller relationship, its draft email, the request history. Customer side: the page
 behind the personalized link, where a Global admin accepts or declines."""
 
+from collections.abc import Callable
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -282,58 +283,73 @@ def request_reissue(request: AuthenticatedRequest, public_id) -> HttpResponse:
     return _render_draft(request, issued, language)
 
 
+def _end_request(
+    request: AuthenticatedRequest,
+    public_id,
+    *,
+    state: str,
+    refused: str,
+    question: str,
+    consequence: str,
+    confirm_label: str,
+    end: Callable[[RelationshipRequest], object],
+    done: str,
+) -> HttpResponse:
+    """Revoke or discard: GET asks to confirm what it does, POST does it (`end`) while the request is still in
+    `state`; `refused` is the error once it is not."""
+    relationship_request = relationship_request_for(request, public_id, *REQUESTERS)
+    if request.method == "GET":
+        if relationship_request.effective_state != state:
+            messages.error(request, refused)
+            return redirect("relationships:request_list")
+        return _request_confirmation(
+            request, relationship_request, question=question, consequence=consequence, confirm_label=confirm_label
+        )
+    try:
+        end(relationship_request)
+    except RequestNotUsable:
+        messages.error(request, refused)
+    else:
+        messages.success(request, done)
+    return redirect("relationships:request_list")
+
+
 @require_http_methods(["GET", "POST"])
 def request_revoke(request: AuthenticatedRequest, public_id) -> HttpResponse:
     """Revoke. GET: what it does, to confirm. POST: the link stops working for good."""
-    relationship_request = relationship_request_for(request, public_id, *REQUESTERS)
-    if request.method == "GET":
-        if relationship_request.effective_state != RelationshipRequest.State.PENDING:
-            messages.error(request, _NOT_PENDING_REVOKE)
-            return redirect("relationships:request_list")
-        return _request_confirmation(
-            request,
-            relationship_request,
-            question=_("Revoke this request?"),
-            consequence=_(
-                "Its personalized link stops working at once and the customer can no longer accept it. This can't "
-                "be undone: to invite the customer again, request a new reseller relationship."
-            ),
-            confirm_label=_("Revoke"),
-        )
-    try:
-        services.relationship_request_revoke(relationship_request=relationship_request, revoked_by=request.user)
-    except RequestNotUsable:
-        messages.error(request, _NOT_PENDING_REVOKE)
-    else:
-        messages.success(request, _("The request was revoked. Its link no longer works."))
-    return redirect("relationships:request_list")
+    return _end_request(
+        request,
+        public_id,
+        state=RelationshipRequest.State.PENDING,
+        refused=str(_NOT_PENDING_REVOKE),
+        question=_("Revoke this request?"),
+        consequence=_(
+            "Its personalized link stops working at once and the customer can no longer accept it. This can't "
+            "be undone: to invite the customer again, request a new reseller relationship."
+        ),
+        confirm_label=_("Revoke"),
+        end=lambda rr: services.relationship_request_revoke(relationship_request=rr, revoked_by=request.user),
+        done=_("The request was revoked. Its link no longer works."),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def request_discard(request: AuthenticatedRequest, public_id) -> HttpResponse:
     """Discard a draft. GET: what it does, to confirm. POST: the draft is discarded and its link stops working."""
-    relationship_request = relationship_request_for(request, public_id, *REQUESTERS)
-    if request.method == "GET":
-        if relationship_request.effective_state != RelationshipRequest.State.DRAFT:
-            messages.error(request, _NOT_DRAFT_DISCARD)
-            return redirect("relationships:request_list")
-        return _request_confirmation(
-            request,
-            relationship_request,
-            question=_("Discard this draft?"),
-            consequence=_(
-                "Its personalized link stops working: if you shared it by hand, the customer can no longer accept "
-                "it. This can't be undone: to invite the customer, request a new reseller relationship."
-            ),
-            confirm_label=_("Discard"),
-        )
-    try:
-        services.relationship_request_discard(relationship_request=relationship_request, discarded_by=request.user)
-    except RequestNotUsable:
-        messages.error(request, _NOT_DRAFT_DISCARD)
-    else:
-        messages.success(request, _("The draft was discarded. Its link no longer works."))
-    return redirect("relationships:request_list")
+    return _end_request(
+        request,
+        public_id,
+        state=RelationshipRequest.State.DRAFT,
+        refused=str(_NOT_DRAFT_DISCARD),
+        question=_("Discard this draft?"),
+        consequence=_(
+            "Its personalized link stops working: if you shared it by hand, the customer can no longer accept "
+            "it. This can't be undone: to invite the customer, request a new reseller relationship."
+        ),
+        confirm_label=_("Discard"),
+        end=lambda rr: services.relationship_request_discard(relationship_request=rr, discarded_by=request.user),
+        done=_("The draft was discarded. Its link no longer works."),
+    )
 
 
 # The customer's side: the page behind the personalized link.

@@ -9,6 +9,7 @@ business (admin_relationships/rules.py); the services keep the relationship's ow
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -81,6 +82,26 @@ def _locked(relationship: AdminRelationship) -> AdminRelationship:
         AdminRelationship.objects.select_for_update(of=("self",))
         .select_related("partner__tenant", "customer")
         .get(pk=relationship.pk)
+    )
+
+
+def _record_change(
+    action: AuditAction,
+    relationship: AdminRelationship,
+    actor: User | None,
+    app: ApiApplication | None = None,
+    **details: Any,
+) -> None:
+    """The audit event of the partner's change to one of its admin relationships or their access assignments: in the
+    customer's tenant, by the partner, with the relationship's name first in the details."""
+    audit_record(
+        actor=actor,
+        action=action,
+        target_tenant=relationship.customer,
+        obj=relationship,
+        details={"name": relationship.display_name, **details},
+        acting_for=relationship.partner,
+        app=app,
     )
 
 
@@ -167,15 +188,7 @@ def admin_relationship_finalize(
     locked.status = Status.APPROVAL_PENDING
     locked.save(update_fields=["token_hash", "status", "updated_at"])
     _snapshot_template(locked)
-    audit_record(
-        actor=finalized_by,
-        action=AuditAction.ADMIN_RELATIONSHIP_FINALIZE,
-        target_tenant=locked.customer,
-        obj=locked,
-        details={"name": locked.display_name},
-        acting_for=locked.partner,
-        app=app,
-    )
+    _record_change(AuditAction.ADMIN_RELATIONSHIP_FINALIZE, locked, finalized_by, app=app)
     return FinalizedRelationship(locked, token)
 
 
@@ -255,14 +268,7 @@ def admin_relationship_send(
         language=language,
         topic=locked,
     )
-    audit_record(
-        actor=sent_by,
-        action=AuditAction.ADMIN_RELATIONSHIP_SEND,
-        target_tenant=locked.customer,
-        obj=locked,
-        details={"name": locked.display_name, "recipient": recipient_email},
-        acting_for=locked.partner,
-    )
+    _record_change(AuditAction.ADMIN_RELATIONSHIP_SEND, locked, sent_by, recipient=recipient_email)
     return email
 
 
@@ -336,18 +342,13 @@ def _apply_template(relationship: AdminRelationship) -> None:
     templated.applied_at = timezone.now()
     templated.save(update_fields=["applied_at"])
     for assignment in created:
-        audit_record(
-            actor=None,
-            action=AuditAction.ACCESS_ASSIGNMENT_CREATE,
-            target_tenant=relationship.customer,
-            obj=relationship,
-            details={
-                "name": relationship.display_name,
-                "group": assignment.security_group.name,
-                "roles": assignment.roles,
-                "template": templated.template_name,
-            },
-            acting_for=relationship.partner,
+        _record_change(
+            AuditAction.ACCESS_ASSIGNMENT_CREATE,
+            relationship,
+            None,
+            group=assignment.security_group.name,
+            roles=assignment.roles,
+            template=templated.template_name,
         )
     ids = [assignment.pk for assignment in created]
 
@@ -526,15 +527,7 @@ def admin_relationship_auto_extend_set(
         return locked
     locked.auto_extend_days = days
     locked.save(update_fields=["auto_extend_days", "updated_at"])
-    audit_record(
-        actor=changed_by,
-        action=AuditAction.ADMIN_RELATIONSHIP_UPDATE,
-        target_tenant=locked.customer,
-        obj=locked,
-        details={"name": locked.display_name, "auto_extend": auto_extend},
-        acting_for=locked.partner,
-        app=app,
-    )
+    _record_change(AuditAction.ADMIN_RELATIONSHIP_UPDATE, locked, changed_by, app=app, auto_extend=auto_extend)
     return locked
 
 
@@ -562,15 +555,7 @@ def admin_relationship_remove_global_admin(
         if not assignment.roles:
             assignment.status = AccessAssignment.Status.DELETED
         assignment.save(update_fields=["roles", "status", "updated_at"])
-    audit_record(
-        actor=removed_by,
-        action=AuditAction.ADMIN_RELATIONSHIP_UPDATE,
-        target_tenant=locked.customer,
-        obj=locked,
-        details={"name": locked.display_name, "roles": remaining},
-        acting_for=locked.partner,
-        app=app,
-    )
+    _record_change(AuditAction.ADMIN_RELATIONSHIP_UPDATE, locked, removed_by, app=app, roles=remaining)
     return locked
 
 
@@ -601,14 +586,8 @@ def access_assignment_create(
     ):
         raise ValidationError({"security_group": _("This security group already has roles in this relationship.")})
     assignment = AccessAssignment.objects.create(relationship=locked, security_group=security_group, roles=cleaned)
-    audit_record(
-        actor=created_by,
-        action=AuditAction.ACCESS_ASSIGNMENT_CREATE,
-        target_tenant=locked.customer,
-        obj=locked,
-        details={"name": locked.display_name, "group": security_group.name, "roles": cleaned},
-        acting_for=locked.partner,
-        app=app,
+    _record_change(
+        AuditAction.ACCESS_ASSIGNMENT_CREATE, locked, created_by, app=app, group=security_group.name, roles=cleaned
     )
     assignment_id = assignment.pk
     transaction.on_commit(lambda: activate_access_assignment.delay(assignment_id))
@@ -635,13 +614,12 @@ def access_assignment_activate(*, assignment_id: int) -> AccessAssignment | None
         return assignment
     assignment.status = AccessAssignment.Status.ACTIVE
     assignment.save(update_fields=["status", "updated_at"])
-    audit_record(
-        actor=None,
-        action=AuditAction.ACCESS_ASSIGNMENT_ACTIVATE,
-        target_tenant=relationship.customer,
-        obj=relationship,
-        details={"name": relationship.display_name, "group": assignment.security_group.name, "roles": assignment.roles},
-        acting_for=relationship.partner,
+    _record_change(
+        AuditAction.ACCESS_ASSIGNMENT_ACTIVATE,
+        relationship,
+        None,
+        group=assignment.security_group.name,
+        roles=assignment.roles,
     )
     return assignment
 
@@ -682,19 +660,14 @@ def access_assignment_update(
     locked.status = AccessAssignment.Status.PENDING
     locked.failure = ""
     locked.save(update_fields=["roles", "status", "failure", "updated_at"])
-    audit_record(
-        actor=changed_by,
-        action=AuditAction.ACCESS_ASSIGNMENT_UPDATE,
-        target_tenant=relationship.customer,
-        obj=relationship,
-        details={
-            "name": relationship.display_name,
-            "group": locked.security_group.name,
-            "roles": cleaned,
-            "roles_before": previous,
-        },
-        acting_for=relationship.partner,
+    _record_change(
+        AuditAction.ACCESS_ASSIGNMENT_UPDATE,
+        relationship,
+        changed_by,
         app=app,
+        group=locked.security_group.name,
+        roles=cleaned,
+        roles_before=previous,
     )
     assignment_id = locked.pk
     transaction.on_commit(lambda: activate_access_assignment.delay(assignment_id))
@@ -716,14 +689,8 @@ def access_assignment_remove(
     locked.status = AccessAssignment.Status.DELETED
     locked.save(update_fields=["status", "updated_at"])
     relationship = locked.relationship
-    audit_record(
-        actor=removed_by,
-        action=AuditAction.ACCESS_ASSIGNMENT_REMOVE,
-        target_tenant=relationship.customer,
-        obj=relationship,
-        details={"name": relationship.display_name, "group": locked.security_group.name},
-        acting_for=relationship.partner,
-        app=app,
+    _record_change(
+        AuditAction.ACCESS_ASSIGNMENT_REMOVE, relationship, removed_by, app=app, group=locked.security_group.name
     )
 
 
@@ -772,15 +739,7 @@ def admin_relationship_update(
         changed["auto_extend"] = auto_extend
     _check_auto_extend(locked.roles, locked.auto_extend_days > 0)
     locked.save()
-    audit_record(
-        actor=changed_by,
-        action=AuditAction.ADMIN_RELATIONSHIP_UPDATE,
-        target_tenant=locked.customer,
-        obj=locked,
-        details={"name": locked.display_name, **changed},
-        acting_for=locked.partner,
-        app=app,
-    )
+    _record_change(AuditAction.ADMIN_RELATIONSHIP_UPDATE, locked, changed_by, app=app, **changed)
     return locked
 
 
@@ -791,15 +750,7 @@ def admin_relationship_delete(
     """Delete a relationship never finalized (status created): nobody but the partner has seen it."""
     locked = _locked(relationship)
     _require_status(locked, Status.CREATED)
-    audit_record(
-        actor=deleted_by,
-        action=AuditAction.ADMIN_RELATIONSHIP_DELETE,
-        target_tenant=locked.customer,
-        obj=locked,
-        details={"name": locked.display_name},
-        acting_for=locked.partner,
-        app=app,
-    )
+    _record_change(AuditAction.ADMIN_RELATIONSHIP_DELETE, locked, deleted_by, app=app)
     locked.delete()
 
 
@@ -1144,13 +1095,8 @@ def _email_global_admins(finalized: FinalizedRelationship, *, agent: User, admin
             language=admin_language,
             topic=relationship,
         )
-    audit_record(
-        actor=agent,
-        action=AuditAction.ADMIN_RELATIONSHIP_SEND,
-        target_tenant=relationship.customer,
-        obj=relationship,
-        details={"name": relationship.display_name, "recipient": ", ".join(admin.email for admin in admins)},
-        acting_for=relationship.partner,
+    _record_change(
+        AuditAction.ADMIN_RELATIONSHIP_SEND, relationship, agent, recipient=", ".join(admin.email for admin in admins)
     )
 
 

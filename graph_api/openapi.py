@@ -76,8 +76,12 @@ SCHEMAS: dict[str, Schema] = {
             "duration": _DURATION,
             "status": {
                 "type": "string",
-                "enum": list(AdminRelationship.Status.values),
-                "description": "Graph's delegatedAdminRelationshipStatus; rejected: the customer turned it down.",
+                "enum": [*AdminRelationship.Status.values, "unknownFutureValue"],
+                "description": (
+                    "Graph's delegatedAdminRelationshipStatus. A relationship the customer turned down reads "
+                    "unknownFutureValue, or rejected for a client that sends Prefer: include-unknown-enum-members "
+                    "(the response then carries Preference-Applied)."
+                ),
             },
             "autoExtendDuration": _DURATION,
             "createdDateTime": _TIMESTAMP,

@@ -84,15 +84,27 @@ def roles_of(access_details: object) -> list[str]:
     return roles
 
 
-def relationship(row: AdminRelationship) -> dict:
+# Graph's enums evolve: a member added after unknownFutureValue goes only to a client that asks for such members
+# (Prefer: include-unknown-enum-members), and any other reads unknownFutureValue, which every Graph client knows. The
+# portal's `rejected` (the customer turned the relationship down) is not one of delegatedAdminRelationshipStatus's
+# members: it goes out that way, so that Microsoft's own SDKs never meet a status they cannot read.
+UNKNOWN_FUTURE_VALUE = "unknownFutureValue"
+EVOLVABLE_RELATIONSHIP_STATUSES = frozenset({AdminRelationship.Status.REJECTED})
+
+
+def relationship(row: AdminRelationship, *, unknown_members: bool = False) -> dict:
+    """A delegatedAdminRelationship; `unknown_members`: the client asked for members after unknownFutureValue."""
     customer = row.customer
+    status = row.status
+    if status in EVOLVABLE_RELATIONSHIP_STATUSES and not unknown_members:
+        status = UNKNOWN_FUTURE_VALUE
     return {
         "@odata.type": NS + "delegatedAdminRelationship",
         "@odata.etag": etag(row.updated_at),
         "id": str(row.public_id),
         "displayName": row.display_name,
         "duration": days_duration(row.duration_days),
-        "status": row.status,
+        "status": status,
         "autoExtendDuration": days_duration(row.auto_extend_days),
         "createdDateTime": timestamp(row.created_at),
         "lastModifiedDateTime": timestamp(row.updated_at),

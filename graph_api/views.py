@@ -150,6 +150,31 @@ def _auto_extend(body: dict) -> bool | None:
     return days == AdminRelationship.AUTO_EXTEND_DAYS
 
 
+UNKNOWN_MEMBERS = "include-unknown-enum-members"
+
+
+def _unknown_members(request: HttpRequest) -> bool:
+    """Whether the client asks for enum members added after unknownFutureValue (Prefer: include-unknown-enum-members,
+    among its other preferences)."""
+    preferences = request.headers.get("Prefer", "").split(",")
+    return any(preference.split("=")[0].strip().lower() == UNKNOWN_MEMBERS for preference in preferences)
+
+
+def _applied(response: JsonResponse, unknown_members: bool) -> JsonResponse:
+    """The response, saying so when it honoured the client's include-unknown-enum-members."""
+    if unknown_members:
+        response["Preference-Applied"] = UNKNOWN_MEMBERS
+    return response
+
+
+def _relationship_response(
+    request: HttpRequest, relationship: AdminRelationship, status: int = 200, location: str | None = None
+) -> JsonResponse:
+    unknown_members = _unknown_members(request)
+    item = serializers.relationship(relationship, unknown_members=unknown_members)
+    return _applied(_with_etag(item, status, location), unknown_members)
+
+
 def _with_etag(item: dict, status: int = 200, location: str | None = None) -> JsonResponse:
     response = JsonResponse(item, status=status)
     if "@odata.etag" in item:
@@ -197,10 +222,10 @@ def relationship_list(request: HttpRequest, app: ApiApplication) -> HttpResponse
             rows = rows.filter(**{_RELATIONSHIP_FILTERS[prop]: value})
     ordering = _by_status(query, descending_by_default=True)
     page = odata.seek(rows, query, ordering)
-    items = [serializers.relationship(row) for row in page]
-    return JsonResponse(
-        odata.page(request, query, page, items, CONTEXT + "tenantRelationships/delegatedAdminRelationships", ordering)
-    )
+    unknown_members = _unknown_members(request)
+    items = [serializers.relationship(row, unknown_members=unknown_members) for row in page]
+    collection = CONTEXT + "tenantRelationships/delegatedAdminRelationships"
+    return _applied(JsonResponse(odata.page(request, query, page, items, collection, ordering)), unknown_members)
 
 
 def relationship_create(request: HttpRequest, app: ApiApplication) -> HttpResponse:
@@ -225,15 +250,15 @@ def relationship_create(request: HttpRequest, app: ApiApplication) -> HttpRespon
         auto_extend=bool(_auto_extend(body)),
         app=app,
     )
-    item = serializers.relationship(relationship)
     location = settings.SITE_URL + reverse("graphapi:relationship", args=[relationship.public_id])
-    return _with_etag(item, 201, location)
+    return _relationship_response(request, relationship, 201, location)
 
 
 def relationship_get(request: HttpRequest, app: ApiApplication, relationship_id: str) -> HttpResponse:
     query = odata.parse(request, filterable=set(), orderable=set())
-    item = serializers.relationship(relationship_for(app, relationship_id))
-    return _with_etag(odata.selected(item, query.select))
+    unknown_members = _unknown_members(request)
+    item = serializers.relationship(relationship_for(app, relationship_id), unknown_members=unknown_members)
+    return _applied(_with_etag(odata.selected(item, query.select)), unknown_members)
 
 
 _CREATED_ONLY = ("displayName", "duration", "accessDetails", "customer")
@@ -291,7 +316,7 @@ def relationship_update(request: HttpRequest, app: ApiApplication, relationship_
         else:
             raise conflict(f"This admin relationship is {relationship.status}: it can't be changed.")
     relationship.refresh_from_db()
-    return _with_etag(serializers.relationship(relationship))
+    return _relationship_response(request, relationship)
 
 
 def relationship_delete(request: HttpRequest, app: ApiApplication, relationship_id: str) -> HttpResponse:

@@ -36,7 +36,7 @@ from msgraph.generated.tenant_relationships.delegated_admin_relationships.delega
 )
 from msgraph.graph_request_adapter import GraphRequestAdapter
 
-from admin_relationships.services import admin_relationship_approve
+from admin_relationships.services import admin_relationship_approve, admin_relationship_reject
 from partnercenter.models import AdminRelationship, AuditEvent, SecurityGroup
 from partnercenter.roles import CATALOGUE
 from tests.conftest import build_world
@@ -90,10 +90,13 @@ def test_msgraph_sdk_drives_the_admin_relationship_lifecycle(live_server):
     relationships = graph.tenant_relationships.delegated_admin_relationships
     group = SecurityGroup.objects.get(tenant=world.partner_a.tenant, kind=SecurityGroup.Kind.HELPDESK_AGENTS)
 
-    def approve(relationship_id: str) -> None:
+    def approve(relationship_id: str, *, reject: bool = False) -> None:
         try:
             relationship = AdminRelationship.objects.get(public_id=relationship_id)
-            admin_relationship_approve(relationship=relationship, approved_by=world.x_ga)
+            if reject:
+                admin_relationship_reject(relationship=relationship, rejected_by=world.x_ga)
+            else:
+                admin_relationship_approve(relationship=relationship, approved_by=world.x_ga)
         finally:
             connection.close()  # this worker thread's own connection, or the test database can't be dropped
 
@@ -161,6 +164,22 @@ def test_msgraph_sdk_drives_the_admin_relationship_lifecycle(live_server):
         )
         assert terminated.action == DelegatedAdminRelationshipRequestAction.Terminate
         assert (await relationship.get()).status == DelegatedAdminRelationshipStatus.Terminated
+
+        # A relationship the customer turned down: not one of Graph's statuses, read as Graph's unknownFutureValue.
+        declined = await relationships.post(
+            DelegatedAdminRelationship(
+                display_name="Declined by Contoso",
+                duration=timedelta(days=30),
+                customer=DelegatedAdminRelationshipCustomerParticipant(tenant_id=str(world.customer_x.public_id)),
+                access_details=DelegatedAdminAccessDetails(unified_roles=[UnifiedRole(role_definition_id=HELPDESK)]),
+            )
+        )
+        declined_relationship = relationships.by_delegated_admin_relationship_id(declined.id)
+        await declined_relationship.requests.post(
+            DelegatedAdminRelationshipRequest(action=DelegatedAdminRelationshipRequestAction.LockForApproval)
+        )
+        await asyncio.to_thread(approve, declined.id, reject=True)
+        assert (await declined_relationship.get()).status == DelegatedAdminRelationshipStatus.UnknownFutureValue
 
         with pytest.raises(ODataError) as refused:
             await relationships.by_delegated_admin_relationship_id("00000000-0000-0000-0000-000000000000").get()

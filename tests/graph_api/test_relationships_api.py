@@ -4,7 +4,7 @@ through the same services and audited as done by the app."""
 import pytest
 from django.test import Client
 
-from admin_relationships.services import admin_relationship_approve
+from admin_relationships.services import admin_relationship_approve, admin_relationship_reject
 from partnercenter.models import AccessAssignment, AdminRelationship, AuditAction, AuditEvent, SecurityGroup
 from partnercenter.roles import CATALOGUE
 
@@ -256,3 +256,29 @@ def test_refusals_before_any_view_keep_the_apis_error_shape(api, world):
     )
     assert token.status_code == 400
     assert token.json()["error"] == "invalid_request"
+
+
+def test_a_turned_down_relationship_reads_as_graphs_unknown_future_value_unless_asked(api, world):
+    """`rejected` is the portal's, not one of Graph's statuses: a client reads unknownFutureValue, as Graph sends a
+    member added after it, and `rejected` only with Prefer: include-unknown-enum-members."""
+    relationship_id = _create(api, world).json()["id"]
+    api.post(f"{BASE}/{relationship_id}/requests", {"action": "lockForApproval"}, "application/json")
+    admin_relationship_reject(relationship=AdminRelationship.objects.get(), rejected_by=world.x_ga)
+    url = f"{BASE}/{relationship_id}"
+
+    plain = api.get(url)
+    assert plain.json()["status"] == "unknownFutureValue"
+    assert "Preference-Applied" not in plain
+    assert [r["status"] for r in api.get(BASE).json()["value"]] == ["unknownFutureValue"]
+
+    prefer = {"Prefer": "odata.maxpagesize=10, include-unknown-enum-members"}
+    asked = api.get(url, headers=prefer)
+    assert asked.json()["status"] == "rejected"
+    assert asked["Preference-Applied"] == "include-unknown-enum-members"
+    listed = api.get(BASE, headers=prefer)
+    assert [r["status"] for r in listed.json()["value"]] == ["rejected"]
+    assert listed["Preference-Applied"] == "include-unknown-enum-members"
+    # Graph's own statuses are the same either way.
+    other_id = _create(api, world, name="Another").json()["id"]
+    assert api.get(f"{BASE}/{other_id}").json()["status"] == "created"
+    assert api.get(f"{BASE}/{other_id}", headers=prefer).json()["status"] == "created"

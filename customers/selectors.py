@@ -172,6 +172,13 @@ class LostAdminRelationship:
     status: str
     at: datetime
 
+    def __str__(self) -> str:
+        """What the Customers page and its export say of it, in the current language and time zone."""
+        on = date_format(localtime(self.at), "DATE_FORMAT")
+        if self.status == Status.REJECTED:
+            return _("Admin relationship request rejected on %(date)s") % {"date": on}
+        return _("Admin relationship ended on %(date)s") % {"date": on}
+
 
 def lost_admin_relationship(status: str | None, end: datetime | None, now: datetime) -> LostAdminRelationship | None:
     """What a row's last admin relationship (with_lost_admin_relationship) means: the loss, or None when there is

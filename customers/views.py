@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -47,6 +48,7 @@ from .selectors import (
     customers_of_kind,
     customers_page_rows,
     customers_search,
+    lost_admin_relationship,
     search_sorts_after_filter,
     with_lost_admin_relationship,
 )
@@ -139,18 +141,32 @@ def customer_details(request: AuthenticatedRequest, tenant_id: UUID) -> HttpResp
 
 @require_GET
 def customer_export(request: AuthenticatedRequest) -> StreamingHttpResponse:
+    """The Customers page's rows as CSV, with what each row says: its relationship, and an admin relationship the
+    partner lost with the customer."""
     partner = partner_for(request)
     kind = request.GET.get("relationship", "")
-    rows = customers_search(
-        customers_of_kind(customers_for(partner, removal=False), kind), request.GET.get("q", "")[:200]
+    rows = with_lost_admin_relationship(
+        customers_search(customers_of_kind(customers_for(partner, removal=False), kind), request.GET.get("q", "")[:200])
     )
+    now, language, zone = timezone.now(), translation.get_language(), timezone.get_current_timezone()
+
+    def lines():
+        # The response streams after the view returns: keep the page's language and time zone for the words.
+        with translation.override(language), timezone.override(zone):
+            for r in rows.iterator(chunk_size=2000):
+                lost = lost_admin_relationship(r.admin_relationship_status, r.admin_relationship_end, now)
+                yield (
+                    r.customer.public_id,
+                    r.customer.name,
+                    r.customer.primary_domain,
+                    relationship_label(r),
+                    str(lost) if lost else "",
+                )
+
     return csv_response(
         filename="customers.csv",
-        header=["Microsoft ID", "Company name", "Primary domain name", "Relationship"],
-        rows=(
-            (r.customer.public_id, r.customer.name, r.customer.primary_domain, relationship_label(r))
-            for r in rows.iterator(chunk_size=2000)
-        ),
+        header=["Microsoft ID", "Company name", "Primary domain name", "Relationship", "Admin relationship lost"],
+        rows=lines(),
     )
 
 

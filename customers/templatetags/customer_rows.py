@@ -12,14 +12,11 @@ from uuid import UUID
 from django import template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.safestring import SafeString
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from customers.selectors import LostAdminRelationship, lost_admin_relationship
 from partnercenter.icons import icon_html
-from partnercenter.models import AdminRelationship
 
 register = template.Library()
 
@@ -56,12 +53,7 @@ LOST = '<br><span class="lost-access">{text}</span>'
 def _lost_marker(lost: LostAdminRelationship) -> str:
     """The partner lost its admin relationship with the customer, and has no live one (a few rows at most: the
     words are worked out per row)."""
-    on = date_format(localtime(lost.at), "DATE_FORMAT")
-    if lost.status == AdminRelationship.Status.REJECTED:
-        text = _("Admin relationship request rejected on %(date)s") % {"date": on}
-    else:
-        text = _("Admin relationship ended on %(date)s") % {"date": on}
-    return LOST.format(text=escape(text))
+    return LOST.format(text=escape(str(lost)))
 
 
 @register.simple_tag

@@ -2,11 +2,15 @@
 expires, the partner's Admin agents are told by email, and the customer's row on the partner's Customers page says
 so until the partner has a live admin relationship with it again. Remove roles tells both sides."""
 
+import csv
+import io
+import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from admin_relationships.services import (
@@ -170,3 +174,22 @@ def test_the_row_shows_a_relationship_past_its_end_before_the_task_marks_it(worl
     AdminRelationship.objects.filter(pk=relationship.pk).update(ends_at=ended)
     row = _customers_row(client_for("a_admin"), world.customer_x)
     assert f"Admin relationship ended on {date_format(timezone.localtime(ended), 'DATE_FORMAT')}" in row
+
+
+def test_the_customers_export_says_what_the_row_says_in_the_agents_language(world, client_for):
+    admin_relationship_terminate(relationship=_active(world), terminated_by=world.x_ga)
+    client = client_for("a_admin")
+    row = _customers_row(client, world.customer_x)
+    (said,) = re.findall(r'<span class="lost-access">([^<]+)</span>', row)
+
+    def exported() -> list[str]:
+        response = client.get(reverse("customers:export"))
+        rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+        return next(r for r in rows[1:] if r[1] == "Contoso")
+
+    assert exported()[-1] == said
+    # Streamed after the view has returned, still in the page's language.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hant"
+    with translation.override("zh-hant"):
+        today = date_format(timezone.localtime(), "DATE_FORMAT")
+    assert exported()[3:] == ["轉銷商、委派的管理", f"系統管理關聯性已於 {today} 結束"]

@@ -167,8 +167,8 @@ def test_customers_are_paginated(world, client_for, settings):
 
 def test_export_has_the_agreed_columns_and_only_own_customers(world, client_for):
     rows = _export(client_for("a_sales"))
-    assert rows[0] == ["Microsoft ID", "Company name", "Primary domain name", "Relationship"]
-    assert rows[1:] == [[str(world.customer_x.public_id), "Contoso", "contoso.test", "Reseller, Delegated admin"]]
+    assert rows[0] == ["Microsoft ID", "Company name", "Primary domain name", "Relationship", "Admin relationship lost"]
+    assert rows[1:] == [[str(world.customer_x.public_id), "Contoso", "contoso.test", "Reseller, Delegated admin", ""]]
 
 
 def test_export_follows_the_search(world, client_for):

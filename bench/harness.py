@@ -9,8 +9,11 @@ A benchmark gives its own arguments, seeds its data and names its pages; `run` d
    connections, collected static files), with ROOT_URLCONF=bench.urls so that the same server also answers
    /bench/bare/, a bare view that renders a 50-row table of tenants through a minimal template;
 3. checks that every page answers 200 signed in with the expected content, then loads each with wrk from loopback,
-   in turn, for --rounds rounds, and prints each page's median requests/s, p50 and p99 beside the bare page's, with
-   the ratio of throughputs (the median of each round's ratio);
+   in turn, with the bare page loaded before the first and after each (so that every page is measured between two
+   measurements of the bare page), for --rounds rounds, and prints each page's median requests/s, p50 and p99 beside
+   the bare page's, with the ratio of throughputs: the median over the rounds of the page's requests/s over the mean
+   of the two bare measurements around it, which takes out what the machine's other work adds or takes away over a
+   round;
 4. stops gunicorn and drops the database (unless --keep).
 """
 
@@ -54,6 +57,9 @@ class Result:
     requests: int
     errors: str
     size_kb: float = 0.0
+    # The bare page's requests/s around this measurement (the mean of the one before and the one after), the
+    # reference its ratio is taken against; None for the bare page itself.
+    bare_rps: float | None = None
 
 
 def arguments(parser: argparse.ArgumentParser, *, db_name: str) -> argparse.ArgumentParser:
@@ -307,6 +313,11 @@ def median_result(results: list[Result]) -> Result:
     )
 
 
+def share_of_bare(result: Result, bare: Result) -> float:
+    """A page's throughput as a share of the bare page's measured around it (the round's bare page, for itself)."""
+    return result.rps / (result.bare_rps or bare.rps)
+
+
 def report(
     rounds: list[list[Result]], args: argparse.Namespace, *, data: str, target: float, targets: dict[str, float]
 ) -> None:
@@ -315,7 +326,7 @@ def report(
     whose key is in its label, else `target`."""
     results = [median_result(list(page)) for page in zip(*rounds, strict=True)]
     bare = results[-1]
-    ratios = [statistics.median(r[i].rps / r[-1].rps for r in rounds) for i in range(len(results))]
+    ratios = [statistics.median(share_of_bare(r[i], r[-1]) for r in rounds) for i in range(len(results))]
     print()
     print(
         f"{data}; gunicorn {args.workers} sync workers; "
@@ -341,7 +352,7 @@ def report(
         print(
             "each round, req/s vs bare: "
             + "; ".join(
-                f"{r.label}: " + " ".join(f"{rnd[i].rps / rnd[-1].rps:.0%}" for rnd in rounds)
+                f"{r.label}: " + " ".join(f"{share_of_bare(rnd[i], rnd[-1]):.0%}" for rnd in rounds)
                 for i, r in enumerate(results[:-1])
             )
         )
@@ -395,13 +406,24 @@ def run(
 
         sizes = [check(port, page.path, cookie, page.must_contain) for page in pages]
         rounds = []
+        *measured, bare_page = pages
         for n in range(1, args.rounds + 1):
-            results = []
-            for page, size in zip(pages, sizes, strict=True):
-                say(f"Round {n}/{args.rounds}: loading {page.path} for {args.seconds}s")
+
+            def load(page: Page, size: int, round_number: int = n) -> Result:
+                say(f"Round {round_number}/{args.rounds}: loading {page.path} for {args.seconds}s")
                 result = measure(args, port, page.label, page.path, cookie)
                 result.size_kb = size / 1024
+                return result
+
+            bares = [load(bare_page, sizes[-1])]
+            results = []
+            for page, size in zip(measured, sizes, strict=False):
+                result = load(page, size)
+                bares.append(load(bare_page, sizes[-1]))
+                result.bare_rps = (bares[-2].rps + bares[-1].rps) / 2
                 results.append(result)
+            # The round's bare page: the median of its measurements (its figures in the table).
+            results.append(median_result(bares))
             rounds.append(results)
         report(rounds, args, data=data, target=target, targets=targets or {})
         return 0

@@ -90,17 +90,21 @@ def _record_change(
     relationship: AdminRelationship,
     actor: User | None,
     app: ApiApplication | None = None,
+    *,
+    system: bool = False,
     **details: Any,
 ) -> None:
-    """The audit event of the partner's change to one of its admin relationships or their access assignments: in the
-    customer's tenant, by the partner, with the relationship's name first in the details."""
+    """The audit event of a change to one of the partner's admin relationships or their access assignments: in the
+    customer's tenant, by the partner (or, with `system`, by the portal for the partner), with the relationship's
+    name first in the details."""
     audit_record(
         actor=actor,
         action=action,
         target_tenant=relationship.customer,
         obj=relationship,
         details={"name": relationship.display_name, **details},
-        acting_for=relationship.partner,
+        acting_for=None if system else relationship.partner,
+        system_for=relationship.partner if system else None,
         app=app,
     )
 
@@ -1121,14 +1125,8 @@ class LifecycleRun:
 
 
 def _system_audit(relationship: AdminRelationship, action: AuditAction, details: dict) -> None:
-    audit_record(
-        actor=None,
-        action=action,
-        target_tenant=relationship.customer,
-        obj=relationship,
-        details={"name": relationship.display_name, **details},
-        system_for=relationship.partner,
-    )
+    """The audit event of what the portal itself did to a relationship of the partner (its lifecycle)."""
+    _record_change(action, relationship, None, system=True, **details)
 
 
 @transaction.atomic

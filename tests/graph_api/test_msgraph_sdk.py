@@ -100,16 +100,21 @@ def test_msgraph_sdk_drives_the_admin_relationship_lifecycle(live_server):
         finally:
             connection.close()  # this worker thread's own connection, or the test database can't be dropped
 
-    async def lifecycle() -> None:
+    async def create(name: str, days: int) -> DelegatedAdminRelationship:
+        """A relationship for Contoso's helpdesk, posted as a tool would."""
         created = await relationships.post(
             DelegatedAdminRelationship(
-                display_name="Helpdesk for Contoso",
-                duration=timedelta(days=730),
+                display_name=name,
+                duration=timedelta(days=days),
                 customer=DelegatedAdminRelationshipCustomerParticipant(tenant_id=str(world.customer_x.public_id)),
                 access_details=DelegatedAdminAccessDetails(unified_roles=[UnifiedRole(role_definition_id=HELPDESK)]),
             )
         )
         assert isinstance(created, DelegatedAdminRelationship)
+        return created
+
+    async def lifecycle() -> None:
+        created = await create("Helpdesk for Contoso", 730)
         assert created.status == DelegatedAdminRelationshipStatus.Created
         assert created.duration == timedelta(days=730)
         assert created.auto_extend_duration == timedelta(0)
@@ -166,14 +171,7 @@ def test_msgraph_sdk_drives_the_admin_relationship_lifecycle(live_server):
         assert (await relationship.get()).status == DelegatedAdminRelationshipStatus.Terminated
 
         # A relationship the customer turned down: not one of Graph's statuses, read as Graph's unknownFutureValue.
-        declined = await relationships.post(
-            DelegatedAdminRelationship(
-                display_name="Declined by Contoso",
-                duration=timedelta(days=30),
-                customer=DelegatedAdminRelationshipCustomerParticipant(tenant_id=str(world.customer_x.public_id)),
-                access_details=DelegatedAdminAccessDetails(unified_roles=[UnifiedRole(role_definition_id=HELPDESK)]),
-            )
-        )
+        declined = await create("Declined by Contoso", 30)
         declined_relationship = relationships.by_delegated_admin_relationship_id(declined.id)
         await declined_relationship.requests.post(
             DelegatedAdminRelationshipRequest(action=DelegatedAdminRelationshipRequestAction.LockForApproval)

@@ -105,7 +105,14 @@ SCHEMAS: dict[str, Schema] = {
     "delegatedAdminRelationshipRequest": _resource(
         "delegatedAdminRelationshipRequest",
         {
-            "action": {"type": "string", "enum": ["lockForApproval", "approve", "terminate"]},
+            "action": {
+                "type": "string",
+                "enum": ["lockForApproval", "approve", "terminate", "unknownFutureValue", "reject"],
+                "description": (
+                    "Graph's delegatedAdminRelationshipRequestAction. The customer's reject reads unknownFutureValue, "
+                    "or reject for a client that sends Prefer: include-unknown-enum-members."
+                ),
+            },
             "status": {"type": "string", "enum": ["succeeded"]},
             "createdDateTime": _TIMESTAMP,
             "lastModifiedDateTime": _TIMESTAMP,

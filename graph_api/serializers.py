@@ -24,7 +24,10 @@ REQUEST_ACTIONS = {
     AuditAction.ADMIN_RELATIONSHIP_FINALIZE: "lockForApproval",
     AuditAction.ADMIN_RELATIONSHIP_APPROVE: "approve",
     AuditAction.ADMIN_RELATIONSHIP_TERMINATE: "terminate",
+    # Graph's delegatedAdminRelationshipRequestAction has reject after unknownFutureValue (see UNKNOWN_FUTURE_VALUE).
+    AuditAction.ADMIN_RELATIONSHIP_REJECT: "reject",
 }
+EVOLVABLE_REQUEST_ACTIONS = frozenset({"reject"})
 
 
 def timestamp(value: datetime | None) -> str | None:
@@ -167,13 +170,16 @@ def request_id(event: AuditEvent) -> str:
     return str(uuid.uuid5(_ID_NAMESPACE, f"request:{event.pk}"))
 
 
-def relationship_request(event: AuditEvent) -> dict:
-    """A request on a relationship (lock for approval, approve, terminate): the portal carries each out at once, so
-    it has succeeded by the time it is listed."""
+def relationship_request(event: AuditEvent, *, unknown_members: bool = False) -> dict:
+    """A request on a relationship (lock for approval, approve, reject, terminate): the portal carries each out at
+    once, so it has succeeded by the time it is listed. `unknown_members` as for relationship()."""
+    action = REQUEST_ACTIONS[AuditAction(event.action)]
+    if action in EVOLVABLE_REQUEST_ACTIONS and not unknown_members:
+        action = UNKNOWN_FUTURE_VALUE
     return {
         "@odata.type": NS + "delegatedAdminRelationshipRequest",
         "id": request_id(event),
-        "action": REQUEST_ACTIONS[AuditAction(event.action)],
+        "action": action,
         "status": "succeeded",
         "createdDateTime": timestamp(event.at),
         "lastModifiedDateTime": timestamp(event.at),

@@ -326,7 +326,7 @@ def relationship_delete(request: HttpRequest, app: ApiApplication, relationship_
     return HttpResponse(status=204)
 
 
-# Requests: lock for approval, terminate.
+# Requests: lock for approval and terminate (the partner's), approve and reject (the customer's).
 def _request_events(relationship: AdminRelationship):
     return AuditEvent.objects.filter(
         object_type=AdminRelationship._meta.label,
@@ -339,9 +339,10 @@ def request_list(request: HttpRequest, app: ApiApplication, relationship_id: str
     query = odata.parse(request, filterable=set(), orderable=set())
     relationship = relationship_for(app, relationship_id)
     page = odata.seek(_request_events(relationship), query, _REQUEST_ORDER)
-    items = [serializers.relationship_request(event) for event in page]
+    unknown_members = _unknown_members(request)
+    items = [serializers.relationship_request(event, unknown_members=unknown_members) for event in page]
     context = CONTEXT + f"tenantRelationships/delegatedAdminRelationships('{relationship.public_id}')/requests"
-    return JsonResponse(odata.page(request, query, page, items, context, _REQUEST_ORDER))
+    return _applied(JsonResponse(odata.page(request, query, page, items, context, _REQUEST_ORDER)), unknown_members)
 
 
 def request_create(request: HttpRequest, app: ApiApplication, relationship_id: str) -> HttpResponse:
@@ -365,9 +366,11 @@ def request_create(request: HttpRequest, app: ApiApplication, relationship_id: s
 
 def request_get(request: HttpRequest, app: ApiApplication, relationship_id: str, request_id: str) -> HttpResponse:
     relationship = relationship_for(app, relationship_id)
+    unknown_members = _unknown_members(request)
     for event in _request_events(relationship):
         if serializers.request_id(event) == request_id:
-            return JsonResponse(serializers.relationship_request(event))
+            item = serializers.relationship_request(event, unknown_members=unknown_members)
+            return _applied(JsonResponse(item), unknown_members)
     raise not_found(f"The request {request_id} does not exist.")
 
 

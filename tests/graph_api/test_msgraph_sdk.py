@@ -178,6 +178,11 @@ def test_msgraph_sdk_drives_the_admin_relationship_lifecycle(live_server):
         )
         await asyncio.to_thread(approve, declined.id, reject=True)
         assert (await declined_relationship.get()).status == DelegatedAdminRelationshipStatus.UnknownFutureValue
+        declined_requests = (await declined_relationship.requests.get()).value
+        assert [r.action for r in declined_requests] == [
+            DelegatedAdminRelationshipRequestAction.LockForApproval,
+            DelegatedAdminRelationshipRequestAction.UnknownFutureValue,
+        ]
 
         with pytest.raises(ODataError) as refused:
             await relationships.by_delegated_admin_relationship_id("00000000-0000-0000-0000-000000000000").get()

@@ -278,6 +278,15 @@ def test_a_turned_down_relationship_reads_as_graphs_unknown_future_value_unless_
     listed = api.get(BASE, headers=prefer)
     assert [r["status"] for r in listed.json()["value"]] == ["rejected"]
     assert listed["Preference-Applied"] == "include-unknown-enum-members"
+    # The customer's reject is a request on the relationship too: Graph's reject action, after unknownFutureValue.
+    requests = api.get(f"{url}/requests").json()["value"]
+    assert [r["action"] for r in requests] == ["lockForApproval", "unknownFutureValue"]
+    asked_requests = api.get(f"{url}/requests", headers=prefer)
+    assert [r["action"] for r in asked_requests.json()["value"]] == ["lockForApproval", "reject"]
+    assert asked_requests["Preference-Applied"] == "include-unknown-enum-members"
+    reject_id = requests[1]["id"]
+    assert api.get(f"{url}/requests/{reject_id}").json()["action"] == "unknownFutureValue"
+    assert api.get(f"{url}/requests/{reject_id}", headers=prefer).json()["action"] == "reject"
     # Graph's own statuses are the same either way.
     other_id = _create(api, world, name="Another").json()["id"]
     assert api.get(f"{BASE}/{other_id}").json()["status"] == "created"

@@ -86,7 +86,10 @@ def endpoint(**handlers: tuple[frozenset[str], Handler]) -> Handler:
                 )
             allowed, handler = handlers[request.method]
             require_permission(app, allowed)
-            return handler(request, app, **kwargs)
+            response = handler(request, app, **kwargs)
+            if _unknown_members(request):  # the serializers honoured it (serializers.UNKNOWN_FUTURE_VALUE)
+                response["Preference-Applied"] = UNKNOWN_MEMBERS
+            return response
         except GraphError as error:
             return error_response(error, client_request_id)
         except ValidationError as error:
@@ -155,24 +158,13 @@ UNKNOWN_MEMBERS = "include-unknown-enum-members"
 
 def _unknown_members(request: HttpRequest) -> bool:
     """Whether the client asks for enum members added after unknownFutureValue (Prefer: include-unknown-enum-members,
-    among its other preferences)."""
+    among its other preferences): the serializers then send them, and every answer says so (endpoint)."""
     preferences = request.headers.get("Prefer", "").split(",")
     return any(preference.split("=")[0].strip().lower() == UNKNOWN_MEMBERS for preference in preferences)
 
 
-def _applied(response: JsonResponse, unknown_members: bool) -> JsonResponse:
-    """The response, saying so when it honoured the client's include-unknown-enum-members."""
-    if unknown_members:
-        response["Preference-Applied"] = UNKNOWN_MEMBERS
-    return response
-
-
-def _relationship_response(
-    request: HttpRequest, relationship: AdminRelationship, status: int = 200, location: str | None = None
-) -> JsonResponse:
-    unknown_members = _unknown_members(request)
-    item = serializers.relationship(relationship, unknown_members=unknown_members)
-    return _applied(_with_etag(item, status, location), unknown_members)
+def _relationship_item(request: HttpRequest, relationship: AdminRelationship) -> dict:
+    return serializers.relationship(relationship, unknown_members=_unknown_members(request))
 
 
 def _with_etag(item: dict, status: int = 200, location: str | None = None) -> JsonResponse:
@@ -224,8 +216,9 @@ def relationship_list(request: HttpRequest, app: ApiApplication) -> HttpResponse
     page = odata.seek(rows, query, ordering)
     unknown_members = _unknown_members(request)
     items = [serializers.relationship(row, unknown_members=unknown_members) for row in page]
-    collection = CONTEXT + "tenantRelationships/delegatedAdminRelationships"
-    return _applied(JsonResponse(odata.page(request, query, page, items, collection, ordering)), unknown_members)
+    return JsonResponse(
+        odata.page(request, query, page, items, CONTEXT + "tenantRelationships/delegatedAdminRelationships", ordering)
+    )
 
 
 def relationship_create(request: HttpRequest, app: ApiApplication) -> HttpResponse:
@@ -251,14 +244,13 @@ def relationship_create(request: HttpRequest, app: ApiApplication) -> HttpRespon
         app=app,
     )
     location = settings.SITE_URL + reverse("graphapi:relationship", args=[relationship.public_id])
-    return _relationship_response(request, relationship, 201, location)
+    return _with_etag(_relationship_item(request, relationship), 201, location)
 
 
 def relationship_get(request: HttpRequest, app: ApiApplication, relationship_id: str) -> HttpResponse:
     query = odata.parse(request, filterable=set(), orderable=set())
-    unknown_members = _unknown_members(request)
-    item = serializers.relationship(relationship_for(app, relationship_id), unknown_members=unknown_members)
-    return _applied(_with_etag(odata.selected(item, query.select)), unknown_members)
+    item = _relationship_item(request, relationship_for(app, relationship_id))
+    return _with_etag(odata.selected(item, query.select))
 
 
 _CREATED_ONLY = ("displayName", "duration", "accessDetails", "customer")
@@ -316,7 +308,7 @@ def relationship_update(request: HttpRequest, app: ApiApplication, relationship_
         else:
             raise conflict(f"This admin relationship is {relationship.status}: it can't be changed.")
     relationship.refresh_from_db()
-    return _relationship_response(request, relationship)
+    return _with_etag(_relationship_item(request, relationship))
 
 
 def relationship_delete(request: HttpRequest, app: ApiApplication, relationship_id: str) -> HttpResponse:
@@ -342,7 +334,7 @@ def request_list(request: HttpRequest, app: ApiApplication, relationship_id: str
     unknown_members = _unknown_members(request)
     items = [serializers.relationship_request(event, unknown_members=unknown_members) for event in page]
     context = CONTEXT + f"tenantRelationships/delegatedAdminRelationships('{relationship.public_id}')/requests"
-    return _applied(JsonResponse(odata.page(request, query, page, items, context, _REQUEST_ORDER)), unknown_members)
+    return JsonResponse(odata.page(request, query, page, items, context, _REQUEST_ORDER))
 
 
 def request_create(request: HttpRequest, app: ApiApplication, relationship_id: str) -> HttpResponse:
@@ -369,8 +361,7 @@ def request_get(request: HttpRequest, app: ApiApplication, relationship_id: str,
     unknown_members = _unknown_members(request)
     for event in _request_events(relationship):
         if serializers.request_id(event) == request_id:
-            item = serializers.relationship_request(event, unknown_members=unknown_members)
-            return _applied(JsonResponse(item), unknown_members)
+            return JsonResponse(serializers.relationship_request(event, unknown_members=unknown_members))
     raise not_found(f"The request {request_id} does not exist.")
 
 

@@ -407,19 +407,19 @@ def run(
         sizes = [check(port, page.path, cookie, page.must_contain) for page in pages]
         rounds = []
         *measured, bare_page = pages
+
+        def load(page: Page, size: int, n: int) -> Result:
+            say(f"Round {n}/{args.rounds}: loading {page.path} for {args.seconds}s")
+            result = measure(args, port, page.label, page.path, cookie)
+            result.size_kb = size / 1024
+            return result
+
         for n in range(1, args.rounds + 1):
-
-            def load(page: Page, size: int, round_number: int = n) -> Result:
-                say(f"Round {round_number}/{args.rounds}: loading {page.path} for {args.seconds}s")
-                result = measure(args, port, page.label, page.path, cookie)
-                result.size_kb = size / 1024
-                return result
-
-            bares = [load(bare_page, sizes[-1])]
+            bares = [load(bare_page, sizes[-1], n)]
             results = []
             for page, size in zip(measured, sizes, strict=False):
-                result = load(page, size)
-                bares.append(load(bare_page, sizes[-1]))
+                result = load(page, size, n)
+                bares.append(load(bare_page, sizes[-1], n))
                 result.bare_rps = (bares[-2].rps + bares[-1].rps) / 2
                 results.append(result)
             # The round's bare page: the median of its measurements (its figures in the table).
